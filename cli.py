@@ -1,0 +1,340 @@
+"""gongkai command line: a thin layer over corpus/, index/ and search/.
+
+Exit codes: 0 ok · 1 unexpected internal error · 2 usage error (bad option, malformed query,
+missing index, unknown report) · 3 ingest finished but some files failed · 4 index busy."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+
+import click
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY = 0, 1, 2, 3, 4
+DEFAULT_INDEX = "var/index"
+
+
+def _index_option(f):
+    return click.option(
+        "--index",
+        "index_dir",
+        envvar="GONGKAI_INDEX",
+        default=DEFAULT_INDEX,
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help="Index folder (or set GONGKAI_INDEX).",
+    )(f)
+
+
+def _json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _engine(index_dir: str):
+    from index.store import IndexMissing
+    from search.engine import Engine
+
+    try:
+        return Engine(index_dir)
+    except IndexMissing as e:
+        fail(str(e))
+
+
+def _print_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option("0.1.0", prog_name="gongkai")
+def main() -> None:
+    """Full-text search over government information-disclosure reports."""
+
+
+# -- ingest ---------------------------------------------------------------------------------------
+class _Bar:
+    """A progress bar on stderr (files and MB), only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, files: int, done: int, total_files: int, total_bytes: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.total_mb = total_bytes / 1e6
+            self.bar = click.progressbar(
+                length=total_files,
+                label="ingesting",
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda mb: (
+                    f"{mb:.1f}/{self.total_mb:.1f} MB" if mb is not None else ""
+                ),
+            )
+            self.bar.__enter__()
+        self.bar.update(files - self.bar.pos, done / 1e6)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_index_option
+@click.option(
+    "--max-mb",
+    default=64.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="Files (and JSONL lines) larger than this are refused as too large.",
+)
+@click.option("--prune", is_flag=True, help="Remove reports whose source file no longer exists.")
+@click.option(
+    "--lock-timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds to wait for another ingest to release the index.",
+)
+@_json_option
+def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
+    """Ingest report files (.txt .html .htm .shtml .jsonl; folders are walked) into the index."""
+    from index.writer import IndexBusy
+    from index.writer import ingest as run
+
+    def on_error(source: str, reason: str) -> None:
+        bar.clear_line()
+        click.echo(f"{source}: {reason}", err=True)
+
+    bar = _Bar()
+    bar.clear_line = lambda: click.echo("\r\x1b[K", err=True, nl=False) if bar.bar else None
+    try:
+        stats = run(
+            list(paths),
+            index_dir,
+            max_mb=max_mb,
+            prune=prune,
+            lock_timeout=lock_timeout,
+            on_error=on_error,
+            progress=bar,
+        )
+    except IndexBusy as e:
+        bar.close()
+        fail(str(e), EXIT_BUSY)
+    except KeyboardInterrupt:
+        bar.close()
+        fail("interrupted; the index holds everything committed before the interrupt", 130)
+    bar.close()
+    for path, reason in stats.skipped:
+        click.echo(f"{path}: skipped, {reason}", err=True)
+    summary = (
+        f"ingested {stats.ingested}, unchanged {stats.unchanged}, skipped {len(stats.skipped)}, "
+        f"failed {len(stats.failed)}"
+    )
+    if stats.removed:
+        summary += f", removed {len(stats.removed)}"
+    summary += f" ({stats.passages} passages, {stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f}s) → {index_dir}"
+    if as_json:
+        _print_json(
+            {
+                "ingested": stats.ingested,
+                "unchanged": stats.unchanged,
+                "passages": stats.passages,
+                "skipped": [{"path": p, "reason": r} for p, r in stats.skipped],
+                "failed": [{"path": p, "reason": r} for p, r in stats.failed],
+                "removed": stats.removed,
+                "seconds": round(stats.seconds, 3),
+                "index": index_dir,
+            }
+        )
+    for source in stats.removed:
+        click.echo(f"removed {source}", err=True)
+    click.echo(summary, err=True)
+    sys.exit(EXIT_PARTIAL if stats.failed else EXIT_OK)
+
+
+# -- search ---------------------------------------------------------------------------------------
+def _snippet(text: str, terms: list[str], width: int = 150) -> str:
+    from search.highlight import spans
+
+    flat = text.replace("\n", " ")
+    hit = spans(flat, terms)
+    start = max(0, (hit[0][0] - width // 3) if hit else 0)
+    end = min(len(flat), start + width)
+    prefix, suffix = ("…" if start else ""), ("…" if end < len(flat) else "")
+    out, pos = [], start
+    for s, e in hit:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(flat[pos:s])
+        out.append(click.style(flat[s:e], fg="yellow", bold=True))
+        pos = e
+    out.append(flat[pos:end])
+    return prefix + "".join(out) + suffix
+
+
+def _terms_of(highlight: str) -> list[str]:
+    import html
+    import re
+
+    return list({html.unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", highlight)})
+
+
+def _facet_line(name: str, items: list[dict], n: int = 8) -> str:
+    shown = " · ".join(
+        f"{i['value'] if i['value'] not in (None, '') else '（未注明）'} {i['count']}"
+        for i in items[:n]
+    )
+    more = f" · … {len(items) - n} more" if len(items) > n else ""
+    return f"  {click.style(name, bold=True)}: {shown}{more}"
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@_index_option
+@click.option("--agency", help="Only reports whose agency contains this text.")
+@click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
+@click.option("--section", help="A section label, e.g. 主动公开 or 依申请公开.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 100))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--per-report", type=click.IntRange(min=1), help="At most N passages per report.")
+@_json_option
+def search(query, index_dir, agency, year, section, limit, offset, per_report, as_json):
+    """Search passages. QUERY: words (all required), "phrases", OR, NOT/-word, and filters
+    agency:… year:2010-2015 section:…"""
+    from search.query import QueryError
+
+    engine = _engine(index_dir)
+    try:
+        res = engine.search(
+            query,
+            agency=agency,
+            year=year,
+            section=section,
+            limit=limit,
+            offset=offset,
+            per_report=per_report,
+        )
+    except QueryError as e:
+        fail(str(e))
+    if as_json:
+        _print_json(res)
+        return
+    _print_results(res)
+
+
+def _print_results(res: dict) -> None:
+    total, reports, hits = res["total"], res["reports"], res["hits"]
+    q = res["query"] or "(filters only)"
+    if not total:
+        click.echo(f"No passages match {q}.")
+        return
+    first = res["offset"] + 1
+    click.echo(
+        click.style(f"{q}", bold=True)
+        + f" — {total} passages in {reports} reports"
+        + (f" (showing {first}–{res['offset'] + len(hits)})" if hits else "")
+    )
+    click.echo()
+    for i, h in enumerate(hits, first):
+        click.echo(f"{i:>3}. " + click.style(h["title"], bold=True))
+        meta = " · ".join(
+            str(x)
+            for x in (
+                h["agency"] or "（未注明机构）",
+                h["year"] or "年份不详",
+                h["section"],
+                h["heading"],
+            )
+            if x
+        )
+        click.echo("     " + click.style(meta, fg="cyan"))
+        snippet = _snippet(h["text"], _terms_of(h["highlight"]))
+        for line in textwrap.wrap(snippet, width=60) or [""]:
+            click.echo("     " + line)
+        click.echo(
+            click.style(
+                f"     {h['source']}  ·  show {h['report_id']}  ·  score {h['score']}", dim=True
+            )
+        )
+        click.echo()
+    facets = res["facets"]
+    click.echo(click.style("Matching reports by", bold=True))
+    click.echo(_facet_line("agency", facets["agency"]))
+    click.echo(_facet_line("year", facets["year"], 12))
+    click.echo(_facet_line("section", facets["section"], 13))
+
+
+# -- reports / show -------------------------------------------------------------------------------
+@main.command()
+@_index_option
+@_json_option
+def reports(index_dir, as_json):
+    """List the reports in the index."""
+    res = _engine(index_dir).reports()
+    if as_json:
+        _print_json(res)
+        return
+    rows = res["reports"]
+    for r in rows:
+        click.echo(
+            f"{r['report_id']}  {r['year'] or '----'}  {click.style(r['agency'] or '（未注明）', fg='cyan')}  "
+            f"{r['title']}  ({r['passages']} passages)"
+        )
+    click.echo(f"{len(rows)} reports", err=True)
+
+
+@main.command()
+@click.argument("report_id")
+@_index_option
+@_json_option
+def show(report_id, index_dir, as_json):
+    """Print one report, passage by passage, in document order."""
+    from search.engine import NotFound
+
+    try:
+        res = _engine(index_dir).show(report_id)
+    except NotFound:
+        fail(f"no report {report_id!r} in the index (see `reports`)")
+    if as_json:
+        _print_json(res)
+        return
+    r = res["report"]
+    click.echo(click.style(r["title"], bold=True))
+    click.echo(
+        click.style(
+            " · ".join(
+                str(x) for x in (r["agency"], r["year"], r["published"], r["source"], r["url"]) if x
+            ),
+            fg="cyan",
+        )
+    )
+    section = None
+    for p in res["passages"]:
+        if p["section"] != section:
+            section = p["section"]
+            click.echo("\n" + click.style(f"[{section}]", fg="green"))
+        click.echo(p["text"])
+
+
+def run() -> None:
+    try:
+        main(standalone_mode=True)
+    except Exception as e:  # last resort: one line, never a traceback
+        click.echo(f"error: internal error ({type(e).__name__}: {e}); please report it", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    run()

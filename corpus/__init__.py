@@ -1,0 +1,1 @@
+"""Ingestion: from files on disk to `Report`s with `Passage`s. No index code here."""

@@ -1,0 +1,153 @@
+"""Line-level cleaning shared by text and HTML input: site chrome out, labelled header
+lines (发布机构：… 发布日期：…) turned into fields."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Labels that gov CMSs print above an article. Longest first so 发布日期 wins over 日期.
+HEADER_LABELS = [
+    "发布机构",
+    "发文机关",
+    "发文单位",
+    "发文字号",
+    "发文文号",
+    "文号",
+    "成文日期",
+    "发布日期",
+    "发布时间",
+    "印发日期",
+    "生效日期",
+    "索引号",
+    "主题分类",
+    "主题词",
+    "体裁分类",
+    "组配分类",
+    "服务对象分类",
+    "公开方式",
+    "公开范围",
+    "公开时限",
+    "信息来源",
+    "来源",
+    "作者",
+    "日期",
+    "时间",
+    "浏览次数",
+    "访问量",
+    "点击数",
+    "阅读次数",
+    "点击量",
+    "有效性",
+    "信息分类",
+    "所属机构",
+    "发布单位",
+    "编号",
+    "录入时间",
+    "更新时间",
+    "责任编辑",
+]
+_LABEL_ALT = "|".join(sorted(map(re.escape, HEADER_LABELS), key=len, reverse=True))
+_LABEL_RE = re.compile(rf"(?:^|(?<=\s)|(?<=[】\]|｜]))({_LABEL_ALT})\s*[:：]")
+_COUNTER_LABELS = {"浏览次数", "访问量", "点击数", "阅读次数", "点击量"}
+
+# Words that make up site chrome. A short line that is (almost) nothing but these is chrome;
+# prose that merely mentions 微信 or 打印 keeps enough other text to survive.
+_CHROME_WORDS = re.compile(
+    r"(字号|字体颜色|字体|保护视力色|视力保护色|恢复默认|默认|[【\[]?\s*[大中小]\s*[】\]]?|"
+    r"打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|返回首页|返回|加入收藏|收藏|设为首页|"
+    r"分享到|分享给|分享至|分享|扫一扫|扫描|二维码|在手机打开|手机打开|当前页|用微信|微信|微博|"
+    r"QQ空间|好友|朋友圈|阅读|"
+    r"关联稿件|相关链接|相关文章|相关阅读|相关新闻|上一篇|下一篇|"
+    r"当前位置|您的位置|你的位置|所在位置|首页|正文|"
+    r"网站地图|联系我们|使用帮助|隐私声明|版权声明|无障碍|长者模式|English|"
+    r"手机网站|手机版|政务微信|政务微博|信息分享|登录|注册|"
+    r"基础资料|积分|帖子|金币|精华|粉丝|关注|主题|"
+    r"颜色|[红黄蓝绿白黑灰]|色)",
+    re.I,
+)
+_WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# Footer lines can be long (one line of site info); two or more signals make a footer.
+_FOOTER_SIGNALS = re.compile(
+    r"(版权所有|Copyright|©|\(c\)|ICP备|ICP证|公网安备|网站标识码|主办单位|主办[:：]|承办单位|"
+    r"承办[:：]|技术支持|建议使用|分辨率|支持IPV6|政府网站找错|联系电话[:：]|邮编[:：])",
+    re.I,
+)
+_ONLY_PUNCT = re.compile(r"^[\s\W_]*$")
+_BREADCRUMB = re.compile(r"^(首页|网站首页)\s*[>＞»›/]|[>＞»›]\s*正文\s*$")
+
+
+def norm_line(line: str) -> str:
+    """Collapse whitespace (including full-width and nbsp) and strip list bullets."""
+    line = line.replace("\u3000", " ").replace("\xa0", " ").replace("\u200b", "")
+    line = re.sub(r"[ \t\r\f\v]+", " ", line).strip()
+    line = re.sub(r"^[•·●◆■□▪\-–—*]\s*", "", line) if re.match(r"^[•·●◆■□▪*]|^- ", line) else line
+    return line.strip()
+
+
+def is_chrome(line: str) -> bool:
+    if _ONLY_PUNCT.match(line):
+        return True
+    n = len(line)
+    if len(_FOOTER_SIGNALS.findall(line)) >= (1 if n <= 60 else 2):
+        return True
+    if n <= 80 and _BREADCRUMB.search(line):
+        return True
+    if n <= 40 and _CHROME_WORDS.search(line):
+        rest = _CHROME_WORDS.sub("", line)
+        return len(_WORDY.findall(rest)) <= 1
+    return False
+
+
+def parse_header(line: str) -> dict[str, str] | None:
+    """If `line` is a labelled header line, return its label→value pairs, else None.
+    A header line starts with a label and is nothing but label: value pairs."""
+    if len(line) > 200:
+        return None
+    matches = list(_LABEL_RE.finditer(line))
+    if not matches or line[: matches[0].start()].strip():
+        return None
+    fields: dict[str, str] = {}
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+        value = line[m.end() : end].strip(" |｜")
+        fields.setdefault(m.group(1), value)
+    # "来源：新华社" inside prose is rare; but a label line with a long sentence value is prose.
+    if any(len(v) > 60 for v in fields.values()):
+        return None
+    return fields
+
+
+# Where a licence box or a footnote list starts (wiki mirrors, CMS "notes"): the rest is not body.
+_TRAILER_START = re.compile(r"^(本作品(是|来自|在|属于)|Public domain$|↑$|本模板|参考文献$|注释$)")
+
+
+def cut_trailer(lines: list[str]) -> list[str]:
+    for i in range(len(lines) // 2, len(lines)):
+        if _TRAILER_START.match(lines[i]):
+            return lines[:i]
+    return lines
+
+
+def clean_lines(raw_lines: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Drop chrome and header lines. Returns (kept lines, header fields)."""
+    kept: list[str] = []
+    header: dict[str, str] = {}
+    for raw in raw_lines:
+        line = norm_line(raw)
+        if not line:
+            continue
+        fields = parse_header(line)
+        if fields is not None:
+            for k, v in fields.items():
+                if v and k not in header:
+                    header[k] = v
+            continue
+        if is_chrome(line):
+            continue
+        kept.append(line)
+    return cut_trailer(kept), header
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)

@@ -1,0 +1,95 @@
+"""Finding input files: recursive, symlink-loop safe, with a reason for everything skipped."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+TEXT_EXT = {".txt", ".text"}
+HTML_EXT = {".html", ".htm", ".shtml", ".xhtml"}
+JSONL_EXT = {".jsonl", ".ndjson"}
+KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT
+
+
+@dataclass(frozen=True)
+class Found:
+    path: str
+    kind: str  # "text" | "html" | "jsonl" | "skip" | "error"
+    reason: str = ""
+    size: int = 0
+
+
+def kind_of(path: str) -> str | None:
+    ext = os.path.splitext(path)[1].lower()
+    if ext in TEXT_EXT:
+        return "text"
+    if ext in HTML_EXT:
+        return "html"
+    if ext in JSONL_EXT:
+        return "jsonl"
+    return None
+
+
+def _classify(path: str) -> Found:
+    try:
+        st = os.stat(path)  # follows links; a dangling link raises
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return Found(path, "error", "dangling symlink")
+        return Found(path, "error", "no such file")
+    except OSError as e:
+        return Found(path, "error", f"unreadable ({e.strerror or e})")
+    kind = kind_of(path)
+    if kind is None:
+        ext = os.path.splitext(path)[1] or "no extension"
+        return Found(path, "skip", f"unsupported file type ({ext})", st.st_size)
+    return Found(path, kind, "", st.st_size)
+
+
+def discover(paths: list[str]) -> Iterator[Found]:
+    """Yield every file under `paths` in a stable order. Directories are walked following
+    symlinks, but each real directory is entered once, so loops end."""
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[str] = set()
+
+    def walk(top: str) -> Iterator[Found]:
+        try:
+            st = os.stat(top)
+        except OSError:
+            yield _classify(top)
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            return
+        seen_dirs.add(key)
+        try:
+            entries = sorted(os.scandir(top), key=lambda e: e.name)
+        except OSError as e:
+            yield Found(top, "error", f"unreadable directory ({e.strerror or e})")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            p = entry.path
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from walk(p)
+            else:
+                yield from one(p)
+
+    def one(p: str) -> Iterator[Found]:
+        real = os.path.realpath(p)
+        if real in seen_files and os.path.exists(real):
+            return
+        seen_files.add(real)
+        yield _classify(p)
+
+    for top in paths:
+        if os.path.isdir(top):
+            yield from walk(top)
+        else:
+            yield from one(top)

@@ -1,0 +1,203 @@
+"""Headings and the canonical `section` facet.
+
+Headings are numbered lines: 第一部分 / 一、 / （一） / 1.  A run of 一、二、 that restarts
+inside a top-level section (四、下一步工作打算 → 一、… 二、…) is read as that section's
+sub-items, not as new sections."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SECTIONS = [
+    "总体情况",
+    "主动公开",
+    "依申请公开",
+    "复议诉讼",
+    "收费减免",
+    "组织保障",
+    "平台建设",
+    "监督考核",
+    "宣传培训",
+    "重点工作",
+    "存在问题",
+    "改进计划",
+    "其他",
+]
+GENERIC = {"总体情况", "其他"}
+# Sub-items under these belong to them (a plan's items are the plan), unless the sub-item is
+# itself one of them (存在的主要问题及改进措施 → （一）存在的问题 （二）改进措施).
+CONTAINERS = {"存在问题", "改进计划"}
+
+# Ordered: the first rule that matches wins.
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("依申请公开", re.compile(r"依申请|收到和处理")),
+    ("复议诉讼", re.compile(r"复议|诉讼|申诉")),
+    ("依申请公开", re.compile(r"公开申请|申请公开")),
+    ("收费减免", re.compile(r"收费|减免|收取费用")),
+    ("存在问题", re.compile(r"问题|不足|困难|差距|薄弱")),
+    (
+        "改进计划",
+        re.compile(
+            r"打算|计划|安排|改进|下一步|思路|努力方向|展望|今后|设想|任务|目标|\d{4}\s*年.{0,4}工作$"
+        ),
+    ),
+    ("主动公开", re.compile(r"主动公开")),
+    ("监督考核", re.compile(r"监督|考核|督查|督促|检查|评议|问责|责任追究|考评|测评")),
+    ("宣传培训", re.compile(r"培训|宣传|会议|学习|教育")),
+    (
+        "平台建设",
+        re.compile(r"平台|网站|载体|渠道|栏目|信息化|新媒体|政务微|查阅|场所|形式|窗口|热线"),
+    ),
+    ("组织保障", re.compile(r"组织|领导|机构|经费|保障|机制|制度|队伍|人员|职责|责任")),
+    ("重点工作", re.compile(r"重点|重大|专项|领域")),
+    (
+        "总体情况",
+        re.compile(r"总体|概述|概况|基本情况|开展情况|工作情况|总体情况|回顾|总结|成效|主要做法"),
+    ),
+]
+
+_CN_NUM = "一二三四五六七八九十百零〇两"
+_CN_VAL = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+RE_PART = re.compile(rf"^第\s*([{_CN_NUM}\d]+)\s*(部分|章|篇)\s*[、：:．.]?\s*")
+RE_L1 = re.compile(rf"^([{_CN_NUM}]+)\s*[、．.，,：:]\s*")
+RE_L2 = re.compile(rf"^[（(]\s*([{_CN_NUM}]+)\s*[）)]\s*[、．.]?\s*")
+RE_L3 = re.compile(r"^(\d{1,2})\s*[、．.](?!\d)\s*")
+_SENT_END = re.compile(r"[。！？；!?;]")
+
+
+def cn_to_int(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    total, cur = 0, 0
+    for ch in s:
+        if ch == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif ch == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            cur = _CN_VAL.get(ch, 0)
+    return total + cur
+
+
+def label_for(heading: str) -> str:
+    """Canonical section label for a heading's text (numbering already stripped or not)."""
+    text = heading
+    for rx in (RE_PART, RE_L1, RE_L2, RE_L3):
+        text = rx.sub("", text, count=1)
+    for label, rx in _RULES:
+        if rx.search(text):
+            return label
+    return "其他"
+
+
+@dataclass
+class Heading:
+    level: int  # 0 part, 1 一、, 2 （一）, 3 1.
+    number: int
+    text: str  # the heading as written (a run-in heading: up to its first full stop)
+    inline_rest: str  # body text that follows a run-in heading on the same line
+
+
+def match_heading(line: str) -> Heading | None:
+    for level, rx in ((0, RE_PART), (1, RE_L1), (2, RE_L2), (3, RE_L3)):
+        m = rx.match(line)
+        if not m:
+            continue
+        rest = line[m.end() :]
+        if not rest or (level == 1 and m.group(0).rstrip()[-1] in ".．" and rest[0].isdigit()):
+            return None  # 一、 alone, or a decimal like 一.5
+        number = cn_to_int(m.group(1))
+        if number <= 0:
+            return None
+        sent = _SENT_END.search(line)
+        if sent is None:
+            if len(line) > 60 or (level == 3 and len(line) > 30):
+                return None
+            return Heading(level, number, line.rstrip("：:"), "")
+        head, tail = line[: sent.start()], line[sent.end() :].strip()
+        if level == 3 or len(head) > 40:
+            return None  # numbered list items with prose are not headings
+        if not tail and len(head) > 50:
+            return None
+        return Heading(level, number, head, tail)
+    return None
+
+
+class SectionTracker:
+    """Feeds lines in order and knows, for each, the current heading and section label."""
+
+    def __init__(self) -> None:
+        self.top_number = 0
+        self.top_label = "总体情况"
+        self.top_heading = ""
+        self.nested_l1 = 0  # numbering of 一、 items restarted inside the current top section
+        self.sub_label: str | None = None
+        self.heading = ""
+        self.label = "总体情况"
+        self.seen_l1 = False
+        self.l2_number = 0
+
+    def _set_top(self, h: Heading) -> None:
+        self.top_number = h.number
+        self.top_label = label_for(h.text)
+        self.top_heading = h.text
+        self.nested_l1 = 0
+        self.l2_number = 0
+        self.sub_label = None
+        self.heading = h.text
+        self.label = self.top_label
+
+    def _set_sub(self, h: Heading) -> None:
+        own = label_for(h.text)
+        parent = self.top_label
+        if parent in CONTAINERS and own not in CONTAINERS:
+            label = parent
+        elif own in GENERIC:
+            label = parent
+        else:
+            label = own
+        self.sub_label = label
+        self.heading = h.text
+        self.label = label
+
+    def feed(self, h: Heading) -> None:
+        if h.level == 0:
+            self._set_top(h)
+            self.seen_l1 = False
+        elif h.level == 1:
+            restart = (
+                self.seen_l1 and h.number <= self.top_number and h.number == self.nested_l1 + 1
+            )
+            continuing = (
+                self.nested_l1
+                and h.number == self.nested_l1 + 1
+                and h.number != self.top_number + 1
+            )
+            if restart or continuing:
+                self.nested_l1 = h.number
+                self._set_sub(h)
+            else:
+                self.seen_l1 = True
+                self._set_top(h)
+        elif h.level == 2:
+            self.l2_number = h.number
+            self._set_sub(h)
+        else:  # level 3: a heading for display, the label stays with the enclosing section
+            self.heading = h.text

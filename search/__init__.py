@@ -1,0 +1,1 @@
+"""Querying: the query language, ranking, exact facets, highlighting. Returns plain data."""

@@ -1,0 +1,327 @@
+"""The search engine over an on-disk index: ranked passages, exact facets, highlights,
+report listings. One `Engine` per process; its searcher is reopened only when the index
+has new commits, and per-document facet columns are cached with it."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.sorting import FieldFacet
+
+from corpus.sections import SECTIONS
+from index import segment
+from index.analysis import grams_of
+from index.normalize import normalize
+from index.schema import PASSAGE, REPORT
+from index.store import open_index
+from search import query as ql
+from search.highlight import mark
+
+MAX_LIMIT = 100
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class NotFound(LookupError):
+    pass
+
+
+@dataclass
+class _Columns:
+    """Per-document arrays (indexed by Whoosh docnum) for facet counting."""
+
+    report: np.ndarray
+    agency: np.ndarray
+    year: np.ndarray
+    section: np.ndarray
+    agencies: list[str]
+    sections: list[str]
+
+
+def _column(reader, name: str) -> list:
+    return list(reader.column_reader(name))
+
+
+def _build_columns(searcher) -> _Columns:
+    reader = searcher.reader()
+    reports = _column(reader, "report_id")
+    agencies = _column(reader, "agency")
+    sections = _column(reader, "section")
+    years = _column(reader, "year")
+    rep_vals, rep_idx = np.unique(np.array(reports, dtype=object).astype(str), return_inverse=True)
+    ag_vals, ag_idx = np.unique(np.array(agencies, dtype=object).astype(str), return_inverse=True)
+    sec_vals, sec_idx = np.unique(np.array(sections, dtype=object).astype(str), return_inverse=True)
+    del rep_vals
+    return _Columns(
+        report=rep_idx.astype(np.int64),
+        agency=ag_idx.astype(np.int32),
+        year=np.array(years, dtype=np.int32),
+        section=sec_idx.astype(np.int32),
+        agencies=[str(a) for a in ag_vals],
+        sections=[str(s) for s in sec_vals],
+    )
+
+
+class Engine:
+    def __init__(self, index_dir: str):
+        self.index_dir = index_dir
+        self.ix = open_index(index_dir)
+        self._lock = threading.Lock()
+        self._searcher = None
+        self._columns: _Columns | None = None
+
+    # -- searcher lifecycle -------------------------------------------------------------------
+    def searcher(self):
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self.ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+                self._columns = None
+            elif not self._searcher.up_to_date():
+                fresh = self._searcher.refresh()
+                if fresh is not self._searcher:
+                    self._searcher = fresh
+                    self._columns = None
+            if self._columns is None:
+                self._columns = _build_columns(self._searcher)
+            return self._searcher, self._columns
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    # -- query compilation --------------------------------------------------------------------
+    def _substring(self, s: str) -> wq.Query | None:
+        """Documents containing normalized string `s` anywhere (grep recall)."""
+        grams = grams_of(s)
+        if not grams:
+            return None
+        if len(grams) == 1:
+            g = grams[0]
+            if len(g) == 1 and _CJK.match(g):  # one character: any bigram that holds it
+                return wq.Or(
+                    [wq.Term("text", g), wq.Prefix("grams", g), wq.Wildcard("grams", "?" + g)]
+                )
+            return wq.Term("grams", g)
+        return wq.Phrase("grams", grams)
+
+    def _word(self, node: ql.Word, highlights: list[str]) -> wq.Query:
+        norm = normalize(node.text).strip()
+        if node.quoted:
+            q = self._substring(norm)
+            if q is None:
+                raise ql.QueryError(f"the phrase {node.text!r} has no searchable characters")
+            highlights.append(norm)
+            # whole-word matches of the phrase rank above partial ones
+            return wq.AndMaybe(q, wq.Term("text", norm, boost=2.0))
+        pieces = (
+            [p for p in segment.cut(norm) if re.search(r"\w", p)] if _CJK.search(norm) else [norm]
+        )
+        pieces = [p for p in pieces if grams_of(p)]
+        if not pieces:
+            raise ql.QueryError(f"{node.text!r} has no searchable characters")
+        parts = []
+        for p in pieces:
+            q = self._substring(p)
+            parts.append(wq.AndMaybe(q, wq.Term("text", p, boost=2.0)))
+            highlights.append(p)
+        if len(parts) == 1:
+            return parts[0]
+        whole = self._substring(norm)
+        return wq.AndMaybe(wq.And(parts), whole) if whole is not None else wq.And(parts)
+
+    def _filter(self, f: ql.Filter, cols: _Columns) -> wq.Query:
+        if f.field == "year":
+            a, b = ql.parse_year(f.value)
+            return wq.NumericRange("year", a, b)
+        if f.field == "section":
+            return wq.Term("section", f.value)
+        needle = normalize(f.value)
+        matches = [a for a in cols.agencies if a and needle in normalize(a)]
+        if not matches:
+            return wq.NullQuery
+        return wq.Or([wq.Term("agency", a) for a in matches])
+
+    def _compile(self, node, cols: _Columns, highlights: list[str]) -> wq.Query:
+        if isinstance(node, ql.Word):
+            return self._word(node, highlights)
+        if isinstance(node, ql.Filter):
+            return self._filter(node, cols)
+        if isinstance(node, ql.Not):
+            return wq.Not(self._compile(node.node, cols, []))
+        parts = [self._compile(n, cols, highlights) for n in node.nodes]
+        if isinstance(node, ql.Or):
+            return wq.Or(parts)
+        pos = [p for p in parts if not isinstance(p, wq.Not)]
+        neg = [p for p in parts if isinstance(p, wq.Not)]
+        if not pos:
+            pos = [wq.Term("kind", PASSAGE)]
+        q = wq.And(pos) if len(pos) > 1 else pos[0]
+        return wq.AndNot(q, wq.Or([n.query for n in neg])) if neg else q
+
+    def compile(
+        self, text: str, filters: list[ql.Filter], cols: _Columns
+    ) -> tuple[wq.Query, list[str]]:
+        nodes = []
+        if text.strip():
+            nodes.append(ql.parse(text))
+        nodes.extend(filters)
+        if not nodes:
+            raise ql.QueryError("empty query: give words to search for or a filter")
+        tree = nodes[0] if len(nodes) == 1 else ql.And(tuple(nodes))
+        highlights: list[str] = []
+        q = self._compile(tree, cols, highlights)
+        if isinstance(q, wq.Not):
+            q = wq.AndNot(wq.Term("kind", PASSAGE), q.query)
+        if not highlights:  # filters only: restrict to passages (report records carry no text)
+            q = wq.And([wq.Term("kind", PASSAGE), q])
+        return q, highlights
+
+    # -- search -------------------------------------------------------------------------------
+    def search(
+        self,
+        text: str,
+        *,
+        agency: str | None = None,
+        year: str | None = None,
+        section: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        per_report: int | None = None,
+    ) -> dict:
+        if limit < 0 or offset < 0:
+            raise ql.QueryError("limit and offset must not be negative")
+        if per_report is not None and per_report < 1:
+            raise ql.QueryError("per-report must be at least 1")
+        limit = min(limit, MAX_LIMIT)
+        filters = [
+            ql.check_filter(f, v)
+            for f, v in (("agency", agency), ("year", year), ("section", section))
+            if v
+        ]
+        s, cols = self.searcher()
+        q, highlights = self.compile(text, filters, cols)
+
+        docs = np.fromiter(s.docs_for_query(q), dtype=np.int64)
+        facets, n_reports = self._facets(docs, cols)
+
+        hits = []
+        if limit and len(docs):
+            kw = {}
+            if per_report:
+                kw = {"collapse": FieldFacet("report_id"), "collapse_limit": per_report}
+            results = s.search(q, limit=offset + limit, terms=False, **kw)
+            for hit in results[offset : offset + limit]:
+                hits.append(self._hit(hit.fields(), hit.score, highlights))
+        return {
+            "query": text,
+            "total": int(len(docs)),
+            "reports": n_reports,
+            "offset": offset,
+            "limit": limit,
+            "facets": facets,
+            "hits": hits,
+        }
+
+    def _facets(self, docs: np.ndarray, cols: _Columns) -> tuple[dict, int]:
+        if not len(docs):
+            return {"agency": [], "year": [], "section": []}, 0
+        rep = cols.report[docs]
+        _, first = np.unique(rep, return_index=True)
+        rep_docs = docs[first]  # one passage per matching report: its report-level values
+        ag = np.bincount(cols.agency[rep_docs], minlength=len(cols.agencies))
+        years, ycount = np.unique(cols.year[rep_docs], return_counts=True)
+        nsec = len(cols.sections)
+        pairs = np.unique(rep * nsec + cols.section[docs])
+        sec = np.bincount(pairs % nsec, minlength=nsec)
+
+        def listing(values, counts):
+            out = [{"value": v, "count": int(c)} for v, c in zip(values, counts, strict=True) if c]
+            out.sort(key=lambda d: (-d["count"], str(d["value"])))
+            return out
+
+        order = {name: i for i, name in enumerate(SECTIONS)}
+        section_list = [
+            {"value": v, "count": int(c)}
+            for v, c in zip(cols.sections, sec, strict=True)
+            if c and v
+        ]
+        section_list.sort(key=lambda d: (-d["count"], order.get(d["value"], 99)))
+        year_list = [
+            {"value": int(y) if y else None, "count": int(c)}
+            for y, c in zip(years, ycount, strict=True)
+        ]
+        year_list.sort(key=lambda d: (d["value"] is None, -(d["value"] or 0)))
+        return {
+            "agency": listing(cols.agencies, ag),
+            "year": year_list,
+            "section": section_list,
+        }, int(len(first))
+
+    @staticmethod
+    def _hit(f: dict, score: float | None, highlights: list[str]) -> dict:
+        text = f.get("text", "")
+        return {
+            "report_id": f["report_id"],
+            "passage_id": f["passage_id"],
+            "title": f.get("title", ""),
+            "agency": f.get("agency", ""),
+            "year": f.get("year") or None,
+            "published": f.get("published"),
+            "section": f.get("section", ""),
+            "heading": f.get("heading", ""),
+            "text": text,
+            "highlight": mark(text, highlights),
+            "score": round(float(score), 4) if score is not None else None,
+            "source": f.get("source", ""),
+            "url": f.get("url"),
+        }
+
+    # -- reports ------------------------------------------------------------------------------
+    @staticmethod
+    def _report(f: dict) -> dict:
+        return {
+            "report_id": f["report_id"],
+            "title": f.get("title", ""),
+            "agency": f.get("agency", ""),
+            "year": f.get("year") or None,
+            "published": f.get("published"),
+            "source": f.get("source", ""),
+            "url": f.get("url"),
+            "sections": list(f.get("sections") or []),
+            "passages": int(f.get("passages") or 0),
+        }
+
+    def reports(self) -> dict:
+        s, _ = self.searcher()
+        rows = [self._report(f) for f in s.documents(kind=REPORT)]
+        rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"], r["title"]))
+        return {"reports": rows}
+
+    def show(self, report_id: str, highlight: str | None = None) -> dict:
+        s, _ = self.searcher()
+        if not re.fullmatch(r"[0-9a-f]{1,64}", report_id or ""):
+            raise NotFound(report_id)
+        head = s.document(kind=REPORT, report_id=report_id)
+        if head is None:
+            raise NotFound(report_id)
+        hits = s.search(
+            wq.And([wq.Term("kind", PASSAGE), wq.Term("report_id", report_id)]),
+            limit=None,
+            sortedby="order",
+        )
+        passages = [
+            {
+                "passage_id": h["passage_id"],
+                "section": h["section"],
+                "heading": h.get("heading", ""),
+                "text": h["text"],
+            }
+            for h in hits
+        ]
+        return {"report": self._report(head), "passages": passages}
