@@ -327,6 +327,14 @@ def show(report_id, index_dir, as_json):
         click.echo(p["text"])
 
 
+# -- web (serve) ----------------------------------------------------------------------------------
+# (the serve command goes here)
+
+
+# -- journalist tools -----------------------------------------------------------------------------
+# (compare, trend, similar, kwic, export, batch go here)
+
+
 def run() -> None:
     try:
         main(standalone_mode=True)
