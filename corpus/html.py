@@ -222,9 +222,13 @@ def parse_html(text: str) -> HtmlDoc:
             body = max(found, key=_text_len)
             break
     if body is None:
-        for el in root.find_all(True):
+        chrome = []
+        for el in root.find_all(["div", "ul", "section", "aside", "header"]):
             cls = " ".join(el.get("class") or []) + " " + (el.get("id") or "")
-            if el.name in ("div", "ul", "section", "aside", "header") and _CHROME_CLASS.search(cls):
+            if _CHROME_CLASS.search(cls):
+                chrome.append(el)
+        for el in chrome:
+            if not el.decomposed:
                 el.decompose()
         body = _density_pick(root)
 

@@ -149,6 +149,8 @@ def _choose(labelled: str, signature: str, place: str, source: str, text: str) -
     organs = [o for o in (labelled, signature) if o]
     if len(organs) == 2 and _GENERIC_START.match(labelled) and not _GENERIC_START.match(signature):
         organs.reverse()
+    if len(organs) == 2 and organs[1] != organs[0] and organs[1].endswith(organs[0]):
+        organs.reverse()  # 杭州市余杭区人民政府办公室 says more than 余杭区人民政府办公室
     if place and organs and not organs[0].startswith(place) and place.startswith(organs[0]):
         organs.insert(0, place)  # the signature is a prefix of the title's place
     for organ in organs:

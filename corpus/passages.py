@@ -46,7 +46,8 @@ def _split_run_in(line: str, tracker: SectionTracker) -> list[str]:
     if len(parts) == 1:
         return [line]
     out = [parts[0]]
-    expected = tracker.l2_number + 1
+    own = RE_L2.match(line)
+    expected = (cn_to_int(own.group(1)) if own else tracker.l2_number) + 1
     for part in parts[1:]:
         m = RE_L2.match(part)
         if m and cn_to_int(m.group(1)) == expected:

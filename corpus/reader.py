@@ -190,7 +190,7 @@ def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | Unit
         if obj.get(k) not in (None, "")
     }
     key = f"{base}#{lineno}"
-    h = _hash(raw)
+    h = _hash(raw.rstrip(b"\r\n"))
     return Unit(key, source, h, lambda: build_report(content, "text", key, source, h, hints))
 
 

@@ -17,7 +17,7 @@ from index.normalize import normalize_with_offsets
 
 _WORDISH = re.compile(r"\w", re.U)
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_RUNS = re.compile(rf"([{_CJK}]+)|([^\W_]+)", re.U)
+_RUNS = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)", re.U)
 
 
 def _is_cjk(ch: str) -> bool:
