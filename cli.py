@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-import textwrap
+import unicodedata
 
 import click
 
@@ -163,24 +163,43 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
 
 
 # -- search ---------------------------------------------------------------------------------------
-def _snippet(text: str, terms: list[str], width: int = 150) -> str:
+def _cols(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def _snippet_lines(text: str, terms: list[str], chars: int = 150, width: int = 70) -> list[str]:
+    """A window of the passage around the first match, wrapped by display width (CJK counts
+    double), with the matches styled; styling is applied after wrapping so codes never split."""
     from search.highlight import spans
 
     flat = text.replace("\n", " ")
-    hit = spans(flat, terms)
-    start = max(0, (hit[0][0] - width // 3) if hit else 0)
-    end = min(len(flat), start + width)
-    prefix, suffix = ("…" if start else ""), ("…" if end < len(flat) else "")
-    out, pos = [], start
-    for s, e in hit:
-        if e <= start or s >= end:
-            continue
-        s, e = max(s, start), min(e, end)
-        out.append(flat[pos:s])
-        out.append(click.style(flat[s:e], fg="yellow", bold=True))
-        pos = e
-    out.append(flat[pos:end])
-    return prefix + "".join(out) + suffix
+    hits = spans(flat, terms)
+    start = max(0, hits[0][0] - chars // 3) if hits else 0
+    end = min(len(flat), start + chars)
+    lines, a, cols = [], start, 0
+    for i in range(start, end):
+        cols += _cols(flat[i])
+        if cols > width:
+            lines.append((a, i))
+            a, cols = i, _cols(flat[i])
+    lines.append((a, end))
+    out = []
+    for n, (a, b) in enumerate(lines):
+        parts, pos = [], a
+        for s, e in hits:
+            if e <= a or s >= b:
+                continue
+            s, e = max(s, a), min(e, b)
+            parts += [flat[pos:s], click.style(flat[s:e], fg="yellow", bold=True)]
+            pos = e
+        parts.append(flat[pos:b])
+        line = "".join(parts)
+        if n == 0 and start:
+            line = "…" + line
+        if n == len(lines) - 1 and end < len(flat):
+            line += "…"
+        out.append(line)
+    return out
 
 
 def _terms_of(highlight: str) -> list[str]:
@@ -259,8 +278,7 @@ def _print_results(res: dict) -> None:
             if x
         )
         click.echo("     " + click.style(meta, fg="cyan"))
-        snippet = _snippet(h["text"], _terms_of(h["highlight"]))
-        for line in textwrap.wrap(snippet, width=60) or [""]:
+        for line in _snippet_lines(h["text"], _terms_of(h["highlight"])):
             click.echo("     " + line)
         click.echo(
             click.style(
