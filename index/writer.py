@@ -99,7 +99,9 @@ class _Batch:
     def writer(self):
         if self.w is None:
             try:
-                self.w = self.ix.writer(timeout=self.lock_timeout)
+                self.w = self.ix.writer(
+                    timeout=self.lock_timeout, limitmb=256, procs=2, multisegment=True
+                )
             except LockError:
                 raise IndexBusy(
                     f"the index is locked by another ingest (waited {self.lock_timeout:g}s)"
@@ -109,9 +111,10 @@ class _Batch:
     def delete_report(self, report_id: str) -> None:
         self.writer().delete_by_term("report_id", report_id)
 
-    def add(self, report: Report) -> None:
+    def add(self, report: Report, replace: bool) -> None:
         w = self.writer()
-        w.delete_by_term("report_id", report.report_id)
+        if replace:  # only sources already in the index have old documents to drop
+            w.delete_by_term("report_id", report.report_id)
         for doc in report_docs(report):
             w.add_document(**doc)
         self.n += 1
@@ -124,6 +127,13 @@ class _Batch:
             self.w.commit()
             self.w = None
         self.n = self.size = 0
+
+    def tidy(self) -> None:
+        """Batches leave a segment per writer process; merge the small ones (Whoosh's
+        MERGE_SMALL policy) so queries do not fan out over dozens of segments."""
+        if len(self.ix._segments()) > 8:
+            w = self.ix.writer(timeout=self.lock_timeout, limitmb=256)
+            w.commit(merge=True)
 
     def cancel(self) -> None:
         if self.w is not None:
@@ -195,6 +205,7 @@ def ingest(
                     batch.delete_report(rid)
                     stats.removed.append(source)
         batch.commit()
+        batch.tidy()
     except BaseException:
         batch.cancel()
         raise
@@ -218,7 +229,7 @@ def _one(unit: Unit, existing, batch: _Batch, stats: IngestStats, fail) -> None:
     except Exception as e:  # an extraction bug must not stop a long ingest; name the file
         fail(unit.source, f"could not be parsed ({type(e).__name__}: {e})")
         return
-    batch.add(report)
+    batch.add(report, replace=old is not None)
     existing[unit.key] = (report.report_id, unit.content_hash, report.source)
     stats.ingested += 1
     stats.passages += len(report.passages)

@@ -53,11 +53,17 @@ def samples_engine(samples_index):
     return Engine(samples_index)
 
 
-def run_cli(*args: str, env: dict | None = None, cwd: str | Path = ROOT) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict | None = None, cwd: str | Path = ROOT
+) -> subprocess.CompletedProcess:
     """Run `python cli.py ARGS` as a user would; returns the completed process."""
     return subprocess.run(
         [sys.executable, str(ROOT / "cli.py"), *args],
-        capture_output=True, text=True, cwd=str(cwd), env={**os.environ, **(env or {})}, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=str(cwd),
+        env={**os.environ, **(env or {})},
+        timeout=300,
     )
 
 

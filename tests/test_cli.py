@@ -4,8 +4,21 @@ import json
 
 from conftest import SAMPLES, cli_json, run_cli
 
-HIT_KEYS = {"report_id", "passage_id", "title", "agency", "year", "published", "section", "heading",
-            "text", "highlight", "score", "source", "url"}
+HIT_KEYS = {
+    "report_id",
+    "passage_id",
+    "title",
+    "agency",
+    "year",
+    "published",
+    "section",
+    "heading",
+    "text",
+    "highlight",
+    "score",
+    "source",
+    "url",
+}
 
 
 def test_search_json_has_exactly_the_documented_shape(samples_index):
@@ -18,7 +31,16 @@ def test_search_json_has_exactly_the_documented_shape(samples_index):
 
 
 def test_options_and_inline_filters_agree(samples_index):
-    a = cli_json("search", "政务公开", "--index", samples_index, "--year", "2009-2013", "--section", "改进计划")
+    a = cli_json(
+        "search",
+        "政务公开",
+        "--index",
+        samples_index,
+        "--year",
+        "2009-2013",
+        "--section",
+        "改进计划",
+    )
     b = cli_json("search", "政务公开 year:2009-2013 section:改进计划", "--index", samples_index)
     assert a["total"] == b["total"] > 0
     assert [h["passage_id"] for h in a["hits"]] == [h["passage_id"] for h in b["hits"]]
@@ -51,8 +73,22 @@ def test_malformed_query_is_one_line_and_exit_2(samples_index):
 def test_reports_and_show(samples_index):
     rows = cli_json("reports", "--index", samples_index)["reports"]
     assert len(rows) == len([p for p in SAMPLES.iterdir() if p.suffix != ".jsonl"]) + sum(
-        1 for p in SAMPLES.glob("*.jsonl") for line in p.read_text("utf-8").splitlines() if line.strip())
-    keys = {"report_id", "title", "agency", "year", "published", "source", "url", "sections", "passages"}
+        1
+        for p in SAMPLES.glob("*.jsonl")
+        for line in p.read_text("utf-8").splitlines()
+        if line.strip()
+    )
+    keys = {
+        "report_id",
+        "title",
+        "agency",
+        "year",
+        "published",
+        "source",
+        "url",
+        "sections",
+        "passages",
+    }
     assert all(set(r) == keys for r in rows)
     r = rows[0]
     shown = cli_json("show", r["report_id"], "--index", samples_index)

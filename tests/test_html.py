@@ -47,8 +47,22 @@ def test_trs_page_metadata_body_and_tables(tmp_path):
     assert r.year == 2018
     assert r.agency == "杭州市余杭区人民政府办公室"
     body = "\n".join(p.text for p in r.passages)
-    for junk in ("网站首页", "政务公开栏目", "当前位置", "330110/2019-00012", "字号", "分享到", "QQ空间",
-                 "打印本页", "关闭窗口", "相关文章", "浙ICP备05012345号", "网站标识码", "浏览统计", "color:red"):
+    for junk in (
+        "网站首页",
+        "政务公开栏目",
+        "当前位置",
+        "330110/2019-00012",
+        "字号",
+        "分享到",
+        "QQ空间",
+        "打印本页",
+        "关闭窗口",
+        "相关文章",
+        "浙ICP备05012345号",
+        "网站标识码",
+        "浏览统计",
+        "color:red",
+    ):
         assert junk not in body, junk
     # a table row is one line, each cell searchable
     assert "规范性文件 | 48 | 46" in body.splitlines()

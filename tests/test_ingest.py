@@ -34,7 +34,9 @@ def test_reingest_is_idempotent_and_replaces_changed_sources(tmp_path):
 
     # change one file: its passages are replaced, never duplicated; the others stay
     target = src / SEEDS[0].name
-    target.write_text(target.read_text("utf-8") + "\n七、补充说明\n新增一段关于最多跑一次改革的说明。", "utf-8")
+    target.write_text(
+        target.read_text("utf-8") + "\n七、补充说明\n新增一段关于最多跑一次改革的说明。", "utf-8"
+    )
     changed = ingest([str(src)], ix)
     assert changed.ingested == 1 and changed.unchanged == 4
     n_reports, n_passages, ids = counts(ix)
@@ -46,7 +48,13 @@ def test_reingest_is_idempotent_and_replaces_changed_sources(tmp_path):
 
 def test_jsonl_lines_removed_from_a_file_leave_the_index(tmp_path):
     f = tmp_path / "dump.jsonl"
-    rows = [{"title": f"测试{i}县2020年政府信息公开工作年度报告", "content": f"一、总体情况\n第{i}号内容，推进政务公开。"} for i in range(3)]
+    rows = [
+        {
+            "title": f"测试{i}县2020年政府信息公开工作年度报告",
+            "content": f"一、总体情况\n第{i}号内容，推进政务公开。",
+        }
+        for i in range(3)
+    ]
     f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
     ix = str(tmp_path / "ix")
     assert ingest([str(f)], ix).ingested == 3
@@ -74,12 +82,23 @@ def make_messy(root):
     (root / "binary.txt").write_bytes(bytes(range(256)) * 20)
     (root / "empty.txt").write_bytes(b"")
     (root / "blank.html").write_text("   \n\t\n", "utf-8")
-    (root / "chrome-only.html").write_text("<html><body><div class='footer'>版权所有 ICP备12345号</div></body></html>", "utf-8")
+    (root / "chrome-only.html").write_text(
+        "<html><body><div class='footer'>版权所有 ICP备12345号</div></body></html>", "utf-8"
+    )
     (root / "notes.docx").write_bytes(b"PK\x03\x04")
-    good = {"title": "某县2019年政府信息公开工作年度报告", "content": "一、总体情况\n某县全面推进一网通办。"}
+    good = {
+        "title": "某县2019年政府信息公开工作年度报告",
+        "content": "一、总体情况\n某县全面推进一网通办。",
+    }
     (root / "dump.jsonl").write_text(
-        json.dumps(good, ensure_ascii=False) + "\n{broken json\n" + json.dumps({"title": "无正文"}, ensure_ascii=False) + "\n"
-        + json.dumps({**good, "title": "某县2020年政府信息公开工作年度报告"}, ensure_ascii=False) + "\n", "utf-8")
+        json.dumps(good, ensure_ascii=False)
+        + "\n{broken json\n"
+        + json.dumps({"title": "无正文"}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({**good, "title": "某县2020年政府信息公开工作年度报告"}, ensure_ascii=False)
+        + "\n",
+        "utf-8",
+    )
     (root / "loop").symlink_to(root)
     (root / "dangling.txt").symlink_to(root / "nowhere.txt")
 
@@ -91,11 +110,21 @@ def test_messy_folder_cli_names_each_bad_file_and_exits_3(tmp_path):
     assert p.returncode == 3, p.stderr
     err = p.stderr
     assert "Traceback" not in err
-    for name, reason in [("binary.txt", "binary"), ("empty.txt", "empty"), ("blank.html", "empty"),
-                         ("chrome-only.html", "no text left after cleaning"), ("dump.jsonl", "broken JSON at line 2"),
-                         ("dump.jsonl", "line 3: no content"), ("dangling.txt", "dangling symlink"),
-                         ("notes.docx", "skipped")]:
-        assert any(name in line and reason in line for line in err.splitlines()), (name, reason, err)
+    for name, reason in [
+        ("binary.txt", "binary"),
+        ("empty.txt", "empty"),
+        ("blank.html", "empty"),
+        ("chrome-only.html", "no text left after cleaning"),
+        ("dump.jsonl", "broken JSON at line 2"),
+        ("dump.jsonl", "line 3: no content"),
+        ("dangling.txt", "dangling symlink"),
+        ("notes.docx", "skipped"),
+    ]:
+        assert any(name in line and reason in line for line in err.splitlines()), (
+            name,
+            reason,
+            err,
+        )
     assert "ingested 3, unchanged 0, skipped 1, failed 7" in err
     # the good file and the two good JSONL lines are searchable
     res = Engine(ix).search("一网通办")

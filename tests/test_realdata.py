@@ -37,7 +37,11 @@ def test_traditional_text_is_found_by_simplified_query(engine):
 
 def test_full_width_digits_are_folded(engine):
     s, _ = engine.searcher()
-    fw = next(f for f in s.all_stored_fields() if f.get("text") and any("０" <= c <= "９" for c in f["text"]))
+    fw = next(
+        f
+        for f in s.all_stored_fields()
+        if f.get("text") and any("０" <= c <= "９" for c in f["text"])
+    )
     import re
 
     run = re.search(r"[０-９]+[\u4e00-\u9fff]+", fw["text"]).group(0)

@@ -13,13 +13,13 @@ from search.query import QueryError
 
 DOCS = {
     "a.txt": "甲市2015年政府信息公开工作年度报告\n一、主动公开情况\n本年度主动公开政府信息1200条，推行最多跑一次改革。\n"
-             "二、依申请公开情况\n收到依申请公开申请30件，全部按时答复。\n三、存在问题\n信息公开不及时。",
+    "二、依申请公开情况\n收到依申请公开申请30件，全部按时答复。\n三、存在问题\n信息公开不及时。",
     "b.txt": "乙县2016年政府信息公开工作年度报告\n一、主动公开情况\n全面推进一网通办，主动公开文件300件。\n"
-             "二、依申请公开情况\n本年度未收到依申请公开申请。\n三、行政复议和行政诉讼情况\n无行政复议。",
+    "二、依申请公开情况\n本年度未收到依申请公开申请。\n三、行政复议和行政诉讼情况\n无行政复议。",
     "c.txt": "丙区2016年政务公开工作总结\n一、组织领导\n成立政务公开领导小组。\n二、平台建设\n"
-             "升级政府网站，开通政务微信，推行最多跑一次和一网通办。",
+    "升级政府网站，开通政务微信，推行最多跑一次和一网通办。",
     "d.txt": "丁镇2017年政府信息公开工作报告\n一、主动公开\n公开<script>alert(1)</script>财政预算信息。\n"
-             "二、宣传培训\n举办培训班3次。",
+    "二、宣传培训\n举办培训班3次。",
 }
 
 
@@ -77,8 +77,20 @@ def test_inline_filters_equal_option_filters(engine):
 
 @pytest.mark.parametrize(
     "bad",
-    ['"unclosed', "(一网通办", "一网通办)", "OR 一网通办", "一网通办 OR", "year:abc", "year:2016-2010",
-     "section:不存在", "-", "NOT", "()", "x" * 501],
+    [
+        '"unclosed',
+        "(一网通办",
+        "一网通办)",
+        "OR 一网通办",
+        "一网通办 OR",
+        "year:abc",
+        "year:2016-2010",
+        "section:不存在",
+        "-",
+        "NOT",
+        "()",
+        "x" * 501,
+    ],
 )
 def test_malformed_queries_raise_one_line_errors(engine, bad):
     with pytest.raises(QueryError) as e:
@@ -117,7 +129,9 @@ def test_per_report_caps_and_paging(samples_engine):
     assert len(ids) == len(set(ids)) == capped["reports"]
     full = samples_engine.search("政务公开", limit=30)
     page2 = samples_engine.search("政务公开", limit=10, offset=10)
-    assert [h["passage_id"] for h in page2["hits"]] == [h["passage_id"] for h in full["hits"][10:20]]
+    assert [h["passage_id"] for h in page2["hits"]] == [
+        h["passage_id"] for h in full["hits"][10:20]
+    ]
     scores = [h["score"] for h in full["hits"]]
     assert scores == sorted(scores, reverse=True)
 
@@ -125,13 +139,17 @@ def test_per_report_caps_and_paging(samples_engine):
 def brute_force_facets(engine, needle):
     """Count, by scanning every stored passage, the reports containing `needle`."""
     s, _ = engine.searcher()
-    matching = [f for f in s.all_stored_fields() if f.get("text") and normalize(needle) in normalize(f["text"])]
+    matching = [
+        f
+        for f in s.all_stored_fields()
+        if f.get("text") and normalize(needle) in normalize(f["text"])
+    ]
     reports = {f["report_id"]: f for f in matching}
     by_agency, by_year, by_section = {}, {}, {}
     for f in reports.values():
         by_agency[f["agency"]] = by_agency.get(f["agency"], 0) + 1
         by_year[f["year"] or None] = by_year.get(f["year"] or None, 0) + 1
-    for rid, sec in {(f["report_id"], f["section"]) for f in matching}:
+    for _rid, sec in {(f["report_id"], f["section"]) for f in matching}:
         by_section[sec] = by_section.get(sec, 0) + 1
     return len(matching), len(reports), by_agency, by_year, by_section
 
@@ -160,7 +178,9 @@ def test_any_substring_of_a_passage_finds_it(samples_engine):
         i = rnd.randint(0, len(run) - n)
         piece = run[i : i + n]
         res = samples_engine.search(f'"{piece}"', limit=100)
-        assert f["passage_id"] in {h["passage_id"] for h in res["hits"]} or res["total"] > 100, piece
+        assert f["passage_id"] in {h["passage_id"] for h in res["hits"]} or res["total"] > 100, (
+            piece
+        )
 
 
 def test_filters_only_lists_passages(samples_engine):
