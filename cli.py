@@ -92,7 +92,7 @@ class _Bar:
 @_index_option
 @click.option(
     "--max-mb",
-    default=64.0,
+    default=16.0,
     show_default=True,
     type=click.FloatRange(min=0.001),
     help="Files (and JSONL lines) larger than this are refused as too large.",
@@ -346,11 +346,302 @@ def show(report_id, index_dir, as_json):
 
 
 # -- web (serve) ----------------------------------------------------------------------------------
-# (the serve command goes here)
+@main.command()
+@_index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="URL",
+    help="An origin (https://news.example.org) whose pages may embed the widget; repeatable.",
+)
+def serve(index_dir, host, port, cors_origins):
+    """Serve the search page, the JSON API (/api/…, /docs) and the widget (/widget.js)."""
+    import uvicorn
+
+    from search.server import check_origin, create_app
+
+    try:
+        origins = [check_origin(o) for o in cors_origins]
+    except ValueError as e:
+        fail(str(e))
+    app = create_app(index_dir, cors_origins=origins, engine=_engine(index_dir))
+    click.echo(f"serving {index_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
 
 
 # -- journalist tools -----------------------------------------------------------------------------
-# (compare, trend, similar, kwic, export, batch go here)
+def _filter_options(f):
+    """--agency/--year/--section, as `search` takes them (inline filters work too)."""
+    f = click.option("--section", help="A section label, e.g. 主动公开 or 依申请公开.")(f)
+    f = click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")(f)
+    return click.option("--agency", help="Only reports whose agency contains this text.")(f)
+
+
+def _csv_option(f):
+    return click.option(
+        "--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, for Excel)."
+    )(f)
+
+
+def _journal(fn, *args, **kwargs):
+    """Call a journalist tool; a bad query or unknown id is a one-line usage error."""
+    from search.journal import NotFound, QueryError
+
+    try:
+        return fn(*args, **kwargs)
+    except QueryError as e:
+        fail(str(e))
+    except NotFound as e:
+        fail(str(e.args[0]) if e.args else "not found")
+
+
+def _echo_lines(lines) -> None:
+    for line in lines:
+        click.echo(line)
+
+
+def _echo_csv(rows, columns) -> None:
+    from search.journal import csv_text
+
+    for chunk in csv_text(rows, columns):
+        click.echo(chunk, nl=False)
+
+
+@main.command()
+@click.argument("query")
+@_index_option
+@_filter_options
+@click.option("--by", type=click.Choice(["agency", "year"]), default="agency", show_default=True)
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(min=0), help="Groups; 0: all."
+)
+@_json_option
+@_csv_option
+def compare(query, index_dir, agency, year, section, by, limit, as_json, as_csv):
+    """How each agency (or year) says it: the best passage of every group that matches QUERY,
+    one per group, groups ordered by relevance."""
+    from search.compare import COLUMNS
+    from search.compare import compare as run
+    from search.journal_text import compare_lines
+
+    engine = _engine(index_dir)
+    res = _journal(run, engine, query, by, agency=agency, year=year, section=section, limit=limit)
+    if as_json:
+        _print_json(res)
+    elif as_csv:
+        _echo_csv(res["results"], COLUMNS)
+    else:
+        _echo_lines(compare_lines(res, _terms_of_all(res["results"]), click.style))
+
+
+def _terms_of_all(hits: list[dict]) -> list[str]:
+    return sorted({t for h in hits for t in _terms_of(h["highlight"])}, key=len, reverse=True)
+
+
+@main.command()
+@click.argument("query")
+@_index_option
+@_filter_options
+@click.option("--by", type=click.Choice(["year", "agency"]), default="year", show_default=True)
+@click.option("--png", "png_file", type=click.Path(dir_okay=False), help="Also draw a PNG chart.")
+@_json_option
+@_csv_option
+def trend(query, index_dir, agency, year, section, by, png_file, as_json, as_csv):
+    """Matching reports per year, and as a share of all the reports of that year in the index
+    (that pass the same filters), so a growing archive does not fake a trend."""
+    from search.journal_text import trend_lines
+    from search.trend import COLUMNS_BY, png
+    from search.trend import trend as run
+
+    engine = _engine(index_dir)
+    res = _journal(run, engine, query, by, agency=agency, year=year, section=section)
+    if png_file:
+        try:
+            info = png(res, png_file)
+        except OSError as e:
+            fail(f"cannot write {png_file}: {e.strerror or e}")
+        note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
+        click.echo(f"chart → {png_file}{note}", err=True)
+    if as_json:
+        _print_json(res)
+    elif as_csv:
+        _echo_csv(res["rows"], COLUMNS_BY[by])
+    else:
+        _echo_lines(trend_lines(res, click.style))
+
+
+@main.command()
+@click.argument("passage_id")
+@_index_option
+@_filter_options
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--min-similarity",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Hide passages less similar than this (0..1).",
+)
+@_json_option
+def similar(passage_id, index_dir, agency, year, section, limit, min_similarity, as_json):
+    """Passages in OTHER reports that say nearly the same thing as PASSAGE_ID (copied
+    boilerplate, and where the copies differ), with the wording they share."""
+    from search.journal_text import similar_lines
+    from search.similar import similar as run
+
+    engine = _engine(index_dir)
+    res = _journal(
+        run,
+        engine,
+        passage_id,
+        limit=limit,
+        min_similarity=min_similarity,
+        agency=agency,
+        year=year,
+        section=section,
+    )
+    if as_json:
+        _print_json(res)
+    else:
+        _echo_lines(similar_lines(res, click.style))
+
+
+@main.command()
+@click.argument("term")
+@_index_option
+@_filter_options
+@click.option(
+    "--width",
+    default=20,
+    show_default=True,
+    type=click.IntRange(0, 200),
+    help="Characters of context on each side.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["year", "agency", "left", "right"]),
+    default="year",
+    show_default=True,
+    help="left/right: by the words just before/after the match.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Print only the first N lines.")
+@_json_option
+@_csv_option
+def kwic(term, index_dir, agency, year, section, width, sort, limit, as_json, as_csv):
+    """Every occurrence of TERM (a word or phrase, matched as the index normalizes it) in every
+    matching passage, with its left and right context: a concordance for close reading."""
+    from search.journal_text import kwic_lines
+    from search.kwic import COLUMNS
+    from search.kwic import kwic as run
+
+    engine = _engine(index_dir)
+    res = _journal(
+        run,
+        engine,
+        term,
+        width=width,
+        sort=sort,
+        agency=agency,
+        year=year,
+        section=section,
+        limit=limit,
+    )
+    if as_json:
+        _print_json(res)
+    elif as_csv:
+        _echo_csv(res["occurrences"], COLUMNS)
+    else:
+        _echo_lines(kwic_lines(res, click.style))
+
+
+@main.command()
+@click.argument("query")
+@_index_option
+@_filter_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--order",
+    type=click.Choice(["relevance", "document"]),
+    default="relevance",
+    show_default=True,
+    help="document: reports newest first, passages in report order.",
+)
+def export(query, index_dir, agency, year, section, fmt, output, order):
+    """ALL passages matching QUERY with full metadata and a citation, streamed as CSV (UTF-8
+    with BOM, opens in Excel) or JSON Lines."""
+    from search.export import chunks
+    from search.export import export as run
+
+    engine = _engine(index_dir)
+    exp = _journal(run, engine, query, agency=agency, year=year, section=section, order=order)
+    try:
+        if output == "-":
+            for chunk in chunks(exp, fmt):
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                for chunk in chunks(exp, fmt):
+                    out.write(chunk)
+    except BrokenPipeError:  # `export … | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    except OSError as e:
+        fail(f"cannot write {output}: {e.strerror or e}")
+    where = "" if output == "-" else f" → {output}"
+    click.echo(f"exported {exp.total} passages from {exp.reports} reports{where}", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@_index_option
+@_filter_options
+@_json_option
+def batch(file, index_dir, agency, year, section, as_json):
+    """Run many queries (FILE: one a line; blank lines and lines starting with # are skipped;
+    - reads standard input) and print a CSV summary in long format, a row per query ×
+    dimension × value: query,dimension,value,reports — dimension "all" (empty value) is the
+    query's matching reports in total, then "year", "agency" and "section" break them down
+    as the facets of `search` do."""
+    from search.export import BATCH_COLUMNS, batch_rows, read_queries
+    from search.export import batch as run
+
+    engine = _engine(index_dir)
+    queries = _journal(read_queries, file)
+    res = _journal(run, engine, [q for _, q in queries], agency=agency, year=year, section=section)
+    if as_json:
+        _print_json(res)
+    else:
+        _echo_csv(batch_rows(res), BATCH_COLUMNS)
+
+
+@main.command()
+@click.argument("passage_id")
+@_index_option
+@_json_option
+def cite(passage_id, index_dir, as_json):
+    """A one-line citation of a passage to paste into a story or notes (PASSAGE_ID as printed
+    by search --json, kwic, compare, similar or export; a unique prefix of 6+ characters
+    works)."""
+    from search.journal import cite as run
+
+    res = _journal(run, _engine(index_dir), passage_id)
+    if as_json:
+        _print_json(res)
+    else:
+        click.echo(res["citation"])
 
 
 def run() -> None:

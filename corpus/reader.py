@@ -19,7 +19,7 @@ from corpus.passages import make_passages
 
 # Bump when extraction changes, so re-ingest refreshes reports parsed by older code.
 PIPELINE_VERSION = "1"
-DEFAULT_MAX_MB = 64
+DEFAULT_MAX_MB = 16
 
 
 class IngestError(Exception):

@@ -39,7 +39,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "改进计划",
         re.compile(
-            r"打算|计划|安排|改进|下一步|思路|努力方向|展望|今后|设想|任务|目标|\d{4}\s*年.{0,4}工作$"
+            r"打算|计划|整改|安排|改进|下一步|思路|努力方向|展望|今后|设想|任务|目标|\d{4}\s*年.{0,4}工作$"
         ),
     ),
     ("主动公开", re.compile(r"主动公开")),
@@ -116,6 +116,8 @@ class Heading:
 
 
 def match_heading(line: str) -> Heading | None:
+    if " | " in line:
+        return None  # a table row (一、本年新收… | 37), not a heading
     for level, rx in ((0, RE_PART), (1, RE_L1), (2, RE_L2), (3, RE_L3)):
         m = rx.match(line)
         if not m:

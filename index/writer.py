@@ -13,6 +13,7 @@ from whoosh.index import LockError
 from corpus.discover import discover
 from corpus.model import Report
 from corpus.reader import DEFAULT_MAX_MB, IngestError, Unit, UnitError, read_units
+from index.procs import SafeMpWriter
 from index.schema import PASSAGE, REPORT
 from index.store import open_or_create
 
@@ -92,6 +93,7 @@ class _Batch:
         self.lock_timeout = lock_timeout
         self.max_reports = max_reports
         self.max_bytes = max_bytes
+        self.procs = max(1, min(2, os.cpu_count() or 1))
         self.w = None
         self.n = 0
         self.size = 0
@@ -99,9 +101,16 @@ class _Batch:
     def writer(self):
         if self.w is None:
             try:
-                self.w = self.ix.writer(
-                    timeout=self.lock_timeout, limitmb=256, procs=2, multisegment=True
-                )
+                if self.procs > 1:
+                    self.w = SafeMpWriter(
+                        self.ix,
+                        procs=self.procs,
+                        multisegment=True,
+                        timeout=self.lock_timeout,
+                        limitmb=256,
+                    )
+                else:
+                    self.w = self.ix.writer(timeout=self.lock_timeout, limitmb=256)
             except LockError:
                 raise IndexBusy(
                     f"the index is locked by another ingest (waited {self.lock_timeout:g}s)"

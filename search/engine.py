@@ -43,6 +43,8 @@ class _Columns:
 
 
 def _column(reader, name: str) -> list:
+    if reader.doc_count_all() == 0:  # a freshly created index has no column files yet
+        return []
     return list(reader.column_reader(name))
 
 
@@ -59,7 +61,7 @@ def _build_columns(searcher) -> _Columns:
     return _Columns(
         report=rep_idx.astype(np.int64),
         agency=ag_idx.astype(np.int32),
-        year=np.array(years, dtype=np.int32),
+        year=np.array(years, dtype=np.int32).reshape(-1),
         section=sec_idx.astype(np.int32),
         agencies=[str(a) for a in ag_vals],
         sections=[str(s) for s in sec_vals],
@@ -81,7 +83,10 @@ class Engine:
                 self._searcher = self.ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
                 self._columns = None
             elif not self._searcher.up_to_date():
-                fresh = self._searcher.refresh()
+                if self._searcher.doc_count_all() == 0:  # Whoosh cannot refresh an empty reader
+                    fresh = self.ix.searcher(weighting=self._searcher.weighting)
+                else:
+                    fresh = self._searcher.refresh()
                 if fresh is not self._searcher:
                     self._searcher = fresh
                     self._columns = None
