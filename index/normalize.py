@@ -12,18 +12,26 @@ import opencc
 _t2s = opencc.OpenCC("t2s")
 
 
+def _nfkc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def _fold(text: str) -> str:
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return _t2s.convert(text).lower()
+    # OpenCC and lower() can each leave text that NFKC would change again (decomposed
+    # accents, İ), so NFKC closes the chain.
+    return _nfkc(_t2s.convert(_nfkc(text)).lower())
 
 
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """The searchable form of `text`. Idempotent: normalize(normalize(x)) == normalize(x)."""
     out = _fold(text)
-    again = _fold(out)
-    return again
+    for _ in range(3):  # converges at once for real text; the loop guards odd code points
+        again = _fold(out)
+        if again == out:
+            break
+        out = again
+    return out
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
@@ -32,11 +40,28 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
     norm = normalize(text)
     if len(norm) == len(text):
         return norm, None
-    out: list[str] = []
+    # NFKC changed the length (㈠ → (一), ﬁ → fi, A + ◌̀ → À): apply it per base character
+    # with its combining marks, keeping where each piece came from; the remaining steps
+    # (OpenCC, case) keep the length, so offsets carry over.
+    pieces: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(text):
-        piece = normalize(ch)
-        out.append(piece)
+    i = 0
+    while i < len(text):
+        j = i + 1
+        while j < len(text) and unicodedata.combining(text[j]):
+            j += 1
+        piece = _nfkc(text[i:j])
+        pieces.append(piece)
         offsets.extend([i] * len(piece))
+        i = j
     offsets.append(len(text))
-    return "".join(out), offsets
+    joined = normalize("".join(pieces))
+    if len(joined) != len(offsets) - 1:  # a rare length change past NFKC: map char by char
+        pieces, offsets = [], []
+        for k, ch in enumerate(text):
+            piece = normalize(ch)
+            pieces.append(piece)
+            offsets.extend([k] * len(piece))
+        offsets.append(len(text))
+        joined = "".join(pieces)
+    return joined, offsets
