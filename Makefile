@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 DEMO_INDEX := var/demo-index
 DEMO_QUERY ?= 依申请公开
 
-.PHONY: demo test bench lint format clean
+.PHONY: demo test bench lint format clean chromium
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,19 @@ demo: $(VENV)/.base
 	$(PY) cli.py ingest corpus/samples --index $(DEMO_INDEX)
 	$(PY) cli.py search '$(DEMO_QUERY)' --index $(DEMO_INDEX) --limit 5
 
-test: $(VENV)/.test
+test: $(VENV)/.test chromium
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Browser tests drive Debian's /usr/bin/chromium; install it when we can (root with apt-get).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	      || echo "could not install chromium: browser tests will be skipped"; \
+	  else \
+	    echo "chromium is missing (sudo apt-get install chromium): browser tests will be skipped"; \
+	  fi; \
+	fi
 
 bench: $(VENV)/.test
 	$(PY) -m pytest -q -s tests/bench $(PYTEST_ARGS)

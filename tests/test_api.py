@@ -1,0 +1,394 @@
+"""The web API and pages over a real index (corpus/samples plus a hostile report), through
+FastAPI's TestClient; the JSON is compared with what the CLI prints for the same index."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "corpus" / "samples"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from index.writer import ingest  # noqa: E402
+from search.server import create_app  # noqa: E402
+
+ALLOWED = "http://news.example.org"
+OTHER = "http://evil.example.net"
+XSS = "<script>alert(1)</script>"
+XSS_REPORT = f"""测试区2016年政府信息公开工作年度报告{XSS}
+
+一、总体情况
+
+本年度测试区人民政府认真贯彻《中华人民共和国政府信息公开条例》，{XSS} 全面推进政府信息公开工作，
+主动公开政府信息120条。<img src=x onerror=alert(2)> &amp; "quotes" 'single' 警示样本
+
+二、依申请公开情况
+
+本年度共收到政府信息公开申请15件，全部按时办结。<b>加粗</b>
+"""
+
+
+def _long_report() -> str:
+    """One report with 130 passages matching 档案查阅: more hits than the limit cap."""
+    lines = ["长篇区2018年政府信息公开工作年度报告", ""]
+    for i in range(1, 131):
+        lines += [
+            f"第{i}项工作中，本区围绕档案查阅服务开展了细致工作，"
+            + "持续完善制度建设并加强队伍培训，确保各项任务按期完成。" * 4,
+            "",
+        ]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def web_index(tmp_path_factory) -> str:
+    extra = tmp_path_factory.mktemp("web-extra")
+    (extra / "xss_report.txt").write_text(XSS_REPORT, encoding="utf-8")
+    (extra / "long_report.txt").write_text(_long_report(), encoding="utf-8")
+    d = str(tmp_path_factory.mktemp("web-index"))
+    stats = ingest([str(SAMPLES), str(extra)], d)
+    assert not stats.failed, stats.failed
+    return d
+
+
+@pytest.fixture(scope="module")
+def client(web_index):
+    with TestClient(create_app(web_index, cors_origins=[ALLOWED])) as c:
+        yield c
+
+
+def cli_json(index: str, *args: str) -> dict:
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), *args, "--index", index, "--json"],
+        capture_output=True,
+        text=True,
+        cwd=str(ROOT),
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def get_ok(client, url: str, **params) -> dict:
+    r = client.get(url, params=params)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    return r.json()
+
+
+def xss_id(client) -> str:
+    rows = get_ok(client, "/api/reports")["reports"]
+    return next(r["report_id"] for r in rows if XSS in r["title"])
+
+
+# -- the same JSON as the CLI ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "api, cli",
+    [
+        ({"q": "政府信息"}, ["政府信息"]),
+        (
+            {"q": "依申请公开", "limit": 5, "offset": 3},
+            ["依申请公开", "--limit", "5", "--offset", "3"],
+        ),
+        (
+            {"q": '"行政复议" OR 诉讼', "year": "2010-2020"},
+            ['"行政复议" OR 诉讼', "--year", "2010-2020"],
+        ),
+        (
+            {"q": "公开", "section": "主动公开", "per_report": 1},
+            ["公开", "--section", "主动公开", "--per-report", "1"],
+        ),
+        ({"q": "", "agency": "随县"}, ["", "--agency", "随县"]),
+        ({"q": "档案查阅", "limit": 0}, ["档案查阅", "--limit", "0"]),
+    ],
+)
+def test_search_is_the_cli_json(client, web_index, api, cli):
+    assert get_ok(client, "/api/search", **api) == cli_json(web_index, "search", *cli)
+
+
+def test_reports_and_show_are_the_cli_json(client, web_index):
+    reports = get_ok(client, "/api/reports")
+    assert reports == cli_json(web_index, "reports")
+    assert len(reports["reports"]) >= 3
+    for r in reports["reports"][:3]:
+        shown = get_ok(client, f"/api/reports/{r['report_id']}")
+        assert shown == cli_json(web_index, "show", r["report_id"])
+        assert shown["report"]["report_id"] == r["report_id"]
+        assert len(shown["passages"]) == r["passages"]
+
+
+# -- paging, filters, limits ----------------------------------------------------------------------
+def test_pages_concatenate_to_the_unpaged_list(client):
+    whole = get_ok(client, "/api/search", q="政府信息", limit=100)
+    total = whole["total"]
+    n = min(total, 100)
+    assert total > 20 and len(whole["hits"]) == n
+    paged = []
+    for offset in range(0, n, 7):
+        page = get_ok(client, "/api/search", q="政府信息", limit=7, offset=offset)
+        assert page["total"] == total and page["offset"] == offset and page["limit"] == 7
+        assert len(page["hits"]) == min(7, total - offset)
+        paged += [h["passage_id"] for h in page["hits"]]
+    assert paged[:n] == [h["passage_id"] for h in whole["hits"]]
+    last = get_ok(client, "/api/search", q="政府信息", limit=10, offset=total - 3)
+    assert len(last["hits"]) == 3
+    beyond = get_ok(client, "/api/search", q="政府信息", offset=total + 50)
+    assert beyond["hits"] == [] and beyond["total"] == total
+
+
+@pytest.mark.parametrize("field", ["year", "section", "agency"])
+def test_filters_narrow_to_the_facet_counts(client, field):
+    base = get_ok(client, "/api/search", q="政府信息", limit=0)
+    values = [f for f in base["facets"][field] if f["value"] not in (None, "")]
+    assert len(values) >= 2
+    for facet in values[:4]:
+        res = get_ok(client, "/api/search", q="政府信息", limit=100, **{field: str(facet["value"])})
+        assert res["reports"] == facet["count"]
+        assert res["total"] < base["total"]
+        assert res["hits"] and all(
+            (str(h[field]) == str(facet["value"]))
+            if field != "agency"
+            else facet["value"] in h["agency"]
+            for h in res["hits"]
+        )
+        # the filtered facets agree with the filtered totals
+        assert sum(f["count"] for f in res["facets"]["year"]) == res["reports"]
+
+
+def test_limit_is_capped_at_100(client):
+    res = get_ok(client, "/api/search", q="档案查阅", limit=1000)
+    assert res["total"] >= 130
+    assert res["limit"] == 100 and len(res["hits"]) == 100
+    assert get_ok(client, "/api/search", q="档案查阅", limit=100, offset=100)["hits"]
+
+
+# -- errors -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "params, status, needle",
+    [
+        ({"q": '"unclosed'}, 400, "unclosed"),
+        ({"q": "(a"}, 400, "unbalanced"),
+        ({"q": "公开", "year": "abc"}, 400, "year"),
+        ({"q": "公开", "year": "2015-2010"}, 400, "backwards"),
+        ({"q": "公开", "section": "nonsense"}, 400, "section"),
+        ({"q": ""}, 400, "empty"),
+        ({"q": "公" * 501}, 400, "too long"),
+        ({"q": "公开", "agency": "机" * 201}, 400, "too long"),
+        ({"q": "公开", "limit": -1}, 422, "limit"),
+        ({"q": "公开", "limit": "abc"}, 422, "limit"),
+        ({"q": "公开", "offset": -5}, 422, "offset"),
+        ({"q": "公开", "offset": 10**9}, 422, "offset"),
+        ({"q": "公开", "per_report": 0}, 422, "per_report"),
+    ],
+)
+def test_bad_requests_are_json_errors(client, params, status, needle):
+    r = client.get("/api/search", params=params)
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert isinstance(body["error"], str) and needle in body["error"]
+
+
+def test_max_length_query_is_accepted(client):
+    assert client.get("/api/search", params={"q": "公" * 500}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/reports/0000000000000000",
+        "/api/reports/not-a-report",
+        "/api/reports/..%2F..%2Fpyproject.toml",
+        "/api/reports/%2e%2e%2f%2e%2e%2fcli.py",
+        "/api/reports/%2Fetc%2Fpasswd",
+        "/api/reports//etc/passwd",
+        "/api/reports/..%5C..%5Ccli.py",
+        "/api/reports/C:%5Cwindows",
+    ],
+)
+def test_unknown_and_escaping_report_ids_are_404_json(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert "error" in r.json()
+    assert "[build-system]" not in r.text and "root:" not in r.text and "import" not in r.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/0000000000000000",
+        "/reports/..%2F..%2Fpyproject.toml",
+        "/reports/%2Fetc%2Fpasswd",
+        "/static/..%2Fserver.py",
+        "/static/%2E%2E%2Fengine.py",
+        "/static/index.html%00",
+        "/static/widget.js/../../server.py",
+        "/widget.js/..%2Fserver.py",
+    ],
+)
+def test_pages_never_read_files_outside(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert "import " not in r.text and "[build-system]" not in r.text
+
+
+def test_missing_index_is_503_json(tmp_path):
+    with TestClient(create_app(str(tmp_path / "nothing"))) as c:
+        r = c.get("/api/search", params={"q": "公开"})
+        assert r.status_code == 503 and "ingest" in r.json()["error"]
+        assert c.get("/").status_code == 200
+
+
+# -- escaping -----------------------------------------------------------------------------------
+def test_hostile_text_is_escaped_in_the_highlight(client):
+    res = get_ok(client, "/api/search", q="警示样本")
+    assert res["total"] == 1
+    hit = res["hits"][0]
+    assert XSS in hit["text"]  # the data is kept as written...
+    h = hit["highlight"]  # ...but the highlight is HTML with only the engine's <mark>
+    assert "<script" not in h and "<img" not in h
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in h
+    assert set(re.findall(r"<[^>]*>", h)) <= {"<mark>", "</mark>"}
+    assert "<mark>警示样本</mark>" in h
+
+
+def test_hostile_text_is_escaped_in_the_report_page(client):
+    rid = xss_id(client)
+    passages = get_ok(client, f"/api/reports/{rid}")["passages"]
+    chosen = passages[0]["passage_id"]
+    payload = '"><script>alert(3)</script>'
+    r = client.get(f"/reports/{rid}", params={"passage": chosen, "q": f"script {payload}"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = r.text
+    assert "alert(1)</script>" not in page and "alert(3)</script>" not in page
+    assert "<img" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page or "&lt;<mark>script</mark>&gt;" in page
+    # the only scripts are our own files; the only tags around document text are ours
+    assert re.findall(r"<script\b[^>]*>", page) == ['<script src="/static/report.js" defer>']
+    for p in passages:
+        assert f'id="p-{p["passage_id"]}"' in page
+    assert re.search(rf'class="passage is-chosen" id="p-{chosen}"', page) or re.search(
+        rf'class="group-heading[^"]*is-chosen[^"]*" id="p-{chosen}"', page
+    )
+    assert 'value="script &quot;&gt;&lt;script&gt;alert(3)' in page  # the query box
+    marked = client.get(f"/reports/{rid}", params={"q": "script <i>x</i>"}).text
+    assert "<mark>script</mark>" in marked and "<i>" not in marked
+    assert "alert(1)</script>" not in marked
+
+
+def test_report_page_groups_passages_under_headings(client, web_index):
+    rid = next(
+        r["report_id"] for r in get_ok(client, "/api/reports")["reports"] if r["passages"] > 10
+    )
+    shown = get_ok(client, f"/api/reports/{rid}")
+    page = client.get(f"/reports/{rid}").text
+    positions = [page.index(f'id="p-{p["passage_id"]}"') for p in shown["passages"]]
+    assert positions == sorted(positions)  # all passages, in document order
+    assert 'class="toc-list"' in page and 'class="section-label"' in page
+    assert client.get("/reports/0000000000000000").status_code == 404
+
+
+# -- headers, CORS, docs ------------------------------------------------------------------------
+def test_security_headers_on_pages(client, web_index):
+    for path in ["/", f"/reports/{xss_id(client)}"]:
+        r = client.get(path)
+        assert r.status_code == 200
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp and "http" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/api/reports").headers["x-content-type-options"] == "nosniff"
+    js = client.get("/widget.js")
+    assert js.status_code == 200 and "javascript" in js.headers["content-type"]
+    assert "content-security-policy" not in js.headers
+
+
+def test_pages_use_no_external_assets(client):
+    for path in ["/", "/static/app.css", "/static/app.js", "/static/report.js"]:
+        r = client.get(path)
+        assert r.status_code == 200, path
+        text = r.text.replace("http://www.w3.org/2000/svg", "")
+        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text), path
+        assert "@import" not in text and "@font-face" not in text
+
+
+def test_cors_for_configured_origin_only(client):
+    r = client.get("/api/search", params={"q": "公开"}, headers={"Origin": ALLOWED})
+    assert r.status_code == 200
+    assert r.headers["access-control-allow-origin"] == ALLOWED
+    r = client.get("/api/search", params={"q": "公开"}, headers={"Origin": OTHER})
+    assert r.status_code == 200
+    assert "access-control-allow-origin" not in r.headers
+    pre = {"Access-Control-Request-Method": "GET"}
+    ok = client.options("/api/search", headers={"Origin": ALLOWED, **pre})
+    assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == ALLOWED
+    bad = client.options("/api/search", headers={"Origin": OTHER, **pre})
+    assert "access-control-allow-origin" not in bad.headers
+
+
+def test_no_cors_origin_means_no_cors_headers(web_index):
+    with TestClient(create_app(web_index)) as c:
+        r = c.get("/api/reports", headers={"Origin": ALLOWED})
+        assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
+
+
+def test_bad_cors_origin_is_refused():
+    from search.server import check_origin
+
+    assert check_origin("https://news.example.org/") == "https://news.example.org"
+    assert check_origin("http://localhost:8080") == "http://localhost:8080"
+    for bad in ["news.example.org", "https://x.org/path", "ftp://x.org", "http://x.org:99999"]:
+        with pytest.raises(ValueError):
+            check_origin(bad)
+
+
+def test_openapi_lists_the_endpoints(client):
+    spec = get_ok(client, "/openapi.json")
+    assert {"/api/search", "/api/reports", "/api/reports/{report_id}"} <= set(spec["paths"])
+    params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert params == {"q", "agency", "year", "section", "limit", "offset", "per_report"}
+    assert client.get("/docs").status_code == 200
+
+
+# -- a long-lived engine sees new commits ---------------------------------------------------------
+def test_new_reports_appear_without_restart(tmp_path):
+    d = str(tmp_path / "index")
+    ingest([str(next(SAMPLES.glob("*.txt")))], d)
+    with TestClient(create_app(d)) as c:
+        before = c.get("/api/reports").json()["reports"]
+        assert c.get("/api/search", params={"q": "鲸鱼观测站"}).json()["total"] == 0
+        new = tmp_path / "new.txt"
+        new.write_text(
+            "海滨区2020年政府信息公开工作年度报告\n\n一、总体情况\n\n本年度鲸鱼观测站信息全部主动公开。\n",
+            encoding="utf-8",
+        )
+        ingest([str(new)], d)
+        assert len(c.get("/api/reports").json()["reports"]) == len(before) + 1
+        assert c.get("/api/search", params={"q": "鲸鱼观测站"}).json()["total"] == 1
+
+
+# -- the serve command --------------------------------------------------------------------------
+def test_serve_refuses_missing_index_and_bad_origin(tmp_path, web_index):
+    def serve(*args):
+        return subprocess.run(
+            [sys.executable, str(ROOT / "cli.py"), "serve", *args],
+            capture_output=True,
+            text=True,
+            cwd=str(ROOT),
+            timeout=60,
+        )
+
+    p = serve("--index", str(tmp_path / "none"))
+    assert p.returncode == 2 and "no index" in p.stderr
+    p = serve("--index", web_index, "--cors-origin", "not a url")
+    assert p.returncode == 2 and "cors-origin" in p.stderr
+    p = serve("--help")
+    assert p.returncode == 0 and "--cors-origin" in p.stdout and "127.0.0.1" in p.stdout
