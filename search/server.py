@@ -118,6 +118,25 @@ def _load(name: str) -> bytes:
     return (STATIC_DIR / name).read_bytes()
 
 
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs with its JS and CSS from the swagger-ui-bundle package, not a CDN."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="gongkai API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+
+
 def create_app(
     index_dir: str, *, cors_origins: Sequence[str] = (), engine: Engine | None = None
 ) -> FastAPI:
@@ -138,7 +157,10 @@ def create_app(
             "The JSON API returns exactly what the CLI's `search --json`, `reports --json` "
             "and `show --json` print. Errors are JSON objects with an `error` message."
         ),
+        docs_url=None,  # served below from local files: intranets are offline
+        redoc_url=None,
     )
+    _mount_docs(app)
     if origins:
         app.add_middleware(
             CORSMiddleware,

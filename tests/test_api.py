@@ -355,7 +355,14 @@ def test_openapi_lists_the_endpoints(client):
     assert {"/api/search", "/api/reports", "/api/reports/{report_id}"} <= set(spec["paths"])
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert params == {"q", "agency", "year", "section", "limit", "offset", "per_report"}
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    # the docs work offline: every script and stylesheet comes from this server
+    assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text) + re.findall(
+        r"url: '([^']+)'", docs.text
+    )
+    assert assets and all(a.startswith("/") for a in assets), assets
+    assert all(client.get(a).status_code == 200 for a in assets if a.startswith("/docs-assets/"))
 
 
 # -- a long-lived engine sees new commits ---------------------------------------------------------
