@@ -421,8 +421,10 @@ def _echo_csv(rows, columns) -> None:
 @_json_option
 @_csv_option
 def compare(query, index_dir, agency, year, section, by, limit, as_json, as_csv):
-    """How each agency (or year) says it: the best passage of every group that matches QUERY,
-    one per group, groups ordered by relevance."""
+    """The best passage of each agency (or year) for QUERY.
+
+    One passage per agency (or year) that matches, groups ordered by relevance, with the
+    group's matching report and passage counts and a citation."""
     from search.compare import COLUMNS
     from search.compare import compare as run
     from search.journal_text import compare_lines
@@ -450,8 +452,11 @@ def _terms_of_all(hits: list[dict]) -> list[str]:
 @_json_option
 @_csv_option
 def trend(query, index_dir, agency, year, section, by, png_file, as_json, as_csv):
-    """Matching reports per year, and as a share of all the reports of that year in the index
-    (that pass the same filters), so a growing archive does not fake a trend."""
+    """Matching reports per year: how many, and what share.
+
+    The share is of all the reports of that year in the index that pass the same filters, so
+    a growing archive does not fake a trend. A terminal bar chart by default; --png also
+    draws one."""
     from search.journal_text import trend_lines
     from search.trend import COLUMNS_BY, png
     from search.trend import trend as run
@@ -487,8 +492,10 @@ def trend(query, index_dir, agency, year, section, by, png_file, as_json, as_csv
 )
 @_json_option
 def similar(passage_id, index_dir, agency, year, section, limit, min_similarity, as_json):
-    """Passages in OTHER reports that say nearly the same thing as PASSAGE_ID (copied
-    boilerplate, and where the copies differ), with the wording they share."""
+    """Passages in other reports that say nearly the same thing.
+
+    For PASSAGE_ID (or a unique prefix of 6+ characters): copied boilerplate and where the
+    copies differ, most similar first, with a similarity figure and the wording they share."""
     from search.journal_text import similar_lines
     from search.similar import similar as run
 
@@ -531,8 +538,11 @@ def similar(passage_id, index_dir, agency, year, section, limit, min_similarity,
 @_json_option
 @_csv_option
 def kwic(term, index_dir, agency, year, section, width, sort, limit, as_json, as_csv):
-    """Every occurrence of TERM (a word or phrase, matched as the index normalizes it) in every
-    matching passage, with its left and right context: a concordance for close reading."""
+    """Every occurrence of TERM with its context (a concordance).
+
+    TERM is one word or phrase, matched as the index normalizes it (traditional/simplified,
+    full-width), plus optional filters (依申请公开 year:2015-2020). All matching passages are
+    scanned, not only the top hits; the context is cut from the original text."""
     from search.journal_text import kwic_lines
     from search.kwic import COLUMNS
     from search.kwic import kwic as run
@@ -579,8 +589,10 @@ def kwic(term, index_dir, agency, year, section, width, sort, limit, as_json, as
     help="document: reports newest first, passages in report order.",
 )
 def export(query, index_dir, agency, year, section, fmt, output, order):
-    """ALL passages matching QUERY with full metadata and a citation, streamed as CSV (UTF-8
-    with BOM, opens in Excel) or JSON Lines."""
+    """Export all passages matching QUERY, with citations.
+
+    Every matching passage with full metadata and a citation, streamed as CSV (UTF-8 with a
+    BOM, opens in Excel) or JSON Lines."""
     from search.export import chunks
     from search.export import export as run
 
@@ -610,11 +622,13 @@ def export(query, index_dir, agency, year, section, fmt, output, order):
 @_filter_options
 @_json_option
 def batch(file, index_dir, agency, year, section, as_json):
-    """Run many queries (FILE: one a line; blank lines and lines starting with # are skipped;
-    - reads standard input) and print a CSV summary in long format, a row per query ×
-    dimension × value: query,dimension,value,reports — dimension "all" (empty value) is the
-    query's matching reports in total, then "year", "agency" and "section" break them down
-    as the facets of `search` do."""
+    """Run many queries: matching reports per year, agency, section.
+
+    FILE has one query a line (blank lines and lines starting with # are skipped; - reads
+    standard input). Prints a CSV in long format, a row per query × dimension × value:
+    query,dimension,value,reports — dimension "all" (empty value) is the query's matching
+    reports in total, then "year", "agency" and "section" break them down as the facets of
+    `search` do."""
     from search.export import BATCH_COLUMNS, batch_rows, read_queries
     from search.export import batch as run
 
@@ -632,9 +646,10 @@ def batch(file, index_dir, agency, year, section, as_json):
 @_index_option
 @_json_option
 def cite(passage_id, index_dir, as_json):
-    """A one-line citation of a passage to paste into a story or notes (PASSAGE_ID as printed
-    by search --json, kwic, compare, similar or export; a unique prefix of 6+ characters
-    works)."""
+    """A one-line citation of a passage, to paste.
+
+    PASSAGE_ID as printed by search --json, compare, kwic, similar or export; a unique
+    prefix of 6+ characters works."""
     from search.journal import cite as run
 
     res = _journal(run, _engine(index_dir), passage_id)

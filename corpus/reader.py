@@ -18,7 +18,7 @@ from corpus.model import Report, stable_id
 from corpus.passages import make_passages
 
 # Bump when extraction changes, so re-ingest refreshes reports parsed by older code.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 DEFAULT_MAX_MB = 16
 
 

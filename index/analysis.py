@@ -25,7 +25,8 @@ def _is_cjk(ch: str) -> bool:
 
 
 class _Base(Tokenizer):
-    def _spans(self, text: str) -> Iterator[tuple[str, int, int]]:
+    def _spans(self, text: str) -> Iterator[tuple[str, int, int, bool]]:
+        """(token, start, end, advance): advance=False puts the token at the previous position."""
         raise NotImplementedError
 
     def __call__(
@@ -43,8 +44,10 @@ class _Base(Tokenizer):
     ):
         norm, offsets = normalize_with_offsets(value)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for word, s, e in self._spans(norm):
+        pos = start_pos - 1
+        for word, s, e, advance in self._spans(norm):
+            if advance:
+                pos += 1
             t.text = word
             t.boost = 1.0
             t.stopped = False
@@ -55,7 +58,6 @@ class _Base(Tokenizer):
             if chars:
                 t.startchar = start_char + (offsets[s] if offsets else s)
                 t.endchar = start_char + (offsets[e] if offsets else e)
-            pos += 1
             yield t
 
 
@@ -63,22 +65,29 @@ class JiebaTokenizer(_Base):
     """Search-mode jieba words of the normalized text."""
 
     def _spans(self, text):
-        return segment.tokenize(text)
+        for w, s, e in segment.tokenize(text):
+            yield w, s, e, True
 
 
 class BigramTokenizer(_Base):
-    """CJK runs as overlapping bigrams (a lone CJK character as itself); other word runs whole."""
+    """CJK runs as overlapping bigrams, other word runs whole. A run's first and last characters
+    are also indexed alone, at the positions of its first and last bigrams, so a phrase that
+    ends (or starts) with a lone CJK character next to digits or Latin — "2017年" in 2017年度 —
+    still lines up."""
 
     def _spans(self, text):
         for m in _RUNS.finditer(text):
             s, e = m.span()
-            if m.group(1):
-                if e - s == 1:
-                    yield text[s:e], s, e
-                for i in range(s, e - 1):
-                    yield text[i : i + 2], i, i + 2
+            if not m.group(1):
+                yield m.group(0), s, e, True
+            elif e - s == 1:
+                yield text[s:e], s, e, True
             else:
-                yield m.group(0), s, e
+                for i in range(s, e - 1):
+                    yield text[i : i + 2], i, i + 2, True
+                    if i == s:
+                        yield text[s], s, s + 1, False
+                yield text[e - 1], e - 1, e, False
 
 
 class PunctuationFilter(Filter):
@@ -99,5 +108,6 @@ def gram_analyzer():
 
 
 def grams_of(text: str) -> list[str]:
-    """The bigram-field terms of already-normalized `text`, in order (for phrase queries)."""
-    return [w for w, _s, _e in BigramTokenizer()._spans(text)]
+    """The bigram-field terms of already-normalized `text`, one per position, in order: the
+    sequence a phrase query on that field must find."""
+    return [w for w, _s, _e, advance in BigramTokenizer()._spans(text) if advance]

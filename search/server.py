@@ -208,6 +208,10 @@ def create_app(
     async def internal(request: Request, exc: Exception):
         return _error(500, f"internal error ({type(exc).__name__}); please report it")
 
+    from search.journal_api import journal_router
+
+    app.include_router(journal_router(engines.get, lock=engines.lock))
+
     # -- the JSON API --------------------------------------------------------------------------
     def _api(content: dict) -> JSONResponse:
         return JSONResponse(content, headers={"Content-Security-Policy": API_CSP})

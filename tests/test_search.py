@@ -199,3 +199,20 @@ def test_reports_and_show(samples_engine):
     assert len(shown["passages"]) == r["passages"]
     assert shown["passages"][0]["section"] == "总体情况"
     assert {p["section"] for p in shown["passages"]} == set(r["sections"])
+
+
+def test_phrase_ending_in_a_lone_character_next_to_digits(tmp_path):
+    # "2017年" is a run of digits plus one CJK character; in the text 年 starts the run 年度.
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/a.txt").write_text("庚县2017年度报告\n2017年度受理申请5件。", encoding="utf-8")
+    (tmp_path / "src/b.txt").write_text("辛县2018年度报告\n截至度2017止，共3件。", encoding="utf-8")
+    ingest([str(tmp_path / "src")], str(tmp_path / "ix"))
+    e = Engine(str(tmp_path / "ix"))
+
+    def files(q):
+        return {h["source"].rsplit("/", 1)[-1] for h in e.search(q)["hits"]}
+
+    assert files('"2017年"') == {"a.txt"}
+    assert files('"度2017"') == {"b.txt"}
+    assert e.search('"2017年度受理"')["total"] == 1
+    assert e.search('"2017年受理"')["total"] == 0

@@ -1,0 +1,88 @@
+"""compare: how does each agency (or each year) put it? For every group that matches, its one
+best passage, groups ordered by that passage's score."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from search.journal import Engine, QueryError, group_label, hit, matches
+
+BY = ("agency", "year")
+COLUMNS = [
+    "rank",
+    "group",
+    "matching_reports",
+    "matching_passages",
+    "score",
+    "agency",
+    "year",
+    "title",
+    "published",
+    "section",
+    "heading",
+    "text",
+    "passage_id",
+    "report_id",
+    "source",
+    "url",
+    "citation",
+]
+
+
+def compare(
+    engine: Engine,
+    text: str,
+    by: str = "agency",
+    *,
+    agency: str | None = None,
+    year: str | None = None,
+    section: str | None = None,
+    limit: int | None = 20,
+) -> dict:
+    """{"query", "by", "total", "reports", "groups", "results": [...]}: `groups` is how many
+    agencies (years) match; `results` holds the best passage of the first `limit` of them
+    (None or 0: all), each a search hit plus `rank`, `group` (the raw agency or year, as in
+    the search facets), `label`, `matching_reports`, `matching_passages` and `citation`."""
+    if by not in BY:
+        raise QueryError(f"compare by agency or year, not {by!r}")
+    if limit is not None and limit < 0:
+        raise QueryError("limit must not be negative")
+    m = matches(engine, text, agency=agency, year=year, section=section)
+    out = {"query": text, "by": by, "total": int(len(m.docs)), "reports": m.reports}
+    if not len(m.docs):
+        return {**out, "groups": 0, "results": []}
+    cols = m.cols
+    keys = cols.agency if by == "agency" else cols.year
+    # per group: matching passages and distinct matching reports
+    gk = keys[m.docs]
+    values, n_passages = np.unique(gk, return_counts=True)
+    pairs = np.unique(np.stack([gk, cols.report[m.docs]]), axis=1)
+    _, n_reports = np.unique(pairs[0], return_counts=True)
+    counts = {
+        int(v): (int(r), int(p)) for v, r, p in zip(values, n_reports, n_passages, strict=True)
+    }
+
+    results = m.searcher.search(m.query, limit=None, terms=False)
+    best: dict[int, tuple[int, float]] = {}
+    for docnum, score in results.items():  # best first
+        k = int(keys[docnum])
+        if k not in best:
+            best[k] = (docnum, score)
+            if len(best) == len(counts):
+                break
+    want = len(best) if not limit else min(limit, len(best))
+    rows = []
+    for rank, (k, (docnum, score)) in enumerate(list(best.items())[:want], 1):
+        value = cols.agencies[k] if by == "agency" else (k or None)
+        reports, passages = counts[k]
+        rows.append(
+            {
+                "rank": rank,
+                "group": value,
+                "label": group_label(by, value),
+                "matching_reports": reports,
+                "matching_passages": passages,
+                **hit(m.searcher.stored_fields(docnum), score, m.terms),
+            }
+        )
+    return {**out, "groups": len(counts), "results": rows}

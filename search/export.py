@@ -1,0 +1,164 @@
+"""export: every passage a query matches, with full metadata and a citation, streamed as CSV
+(UTF-8 with a BOM, so Excel opens Chinese correctly) or JSON Lines. batch: many queries in one
+go, summarised as matching reports per query per year, agency and section."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from whoosh.sorting import FieldFacet
+
+from search import query as ql
+from search.journal import Engine, QueryError, csv_text, hit, matches
+
+FORMATS = ("csv", "jsonl")
+ORDERS = ("relevance", "document")
+COLUMNS = [
+    "rank",
+    "score",
+    "agency",
+    "year",
+    "title",
+    "published",
+    "section",
+    "heading",
+    "text",
+    "passage_id",
+    "report_id",
+    "source",
+    "url",
+    "citation",
+]
+BATCH_COLUMNS = ["query", "dimension", "value", "reports"]
+BATCH_DIMENSIONS = ("year", "agency", "section")
+
+
+class Export:
+    """The passages of one query, ready to stream: `total` is known up front, `rows()`
+    reads the stored fields of one passage at a time."""
+
+    def __init__(self, m, order: str):
+        self.m = m
+        self.total = int(len(m.docs))
+        self.reports = m.reports
+        self.order = order
+
+    def _ranked(self) -> Iterator[tuple[int, float | None]]:
+        s = self.m.searcher
+        if self.order == "relevance":
+            yield from s.search(self.m.query, limit=None, terms=False).items()
+            return
+        # document order: reports newest first (as `reports` lists them), passages in order
+        facets = [
+            FieldFacet("year", reverse=True),
+            FieldFacet("agency"),
+            FieldFacet("report_id"),
+            FieldFacet("order"),
+        ]
+        for docnum, _ in s.search(self.m.query, limit=None, sortedby=facets).items():
+            yield docnum, None
+
+    def rows(self) -> Iterator[dict]:
+        s = self.m.searcher
+        for rank, (docnum, score) in enumerate(self._ranked(), 1):
+            h = hit(s.stored_fields(docnum), score, self.m.terms)
+            h["rank"] = rank
+            yield h
+
+
+def export(
+    engine: Engine,
+    text: str,
+    *,
+    agency: str | None = None,
+    year: str | None = None,
+    section: str | None = None,
+    order: str = "relevance",
+    searcher=None,
+) -> Export:
+    """The passages to export; `searcher`: one of one's own (see journal.own_searcher)."""
+    if order not in ORDERS:
+        raise QueryError(f"order by relevance or document, not {order!r}")
+    m = matches(engine, text, agency=agency, year=year, section=section, searcher=searcher)
+    return Export(m, order)
+
+
+def csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    return csv_text(rows, COLUMNS)
+
+
+def jsonl_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    for r in rows:
+        yield (
+            json.dumps(
+                {k: r[k] for k in COLUMNS} | {"highlight": r["highlight"]}, ensure_ascii=False
+            )
+            + "\n"
+        )
+
+
+def chunks(exp: Export, fmt: str) -> Iterator[str]:
+    if fmt not in FORMATS:
+        raise QueryError(f"format is csv or jsonl, not {fmt!r}")
+    return csv_chunks(exp.rows()) if fmt == "csv" else jsonl_chunks(exp.rows())
+
+
+# -- batch --------------------------------------------------------------------------------------
+def read_queries(lines: Iterable[str]) -> list[tuple[int, str]]:
+    """(line number, query) for each query line; blank lines and # comments are skipped. Every
+    query is parsed up front: a bad one raises QueryError naming its line."""
+    out = []
+    for n, line in enumerate(lines, 1):
+        q = line.strip().lstrip("\ufeff")
+        if not q or q.startswith("#"):
+            continue
+        try:
+            ql.parse(q)
+        except QueryError as e:
+            raise QueryError(f"line {n}: {e}") from None
+        out.append((n, q))
+    if not out:
+        raise QueryError("no queries in the file (one a line; blank lines and # comments skipped)")
+    return out
+
+
+def batch(
+    engine: Engine,
+    queries: Iterable[str],
+    *,
+    agency: str | None = None,
+    year: str | None = None,
+    section: str | None = None,
+) -> dict:
+    """{"queries": [{"query", "total", "reports", "facets"}]}: each exactly what `search`
+    reports for that query (its facets count matching reports)."""
+    out = []
+    for q in queries:
+        res = engine.search(q, agency=agency, year=year, section=section, limit=0)
+        out.append(
+            {
+                "query": q,
+                "total": res["total"],
+                "reports": res["reports"],
+                "facets": res["facets"],
+            }
+        )
+    return {"queries": out}
+
+
+def batch_rows(res: dict) -> Iterator[dict]:
+    """Long format, a row per (query, dimension, value): dimension "all" (value empty) is the
+    query's matching reports in total, then one row per year, agency and section. An agency
+    or year that is not recorded has an empty value."""
+    for q in res["queries"]:
+        yield {"query": q["query"], "dimension": "all", "value": "", "reports": q["reports"]}
+        for dim in BATCH_DIMENSIONS:
+            for item in q["facets"][dim]:
+                value = "" if item["value"] is None else item["value"]
+                yield {
+                    "query": q["query"],
+                    "dimension": dim,
+                    "value": value,
+                    "reports": item["count"],
+                }

@@ -1,0 +1,291 @@
+"""The journalist tools as text for a terminal. Each function returns lines; `style` is
+click.style (or anything with its signature; the default adds no styling), applied after
+wrapping so escape codes never split. Widths count CJK characters as two columns."""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+
+from search.highlight import spans as match_spans
+from search.journal import NO_AGENCY, NO_YEAR
+
+NEAR_COPY = 0.6  # similarity from which `similar` calls a passage a near copy
+
+
+def _plain(s: str, **_) -> str:
+    return s
+
+
+def cols(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def fit(s: str, width: int) -> str:
+    """`s` cut (ending in …) or padded to `width` display columns."""
+    if cols(s) > width:
+        out = ""
+        for c in s:
+            if cols(out) + cols(c) > width - 1:
+                break
+            out += c
+        s = out + "…"
+    return s + " " * (width - cols(s))
+
+
+def wrap(
+    text: str,
+    marked: list[tuple[int, int]],
+    width: int = 70,
+    max_lines: int | None = None,
+    start: int = 0,
+    style=_plain,
+    **mark_style,
+) -> list[str]:
+    """`text[start:]` wrapped to `width` columns, the `marked` ranges styled; at most
+    `max_lines` lines (the last ends in … when cut)."""
+    flat = text.replace("\n", " ")
+    lines, a, c = [], start, 0
+    for i in range(start, len(flat)):
+        w = cols(flat[i])
+        if c + w > width:
+            lines.append((a, i))
+            a, c = i, 0
+        c += w
+    lines.append((a, len(flat)))
+    cut = max_lines is not None and len(lines) > max_lines
+    if cut:
+        lines = lines[:max_lines]
+    out = []
+    for n, (a, b) in enumerate(lines):
+        parts, pos = [], a
+        for s, e in marked:
+            if e <= a or s >= b:
+                continue
+            s, e = max(s, a), min(e, b)
+            parts += [flat[pos:s], style(flat[s:e], **mark_style)]
+            pos = e
+        parts.append(flat[pos:b])
+        line = "".join(parts)
+        if n == 0 and start:
+            line = "…" + line
+        if cut and n == len(lines) - 1:
+            line += "…"
+        out.append(line)
+    return out
+
+
+def _meta(*parts) -> str:
+    return " · ".join(str(p) for p in parts if p)
+
+
+def _snippet(h: dict, terms: list[str], style, width: int = 70, max_lines: int = 3) -> list[str]:
+    """A window of the passage from a little before its first match."""
+    flat = h["text"].replace("\n", " ")
+    found = match_spans(flat, terms)
+    start = max(0, found[0][0] - 20) if found else 0
+    return wrap(flat, found, width, max_lines, start, style, fg="yellow", bold=True)
+
+
+# -- compare ------------------------------------------------------------------------------------
+def compare_lines(res: dict, terms: list[str], style=_plain) -> list[str]:
+    by = res["by"]
+    q = res["query"] or "(filters only)"
+    if not res["results"]:
+        return [f"No passages match {q}."]
+    groups = "agencies" if by == "agency" else "years"
+    shown = len(res["results"])
+    head = (
+        style(q, bold=True)
+        + f" — the best passage of each of {res['groups']} {groups}"
+        + (f" (top {shown} shown)" if shown < res["groups"] else "")
+        + f", most relevant first; {res['total']} passages in {res['reports']} reports match"
+    )
+    out = [head, ""]
+    num_w = len(str(shown))
+    pad = " " * (num_w + 3)
+    for r in res["results"]:
+        counts = (
+            f"{r['matching_reports']} report{'s' if r['matching_reports'] != 1 else ''}, "
+            f"{r['matching_passages']} passage{'s' if r['matching_passages'] != 1 else ''} match"
+        )
+        out.append(
+            f" {r['rank']:>{num_w}}. "
+            + style(r["label"], bold=True, fg="cyan")
+            + "  "
+            + style(counts, dim=True)
+        )
+        other = (r["agency"] or NO_AGENCY) if by == "year" else (r["year"] or NO_YEAR)
+        meta = _meta(other, f"《{r['title']}》", r["section"], r["heading"])
+        out.append(pad + fit(meta, 74).rstrip())
+        out += [pad + line for line in _snippet(r, terms, style)]
+        out.append(pad + style(r["citation"], dim=True))
+        out.append("")
+    return out
+
+
+# -- trend --------------------------------------------------------------------------------------
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(fraction: float, width: int) -> str:
+    """A block bar `fraction` (0..1) of `width` cells long, to an eighth of a cell."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
+
+
+def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int = 20) -> list[str]:
+    """Per row: label, a bar of the matching reports (scaled to the largest count),
+    `matching / all`, a bar of the share (scaled to 100%) and the share in %."""
+    by, rows = res["by"], res["rows"]
+    q = res["query"] or "(filters only)"
+    if not rows:
+        return ["No reports in the index pass these filters."]
+    if by == "year":
+        labels = [str(r["year"]) if r["year"] else NO_YEAR for r in rows]
+    else:
+        labels = [r["agency"] or NO_AGENCY for r in rows]
+    label_w = min(max(cols(x) for x in labels), 28)
+    top = max(r["reports"] for r in rows) or 1
+    num_w = len(str(max(r["all_reports"] for r in rows)))
+    count_w = 2 * num_w + 3
+    out = [
+        style(q, bold=True)
+        + f" — {res['reports']} of {res['all_reports']} reports match"
+        + f" ({res['total']} passages)",
+        "",
+        style(
+            fit("", label_w)
+            + "  "
+            + fit("matching reports", bar_width + 1 + count_w)
+            + "  "
+            + f"share of that {by}'s reports",
+            dim=True,
+        ),
+    ]
+    quiet: list[tuple[str, dict]] = []  # a run of rows without matches, shown as one line
+
+    def flush() -> None:
+        if len(quiet) < 3:
+            out.extend(row_line(label, r) for label, r in quiet)
+        else:
+            n = sum(r["all_reports"] for _, r in quiet)
+            span = f"{quiet[0][0]}–{quiet[-1][0]}" if by == "year" else f"{len(quiet)} more"
+            what = "years" if by == "year" else "agencies"
+            out.append(
+                style(f"{span}  no matching reports ({n} reports in {len(quiet)} {what})", dim=True)
+            )
+        quiet.clear()
+
+    def row_line(label: str, r: dict) -> str:
+        return (
+            fit(label, label_w)
+            + "  "
+            + style(bar(r["reports"] / top, bar_width), fg="cyan")
+            + " "
+            + f"{r['reports']:>{num_w}} / {r['all_reports']:<{num_w}}"
+            + "  "
+            + style(bar(r["share"], share_width), fg="green")
+            + f" {r['share'] * 100:5.1f}%"
+        )
+
+    for label, r in zip(labels, rows, strict=True):
+        if not r["reports"] and (by == "agency" or r["year"]):
+            quiet.append((label, r))
+            continue
+        flush()
+        out.append(row_line(label, r))
+    flush()
+    return out
+
+
+# -- kwic ---------------------------------------------------------------------------------------
+def kwic_lines(res: dict, style=_plain) -> list[str]:
+    """Left contexts right-aligned so the matches line up, then agency · year · passage id."""
+    rows = res["occurrences"]
+    if not rows:
+        return [f"No occurrences of {res['match']}."]
+    left_w = max(cols(r["left"]) for r in rows)
+    right_w = max(cols(r["right"]) for r in rows)
+    out = []
+    for r in rows:
+        left = " " * (left_w - cols(r["left"])) + r["left"]
+        right = r["right"] + " " * (right_w - cols(r["right"]))
+        where = f"{r['agency'] or NO_AGENCY} {r['year'] or '----'} {r['passage_id'][:8]}"
+        out.append(
+            f"{left} {style(r['match'], fg='yellow', bold=True)} {right}  {style(where, dim=True)}"
+        )
+    shown = len(rows)
+    summary = (
+        f"{res['total']} occurrences of {res['match']} in {res['passages']} passages of "
+        f"{res['reports']} reports"
+        + (f" (first {shown} shown)" if shown < res["total"] else "")
+        + f", sorted by {res['sort']}"
+    )
+    return [*out, "", style(summary, dim=True)]
+
+
+# -- similar ------------------------------------------------------------------------------------
+def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
+    src = res["passage"]
+    out = [
+        style("Passages like", bold=True)
+        + " "
+        + style(src["passage_id"], bold=True)
+        + style(f"  ({src['agency'] or NO_AGENCY} · {src['year'] or NO_YEAR})", fg="cyan"),
+    ]
+    out += ["  " + line for line in wrap(src["text"], [], 70, max_lines)]
+    out.append("  " + style(src["citation"], dim=True))
+    out.append("")
+    if not res["results"]:
+        return [*out, "No similar passages in other reports."]
+    note = (
+        "Most similar first; in each, the wording that differs from the passage above is "
+        "highlighted."
+    )
+    best = res["results"][0]["similarity"]
+    if best < NEAR_COPY:
+        note += (
+            f" None is a near copy: the closest shares {best * 100:.0f}% of its wording"
+            f" (near copies score {NEAR_COPY * 100:.0f}% and more)."
+        )
+    out += [style(line, dim=True) for line in textwrap.wrap(note, 78)] + [""]
+    num_w = len(str(len(res["results"])))
+    pad = " " * (num_w + 3)
+    for r in res["results"]:
+        pct = f"{r['similarity'] * 100:.0f}% similar"
+        out.append(
+            f" {r['rank']:>{num_w}}. "
+            + style(pct, bold=True)
+            + "  "
+            + style(_meta(r["agency"] or NO_AGENCY, r["year"] or NO_YEAR), fg="cyan")
+            + "  "
+            + _meta(f"《{r['title']}》", r["section"])
+        )
+        if r["similarity"] >= 1.0:
+            out.append(pad + style("the same wording as the passage above", fg="green"))
+        else:
+            diff, pos = [], 0
+            for kind, text in r["segments"]:
+                if kind == "diff" and text.strip():
+                    diff.append((pos, pos + len(text)))
+                pos += len(text)
+            text = "".join(t for _, t in r["segments"])
+            out += [
+                pad + line
+                for line in wrap(text, diff, 70, max_lines, 0, style, fg="yellow", bold=True)
+            ]
+            if r["shared"]:
+                runs = len(r["shared"])
+                head = (
+                    f"shared: {r['shared_chars']} characters; longest of {runs} runs: "
+                    if runs > 1
+                    else f"shared: {r['shared_chars']} characters: "
+                )
+                run = " ".join(r["shared"][0].split())
+                longest = fit(f"“{run}”", 72 - cols(head)).rstrip()
+                out.append(pad + style(head, dim=True) + longest)
+        out.append(pad + style(r["citation"], dim=True))
+        out.append("")
+    return out

@@ -1,0 +1,170 @@
+"""trend: how many reports mention it, per year, and what share of that year's reports that is
+(so a growing archive does not fake a trend). The denominator is every report in the index with
+that year (counted over passages) that passes the same filters, so `--agency 平房区` gives the
+share of 平房区's own reports."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import numpy as np
+
+from search.journal import (
+    NO_AGENCY,
+    Engine,
+    QueryError,
+    matches,
+    universe,
+)
+
+BY = ("year", "agency")
+COLUMNS_BY = {
+    "year": ["year", "reports", "all_reports", "share"],
+    "agency": ["agency", "reports", "all_reports", "share"],
+}
+MAX_PNG_AGENCIES = 30
+_PLOT_LOCK = threading.Lock()  # rcParams are global: one chart at a time
+CJK_FONTS = ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "SimHei")
+
+
+def _reports_per_key(docs: np.ndarray, report: np.ndarray, keys: np.ndarray) -> dict[int, int]:
+    """Distinct reports per key among `docs` (a report's year and agency are its passages')."""
+    if not len(docs):
+        return {}
+    _, first = np.unique(report[docs], return_index=True)
+    values, counts = np.unique(keys[docs[first]], return_counts=True)
+    return {int(v): int(c) for v, c in zip(values, counts, strict=True)}
+
+
+def trend(
+    engine: Engine,
+    text: str,
+    by: str = "year",
+    *,
+    agency: str | None = None,
+    year: str | None = None,
+    section: str | None = None,
+) -> dict:
+    """{"query", "by", "total", "reports", "all_reports", "rows": [{by, reports, all_reports,
+    share}]}: a row for every year (agency) that has reports passing the filters, with the
+    matching ones among them; years ascending (no year last), agencies by matching reports."""
+    if by not in BY:
+        raise QueryError(f"trend by year or agency, not {by!r}")
+    m = matches(engine, text, agency=agency, year=year, section=section)
+    all_docs = universe(engine, m.filters)
+    cols = m.cols
+    keys = cols.year if by == "year" else cols.agency
+    hits = _reports_per_key(m.docs, cols.report, keys)
+    totals = _reports_per_key(all_docs, cols.report, keys)
+    for k in hits:  # cannot happen unless the index changed between the two reads
+        totals.setdefault(k, hits[k])
+    rows = []
+    for k, total in totals.items():
+        value = (k or None) if by == "year" else cols.agencies[k]
+        n = hits.get(k, 0)
+        rows.append({by: value, "reports": n, "all_reports": total, "share": n / total})
+    if by == "year":
+        rows.sort(key=lambda r: (r["year"] is None, r["year"] or 0))
+    else:
+        rows.sort(key=lambda r: (-r["reports"], -r["share"], r["agency"]))
+    return {
+        "query": text,
+        "by": by,
+        "total": int(len(m.docs)),
+        "reports": m.reports,
+        "all_reports": int(sum(totals.values())),
+        "rows": rows,
+    }
+
+
+# -- the PNG chart ------------------------------------------------------------------------------
+def _cjk_font() -> str | None:
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((n for n in CJK_FONTS if n in names), None)
+
+
+def png(res: dict, path_or_file) -> dict:
+    """Draw the trend with matplotlib (Agg): matching reports on top, the share below. Labels
+    are in Chinese when a CJK font is installed (Noto Sans CJK SC, WenQuanYi Zen Hei, SimHei),
+    else in ASCII only: never fails for lack of a font. Returns {"font": name or None}."""
+    import warnings
+
+    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: no global figure state, no GUI backend
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    font = _cjk_font()
+    by, rows = res["by"], res["rows"]
+
+    rc = {"font.family": "sans-serif"}
+    if font:
+        rc["font.sans-serif"] = [font, "DejaVu Sans"]
+    with _PLOT_LOCK, matplotlib.rc_context(rc), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # missing-glyph warnings, never errors
+        matching = "命中的报告" if font else "matching reports"
+        others = "其他报告" if font else "other reports"
+        fig = Figure(figsize=(10, 6.4))
+        top, bottom = fig.subplots(2, 1, sharex=True)
+        if by == "year":
+            dated = [r for r in rows if r["year"]]
+            xs = [r["year"] for r in dated]
+            top.bar(xs, [r["reports"] for r in dated], color="#2b6cb0", width=0.8, label=matching)
+            top.bar(
+                xs,
+                [r["all_reports"] - r["reports"] for r in dated],
+                bottom=[r["reports"] for r in dated],
+                color="#cbd5e0",
+                width=0.8,
+                label=others,
+            )
+            bottom.plot(xs, [r["share"] for r in dated], marker="o", color="#2f855a")
+            bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+            xlabel = "年份" if font else "year"
+        else:
+            rows = rows[:MAX_PNG_AGENCIES]
+            xs = list(range(len(rows)))
+            top.bar(xs, [r["reports"] for r in rows], color="#2b6cb0", label=matching)
+            top.bar(
+                xs,
+                [r["all_reports"] - r["reports"] for r in rows],
+                bottom=[r["reports"] for r in rows],
+                color="#cbd5e0",
+                label=others,
+            )
+            bottom.bar(xs, [r["share"] for r in rows], color="#2f855a")
+            labels = [
+                (r["agency"] or NO_AGENCY) if font else f"#{i + 1}" for i, r in enumerate(rows)
+            ]
+            bottom.set_xticks(xs, labels, rotation=40, ha="right", fontsize=8)
+            xlabel = "机构" if font else "agency (#n = row n of the table in the terminal/CSV)"
+        top.yaxis.set_major_locator(MaxNLocator(integer=True))
+        top.set_ylabel("报告数" if font else "reports")
+        top.legend(loc="upper left", frameon=False)
+        if font:
+            bottom.set_ylabel("占当年报告的比例" if by == "year" else "占该机构报告的比例")
+        else:
+            bottom.set_ylabel(f"share of the {by}'s reports")
+        bottom.yaxis.set_major_formatter(PercentFormatter(1.0))
+        bottom.set_ylim(0, 1.05)
+        bottom.set_xlabel(xlabel)
+        for ax in (top, bottom):
+            ax.grid(axis="y", alpha=0.3)
+            ax.spines[["top", "right"]].set_visible(False)
+        q = res["query"]
+        if font:
+            title = f"“{q}”：命中的报告数及占比" if q else "命中的报告数及占比"
+        else:  # a query in Chinese cannot be drawn without a CJK font
+            title = f"reports matching {q}" if q and q.isascii() else "matching reports"
+        top.set_title(title)
+        fig.tight_layout()
+        fig.savefig(path_or_file, format="png", dpi=120)
+    return {"font": font}
+
+
+def png_bytes(res: dict) -> bytes:
+    buf = io.BytesIO()
+    png(res, buf)
+    return buf.getvalue()
