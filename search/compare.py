@@ -4,7 +4,9 @@ best passage, groups ordered by that passage's score."""
 from __future__ import annotations
 
 import numpy as np
+from whoosh import query as wq
 
+from search import rank as ranking
 from search.journal import Engine, QueryError, group_label, hit, matches
 
 BY = ("agency", "year")
@@ -62,12 +64,14 @@ def compare(
         int(v): (int(r), int(p)) for v, r, p in zip(values, n_reports, n_passages, strict=True)
     }
 
-    results = m.searcher.search(m.query, limit=None, terms=False)
+    # the same ranking as `search`: BM25 over the match set, best first, ties in index order
+    score = ranking.scores(m.searcher, cols.lengths, m.rank or wq.Term("kind", "p"), m.docs)
     best: dict[int, tuple[int, float]] = {}
-    for docnum, score in results.items():  # best first
+    for i in np.lexsort((m.docs, -score)).tolist():
+        docnum = int(m.docs[i])
         k = int(keys[docnum])
         if k not in best:
-            best[k] = (docnum, score)
+            best[k] = (docnum, float(score[i]))
             if len(best) == len(counts):
                 break
     want = len(best) if not limit else min(limit, len(best))

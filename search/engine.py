@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.sorting import FieldFacet
 
 from corpus.sections import SECTIONS
 from index import segment
@@ -19,6 +18,7 @@ from index.analysis import grams_of
 from index.normalize import normalize
 from index.schema import PASSAGE, REPORT
 from index.store import open_index
+from search import match, rank
 from search import query as ql
 from search.highlight import mark
 
@@ -40,6 +40,9 @@ class _Columns:
     section: np.ndarray
     agencies: list[str]
     sections: list[str]
+    lengths: rank.Lengths
+    live: np.ndarray  # False for deleted documents
+    passage_docs: np.ndarray  # sorted docnums of live passages
 
 
 def _column(reader, name: str) -> list:
@@ -58,6 +61,10 @@ def _build_columns(searcher) -> _Columns:
     ag_vals, ag_idx = np.unique(np.array(agencies, dtype=object).astype(str), return_inverse=True)
     sec_vals, sec_idx = np.unique(np.array(sections, dtype=object).astype(str), return_inverse=True)
     del rep_vals
+    live = np.zeros(len(reports), dtype=bool)
+    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    # report records carry section "" (every passage has a label)
+    empty_sec = int(np.searchsorted(sec_vals, "")) if len(sec_vals) and sec_vals[0] == "" else -1
     return _Columns(
         report=rep_idx.astype(np.int64),
         agency=ag_idx.astype(np.int32),
@@ -65,10 +72,15 @@ def _build_columns(searcher) -> _Columns:
         section=sec_idx.astype(np.int32),
         agencies=[str(a) for a in ag_vals],
         sections=[str(s) for s in sec_vals],
+        lengths=rank.field_lengths(searcher),
+        live=live,
+        passage_docs=np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64),
     )
 
 
 class Engine:
+    _CJK = _CJK
+
     def __init__(self, index_dir: str):
         self.index_dir = index_dir
         self.ix = open_index(index_dir)
@@ -122,23 +134,43 @@ class Engine:
             if q is None:
                 raise ql.QueryError(f"the phrase {node.text!r} has no searchable characters")
             highlights.append(norm)
-            # whole-word matches of the phrase rank above partial ones
-            return wq.AndMaybe(q, wq.Term("text", norm, boost=2.0))
+            return q
         pieces = (
             [p for p in segment.cut(norm) if re.search(r"\w", p)] if _CJK.search(norm) else [norm]
         )
         pieces = [p for p in pieces if grams_of(p)]
         if not pieces:
             raise ql.QueryError(f"{node.text!r} has no searchable characters")
-        parts = []
-        for p in pieces:
-            q = self._substring(p)
-            parts.append(wq.AndMaybe(q, wq.Term("text", p, boost=2.0)))
-            highlights.append(p)
-        if len(parts) == 1:
-            return parts[0]
-        whole = self._substring(norm)
-        return wq.AndMaybe(wq.And(parts), whole) if whole is not None else wq.And(parts)
+        highlights.extend(pieces)
+        parts = [self._substring(p) for p in pieces]
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    @staticmethod
+    def _pieces(node: ql.Word) -> list[str]:
+        norm = normalize(node.text).strip()
+        if node.quoted or not _CJK.search(norm):
+            return [norm]
+        return [p for p in segment.cut(norm) if re.search(r"\w", p) and grams_of(p)]
+
+    def _rank(self, node) -> wq.Query | None:
+        """The scoring query: cheap term postings only (no positions), so it can be evaluated
+        with block-max skipping over the exact match set. Each piece scores through its
+        character bigrams, and a whole-word match in the jieba field scores double, so whole
+        words rank above partial matches; a multi-word run also scores as a whole."""
+        if isinstance(node, ql.Word):
+            terms: list[wq.Query] = []
+            pieces = self._pieces(node)
+            norm = normalize(node.text).strip()
+            if len(pieces) > 1:
+                terms.append(wq.Term("text", norm, boost=2.0))
+            for p in pieces:
+                terms += [wq.Term("grams", g) for g in dict.fromkeys(grams_of(p))]
+                terms.append(wq.Term("text", p, boost=2.0))
+            return wq.Or(terms) if terms else None
+        if isinstance(node, (ql.Filter, ql.Not)):
+            return None
+        parts = [q for q in (self._rank(n) for n in node.nodes) if q is not None]
+        return wq.Or(parts) if parts else None
 
     def _filter(self, f: ql.Filter, cols: _Columns) -> wq.Query:
         if f.field == "year":
@@ -169,23 +201,45 @@ class Engine:
         q = wq.And(pos) if len(pos) > 1 else pos[0]
         return wq.AndNot(q, wq.Or([n.query for n in neg])) if neg else q
 
-    def compile(
-        self, text: str, filters: list[ql.Filter], cols: _Columns
-    ) -> tuple[wq.Query, list[str]]:
+    @staticmethod
+    def _tree(text: str, filters: list[ql.Filter]):
         nodes = []
         if text.strip():
             nodes.append(ql.parse(text))
         nodes.extend(filters)
         if not nodes:
             raise ql.QueryError("empty query: give words to search for or a filter")
-        tree = nodes[0] if len(nodes) == 1 else ql.And(tuple(nodes))
+        return nodes[0] if len(nodes) == 1 else ql.And(tuple(nodes))
+
+    def compile(
+        self, text: str, filters: list[ql.Filter], cols: _Columns
+    ) -> tuple[wq.Query, list[str]]:
+        """The exact match query (what a passage must satisfy) and the strings to highlight."""
+        q, _rank, highlights = self.compile_ranked(text, filters, cols)
+        return q, highlights
+
+    def compile_ranked(
+        self, text: str, filters: list[ql.Filter], cols: _Columns
+    ) -> tuple[wq.Query, wq.Query, list[str]]:
+        """(match query, ranking query, highlights). Rank with the second over the documents
+        of the first: `searcher.search(rank, filter=matched_docs)`."""
+        tree = self._tree(text, filters)
         highlights: list[str] = []
         q = self._compile(tree, cols, highlights)
         if isinstance(q, wq.Not):
             q = wq.AndNot(wq.Term("kind", PASSAGE), q.query)
         if not highlights:  # filters only: restrict to passages (report records carry no text)
             q = wq.And([wq.Term("kind", PASSAGE), q])
-        return q, highlights
+        rank = self._rank(tree) or wq.Term("kind", PASSAGE)
+        return q, rank, highlights
+
+    def match(self, text: str, filters: list[ql.Filter]) -> tuple[np.ndarray, wq.Query, list[str]]:
+        """(sorted docnums of every matching passage, ranking query, strings to highlight).
+        The one matching path that search, facets and the journalist tools share."""
+        s, cols = self.searcher()
+        _q, rank_q, highlights = self.compile_ranked(text, filters, cols)
+        docs = match.evaluate(match.Context(self, s, cols), self._tree(text, filters))
+        return docs, rank_q, highlights
 
     # -- search -------------------------------------------------------------------------------
     def search(
@@ -210,19 +264,15 @@ class Engine:
             if v
         ]
         s, cols = self.searcher()
-        q, highlights = self.compile(text, filters, cols)
-
-        docs = np.fromiter(s.docs_for_query(q), dtype=np.int64)
+        docs, rank_q, highlights = self.match(text, filters)
         facets, n_reports = self._facets(docs, cols)
 
         hits = []
         if limit and len(docs):
-            kw = {}
-            if per_report:
-                kw = {"collapse": FieldFacet("report_id"), "collapse_limit": per_report}
-            results = s.search(q, limit=offset + limit, terms=False, **kw)
-            for hit in results[offset : offset + limit]:
-                hits.append(self._hit(hit.fields(), hit.score, highlights))
+            score = rank.scores(s, cols.lengths, rank_q, docs)
+            best = rank.top(docs, score, cols.report, offset + limit, per_report)[offset:]
+            for i in best:
+                hits.append(self._hit(s.stored_fields(int(docs[i])), float(score[i]), highlights))
         return {
             "query": text,
             "total": int(len(docs)),

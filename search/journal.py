@@ -63,6 +63,7 @@ class Matches:
     terms: list[str]  # what to highlight
     docs: np.ndarray
     filters: list[ql.Filter]  # the options plus the query's top-level inline filters
+    rank: wq.Query | None = None  # the engine's ranking query (score with search.rank.scores)
 
     @property
     def reports(self) -> int:
@@ -111,13 +112,15 @@ def matches(
     s, cols = engine.searcher()
     s = searcher or s
     if not text.strip() and not fl and extra is not None:
-        q, terms = wq.Term("kind", PASSAGE), []
+        q, terms, rank_q = wq.Term("kind", PASSAGE), [], None
+        docs = cols.passage_docs
     else:
         q, terms = engine.compile(text, fl, cols)
+        docs, rank_q, terms = engine.match(text, fl)
     if extra is not None:
         q = wq.And([q, extra])
-    docs = np.fromiter(s.docs_for_query(q), dtype=np.int64)
-    return Matches(s, cols, q, terms, docs, fl + inline_filters(text))
+        docs = np.intersect1d(docs, np.fromiter(s.docs_for_query(extra), dtype=np.int64))
+    return Matches(s, cols, q, terms, docs, fl + inline_filters(text), rank_q)
 
 
 def own_searcher(engine: Engine):
@@ -134,12 +137,8 @@ def own_searcher(engine: Engine):
 
 def universe(engine: Engine, filters: list[ql.Filter]) -> np.ndarray:
     """Document numbers of every passage that passes `filters` (all passages for none)."""
-    s, cols = engine.searcher()
-    if filters:
-        q, _ = engine.compile("", filters, cols)
-    else:
-        q = wq.Term("kind", PASSAGE)
-    return np.fromiter(s.docs_for_query(q), dtype=np.int64)
+    _s, cols = engine.searcher()
+    return engine.match("", filters)[0] if filters else cols.passage_docs
 
 
 def passage(engine: Engine, passage_id: str) -> tuple[object, int, dict]:

@@ -44,6 +44,11 @@ def test_reingest_is_idempotent_and_replaces_changed_sources(tmp_path):
     assert n_passages == before[1] + 1
     hits = Engine(ix).search("补充说明")["hits"]
     assert len(hits) == 1
+    # replaced passages are gone from counts and facets, exactly as in a fresh index
+    fresh = str(tmp_path / "fresh")
+    ingest([str(src)], fresh)
+    for q in ("政务公开", "工作安排", '"最多跑一次"'):
+        assert Engine(ix).search(q, limit=0) == Engine(fresh).search(q, limit=0)
 
 
 def test_jsonl_lines_removed_from_a_file_leave_the_index(tmp_path):

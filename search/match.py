@@ -1,0 +1,133 @@
+"""Evaluating a parsed query to its exact set of matching passages, as sorted numpy arrays of
+document numbers: postings are read a block at a time, AND/OR/NOT are array set operations,
+filters come from the cached columns. A phrase is first narrowed by its bigrams' postings;
+documents whose jieba field holds the phrase as a whole word are certain matches, and only the
+rest get a positional check. The result is the same set as the Whoosh query from
+`Engine.compile` (tests/test_match.py holds them equal)."""
+
+from __future__ import annotations
+
+from functools import reduce
+
+import numpy as np
+
+from index.analysis import grams_of
+from index.normalize import normalize
+from search import query as ql
+from search.rank import _postings
+
+EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class Context:
+    """What evaluation needs from the engine for one searcher generation."""
+
+    def __init__(self, engine, searcher, cols):
+        self.engine = engine
+        self.s = searcher
+        self.cols = cols
+        self._terms: dict[tuple[str, str], np.ndarray] = {}
+
+    def term(self, field: str, text: str) -> np.ndarray:
+        key = (field, text)
+        if key not in self._terms:
+            ids, _ = _postings(self.s, field, text)
+            ids = np.unique(ids)
+            self._terms[key] = ids[self.cols.live[ids]] if len(ids) else EMPTY
+        return self._terms[key]
+
+    def passages(self) -> np.ndarray:
+        return self.cols.passage_docs
+
+
+def _intersect(arrays: list[np.ndarray]) -> np.ndarray:
+    arrays = sorted(arrays, key=len)
+    return (
+        reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), arrays) if arrays else EMPTY
+    )
+
+
+def _adjacent(ctx: Context, grams: list[str], docs: np.ndarray) -> np.ndarray:
+    """The documents among `docs` where `grams` occur at consecutive positions."""
+    if not len(docs):
+        return EMPTY
+    keep: list[int] = []
+    for leaf, offset in ctx.s.reader().leaf_readers():
+        n = leaf.doc_count_all()
+        local = docs[(docs >= offset) & (docs < offset + n)] - offset
+        if not len(local):
+            continue
+        if any(("grams", g) not in leaf for g in grams):
+            continue
+        matchers = [leaf.postings("grams", g) for g in grams]
+        for d in local.tolist():
+            starts = None
+            for i, m in enumerate(matchers):
+                m.skip_to(d)
+                if not m.is_active() or m.id() != d:
+                    starts = set()
+                    break
+                pos = {p - i for p in m.value_as("positions")}
+                starts = pos if starts is None else starts & pos
+                if not starts:
+                    break
+            if starts:
+                keep.append(d + offset)
+    return np.array(keep, dtype=np.int64)
+
+
+def substring(ctx: Context, s: str) -> np.ndarray:
+    """Passages whose normalized text contains `s` (the grep-recall match)."""
+    grams = grams_of(s)
+    if not grams:
+        return EMPTY
+    if len(grams) == 1:
+        g = grams[0]
+        if len(g) == 1 and ctx.engine._CJK.match(g):  # one character: let Whoosh expand the lexicon
+            q = ctx.engine._substring(s)
+            return np.unique(np.fromiter(ctx.s.docs_for_query(q), dtype=np.int64))
+        return ctx.term("grams", g)
+    candidates = _intersect([ctx.term("grams", g) for g in dict.fromkeys(grams)])
+    if not len(candidates):
+        return EMPTY
+    whole = np.intersect1d(candidates, ctx.term("text", s), assume_unique=True)
+    rest = np.setdiff1d(candidates, whole, assume_unique=True)
+    return np.union1d(whole, _adjacent(ctx, grams, rest))
+
+
+def evaluate(ctx: Context, node) -> np.ndarray:
+    if isinstance(node, ql.Word):
+        pieces = ctx.engine._pieces(node)
+        if not pieces:
+            raise ql.QueryError(f"{node.text!r} has no searchable characters")
+        if node.quoted:
+            return substring(ctx, normalize(node.text).strip())
+        return _intersect([substring(ctx, p) for p in pieces])
+    if isinstance(node, ql.Filter):
+        return _filter(ctx, node)
+    if isinstance(node, ql.Not):
+        return np.setdiff1d(ctx.passages(), evaluate(ctx, node.node), assume_unique=True)
+    if isinstance(node, ql.Or):
+        return reduce(np.union1d, [evaluate(ctx, n) for n in node.nodes])
+    pos = [evaluate(ctx, n) for n in node.nodes if not isinstance(n, ql.Not)]
+    neg = [evaluate(ctx, n.node) for n in node.nodes if isinstance(n, ql.Not)]
+    out = _intersect(pos) if pos else ctx.passages()
+    for n in neg:
+        out = np.setdiff1d(out, n, assume_unique=True)
+    return out
+
+
+def _filter(ctx: Context, f: ql.Filter) -> np.ndarray:
+    cols = ctx.cols
+    docs = ctx.passages()
+    if f.field == "year":
+        a, b = ql.parse_year(f.value)
+        y = cols.year[docs]
+        return docs[(y >= a) & (y <= b)]
+    if f.field == "section":
+        if f.value not in cols.sections:
+            return EMPTY
+        return docs[cols.section[docs] == cols.sections.index(f.value)]
+    needle = normalize(f.value)
+    wanted = [i for i, a in enumerate(cols.agencies) if a and needle in normalize(a)]
+    return docs[np.isin(cols.agency[docs], wanted)] if wanted else EMPTY
