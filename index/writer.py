@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from corpus.discover import discover
@@ -85,6 +86,15 @@ def report_docs(report: Report) -> Iterable[dict]:
         }
 
 
+def _codec():
+    """Whoosh's codec without per-block length statistics: those cost a field-length lookup per
+    posting at flush time and only serve Whoosh's own top-k pruning, which search/rank.py
+    does not use (it scores with numpy)."""
+    codec = W3Codec(blocklimit=256, compression=1)  # bigger blocks, cheap compression
+    codec.length_stats = False
+    return codec
+
+
 class _Batch:
     """A writer that commits every `max_reports` reports or `max_bytes` of text."""
 
@@ -108,9 +118,10 @@ class _Batch:
                         multisegment=True,
                         timeout=self.lock_timeout,
                         limitmb=256,
+                        codec=_codec(),
                     )
                 else:
-                    self.w = self.ix.writer(timeout=self.lock_timeout, limitmb=256)
+                    self.w = self.ix.writer(timeout=self.lock_timeout, limitmb=256, codec=_codec())
             except LockError:
                 raise IndexBusy(
                     f"the index is locked by another ingest (waited {self.lock_timeout:g}s)"
@@ -141,7 +152,7 @@ class _Batch:
         """Batches leave a segment per writer process; merge the small ones (Whoosh's
         MERGE_SMALL policy) so queries do not fan out over dozens of segments."""
         if len(self.ix._segments()) > 8:
-            w = self.ix.writer(timeout=self.lock_timeout, limitmb=256)
+            w = self.ix.writer(timeout=self.lock_timeout, limitmb=256, codec=_codec())
             w.commit(merge=True)
 
     def cancel(self) -> None:

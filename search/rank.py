@@ -16,6 +16,7 @@ from whoosh.util.numeric import byte_to_length
 K1 = 1.2
 B = 0.75
 RANK_FIELDS = ("text", "grams")
+LENGTH_FIELD = "text"  # both fields describe the same passage; only the word field keeps lengths
 _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
 
@@ -32,7 +33,7 @@ def field_lengths(searcher) -> Lengths:
     by_field: dict[str, np.ndarray] = {}
     mean: dict[str, float] = {}
     total = reader.doc_count_all()
-    for field in RANK_FIELDS:
+    for field in (LENGTH_FIELD,):
         arr = np.zeros(total, dtype=np.float32)
         for leaf, offset in reader.leaf_readers():
             n = leaf.doc_count_all()
@@ -100,8 +101,8 @@ def scores(searcher, lengths: Lengths, rank: wq.Query, docs: np.ndarray) -> np.n
         if not hit.any():
             continue
         ids, tf, pos = ids[hit], tf[hit], pos[hit]
-        length = lengths.by_field[field][ids]
-        norm = K1 * (1 - B + B * length / lengths.mean[field])
+        length = lengths.by_field[LENGTH_FIELD][ids]
+        norm = K1 * (1 - B + B * length / lengths.mean[LENGTH_FIELD])
         contrib = boost * idf * tf * (K1 + 1) / (tf + norm)
         np.add.at(total, order[pos], contrib)
     return total
