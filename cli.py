@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import unicodedata
 
 import click
 
@@ -163,43 +162,16 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
 
 
 # -- search ---------------------------------------------------------------------------------------
-def _cols(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-
-
-def _snippet_lines(text: str, terms: list[str], chars: int = 150, width: int = 70) -> list[str]:
-    """A window of the passage around the first match, wrapped by display width (CJK counts
-    double), with the matches styled; styling is applied after wrapping so codes never split."""
+def _snippet_lines(text: str, terms: list[str]) -> list[str]:
+    """Three lines of the passage from just before its first match, matches styled."""
     from search.highlight import spans
+    from search.journal_text import wrap
 
-    flat = text.replace("\n", " ")
-    hits = spans(flat, terms)
-    start = max(0, hits[0][0] - chars // 3) if hits else 0
-    end = min(len(flat), start + chars)
-    lines, a, cols = [], start, 0
-    for i in range(start, end):
-        cols += _cols(flat[i])
-        if cols > width:
-            lines.append((a, i))
-            a, cols = i, _cols(flat[i])
-    lines.append((a, end))
-    out = []
-    for n, (a, b) in enumerate(lines):
-        parts, pos = [], a
-        for s, e in hits:
-            if e <= a or s >= b:
-                continue
-            s, e = max(s, a), min(e, b)
-            parts += [flat[pos:s], click.style(flat[s:e], fg="yellow", bold=True)]
-            pos = e
-        parts.append(flat[pos:b])
-        line = "".join(parts)
-        if n == 0 and start:
-            line = "…" + line
-        if n == len(lines) - 1 and end < len(flat):
-            line += "…"
-        out.append(line)
-    return out
+    hits = spans(text.replace("\n", " "), terms)
+    start = max(0, hits[0][0] - 40) if hits else 0
+    return wrap(
+        text, hits, width=70, max_lines=3, start=start, style=click.style, fg="yellow", bold=True
+    )
 
 
 def _terms_of(highlight: str) -> list[str]:
