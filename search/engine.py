@@ -233,12 +233,18 @@ class Engine:
         rank = self._rank(tree) or wq.Term("kind", PASSAGE)
         return q, rank, highlights
 
-    def match(self, text: str, filters: list[ql.Filter]) -> tuple[np.ndarray, wq.Query, list[str]]:
+    def match(
+        self, text: str, filters: list[ql.Filter], cache: dict | None = None
+    ) -> tuple[np.ndarray, wq.Query, list[str]]:
         """(sorted docnums of every matching passage, ranking query, strings to highlight).
-        The one matching path that search, facets and the journalist tools share."""
+        The one matching path that search, facets and the journalist tools share. `cache`
+        receives the posting lists read, for ranking to reuse."""
         s, cols = self.searcher()
         _q, rank_q, highlights = self.compile_ranked(text, filters, cols)
-        docs = match.evaluate(match.Context(self, s, cols), self._tree(text, filters))
+        ctx = match.Context(self, s, cols)
+        if cache is not None:
+            ctx.postings = cache
+        docs = match.evaluate(ctx, self._tree(text, filters))
         return docs, rank_q, highlights
 
     # -- search -------------------------------------------------------------------------------
@@ -264,12 +270,13 @@ class Engine:
             if v
         ]
         s, cols = self.searcher()
-        docs, rank_q, highlights = self.match(text, filters)
+        postings: dict = {}
+        docs, rank_q, highlights = self.match(text, filters, postings)
         facets, n_reports = self._facets(docs, cols)
 
         hits = []
         if limit and len(docs):
-            score = rank.scores(s, cols.lengths, rank_q, docs)
+            score = rank.scores(s, cols.lengths, rank_q, docs, postings)
             best = rank.top(docs, score, cols.report, offset + limit, per_report)[offset:]
             for i in best:
                 hits.append(self._hit(s.stored_fields(int(docs[i])), float(score[i]), highlights))

@@ -27,11 +27,12 @@ class Context:
         self.s = searcher
         self.cols = cols
         self._terms: dict[tuple[str, str], np.ndarray] = {}
+        self.postings: dict = {}  # raw (ids, tf) per term, shared with ranking
 
     def term(self, field: str, text: str) -> np.ndarray:
         key = (field, text)
         if key not in self._terms:
-            ids, _ = _postings(self.s, field, text)
+            ids, _ = _postings(self.s, field, text, self.postings)
             ids = np.unique(ids)
             self._terms[key] = ids[self.cols.live[ids]] if len(ids) else EMPTY
         return self._terms[key]

@@ -45,8 +45,15 @@ def field_lengths(searcher) -> Lengths:
     return Lengths(by_field, mean)
 
 
-def _postings(searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums, term frequencies) of a term across all segments, a block at a time."""
+def _postings(
+    searcher, field: str, text: str, cache: dict | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, term frequencies) of a term across all segments, a block at a time. `cache`
+    (one per query) lets matching and ranking read each posting list once."""
+    if cache is not None:
+        if (field, text) not in cache:
+            cache[(field, text)] = _postings(searcher, field, text)
+        return cache[(field, text)]
     ids: list[np.ndarray] = []
     freqs: list[np.ndarray] = []
     for leaf, offset in searcher.reader().leaf_readers():
@@ -80,7 +87,9 @@ def terms_of(rank: wq.Query) -> list[tuple[str, str, float]]:
     return out
 
 
-def scores(searcher, lengths: Lengths, rank: wq.Query, docs: np.ndarray) -> np.ndarray:
+def scores(
+    searcher, lengths: Lengths, rank: wq.Query, docs: np.ndarray, cache: dict | None = None
+) -> np.ndarray:
     """BM25 scores (summed over the ranking query's terms) for `docs`, aligned with it."""
     total = np.zeros(len(docs), dtype=np.float64)
     if not len(docs):
@@ -89,7 +98,7 @@ def scores(searcher, lengths: Lengths, rank: wq.Query, docs: np.ndarray) -> np.n
     order = np.argsort(docs)
     sorted_docs = docs[order]
     for field, text, boost in terms_of(rank):
-        ids, tf = _postings(searcher, field, text)
+        ids, tf = _postings(searcher, field, text, cache)
         if not len(ids):
             continue
         df = len(ids)
