@@ -98,7 +98,7 @@ def _codec():
 class _Batch:
     """A writer that commits every `max_reports` reports or `max_bytes` of text."""
 
-    def __init__(self, ix, lock_timeout: float, max_reports: int = 400, max_bytes: int = 8_000_000):
+    def __init__(self, ix, lock_timeout: float, max_reports: int = 2000, max_bytes: int = 6_000_000):
         self.ix = ix
         self.lock_timeout = lock_timeout
         self.max_reports = max_reports
@@ -117,11 +117,11 @@ class _Batch:
                         procs=self.procs,
                         multisegment=True,
                         timeout=self.lock_timeout,
-                        limitmb=256,
+                        limitmb=512,
                         codec=_codec(),
                     )
                 else:
-                    self.w = self.ix.writer(timeout=self.lock_timeout, limitmb=256, codec=_codec())
+                    self.w = self.ix.writer(timeout=self.lock_timeout, limitmb=512, codec=_codec())
             except LockError:
                 raise IndexBusy(
                     f"the index is locked by another ingest (waited {self.lock_timeout:g}s)"
@@ -144,15 +144,17 @@ class _Batch:
 
     def commit(self) -> None:
         if self.w is not None:
-            self.w.commit()
+            # No merging per batch: Whoosh re-merges small segments on every commit, which
+            # rewrites the growing index again and again (superlinear ingest). tidy() merges once.
+            self.w.commit(merge=False)
             self.w = None
         self.n = self.size = 0
 
     def tidy(self) -> None:
         """Batches leave a segment per writer process; merge the small ones (Whoosh's
         MERGE_SMALL policy) so queries do not fan out over dozens of segments."""
-        if len(self.ix._segments()) > 8:
-            w = self.ix.writer(timeout=self.lock_timeout, limitmb=256, codec=_codec())
+        if len(self.ix._segments()) > 24:
+            w = self.ix.writer(timeout=self.lock_timeout, limitmb=512, codec=_codec())
             w.commit(merge=True)
 
     def cancel(self) -> None:
