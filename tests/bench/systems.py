@@ -1,0 +1,367 @@
+"""The three systems under benchmark, each with the same two operations:
+
+- `ingest(corpus_jsonl, index_dir)` → number of documents written;
+- `open(index_dir)` → a callable `search(spec)` returning top-10 hits WITH highlights, exact
+  facet counts (agency, year) over all matches, and the total.
+
+    gongkai  index.writer.ingest + search.engine.Engine (passages, jieba words + bigrams)
+    naive    jieba.analyse.ChineseAnalyzer in a plain Whoosh schema, one doc per paragraph,
+             facets by Whoosh `groupedby`, highlights by `hit.highlights("content")`
+    fts5     SQLite FTS5 (unicode61) over space-joined jieba.cut_for_search tokens, one row per
+             paragraph, facets by GROUP BY over the matched rows, highlights by highlight()
+
+Run as a script, this module is the child process the benchmark measures (one process per
+ingest and per query run, so peak memory is that of the work alone):
+
+    python tests/bench/systems.py ingest SYSTEM CORPUS.jsonl INDEX_DIR
+    python tests/bench/systems.py query SYSTEM INDEX_DIR REPEAT
+    python tests/bench/systems.py profile-ingest SYSTEM CORPUS.jsonl INDEX_DIR OUT.prof
+    python tests/bench/systems.py profile-query SYSTEM INDEX_DIR OUT.prof
+
+Each prints one JSON object on its last stdout line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import resource
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+for p in (str(ROOT), str(HERE)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+from corpora import iter_jsonl, paragraphs  # noqa: E402
+
+SYSTEMS = ("gongkai", "naive", "fts5")
+LIMIT = 10
+
+# The fixed query mix: `q` in gongkai's query syntax (words ANDed, "…" a phrase), filters apart.
+QUERIES: list[dict] = [
+    {"label": "common 发展", "q": "发展"},
+    {"label": "common 改革", "q": "改革"},
+    {"label": "common 经济", "q": "经济"},
+    {"label": "common 人民", "q": "人民"},
+    {"label": "rare 雄安新区", "q": "雄安新区"},
+    {"label": "rare 碳达峰", "q": "碳达峰"},
+    {"label": "rare 冬奥会", "q": "冬奥会"},
+    {"label": "rare 量子", "q": "量子"},
+    {"label": "rare 三峡工程", "q": "三峡工程"},
+    {"label": "two 经济 发展", "q": "经济 发展"},
+    {"label": "two 科技 创新", "q": "科技 创新"},
+    {"label": "two 对外 开放", "q": "对外 开放"},
+    {"label": "two 医疗 保险", "q": "医疗 保险"},
+    {"label": 'phrase "政府工作报告"', "q": '"政府工作报告"'},
+    {"label": 'phrase "社会主义市场经济"', "q": '"社会主义市场经济"'},
+    {"label": 'phrase "供给侧结构性改革"', "q": '"供给侧结构性改革"'},
+    {"label": "filter 改革 year 2010-2020", "q": "改革", "year": [2010, 2020]},
+    {"label": "filter 发展 agency", "q": "发展", "agency": "杭州市余杭区人民政府办公室"},
+    {
+        "label": "filter 教育 year+agency",
+        "q": "教育",
+        "year": [1990, 1999],
+        "agency": "西安市高陵区人民政府",
+    },
+    {"label": 'filter "乡村振兴" year 2015-2025', "q": '"乡村振兴"', "year": [2015, 2025]},
+]
+
+_PARTS = re.compile(r'"([^"]+)"|(\S+)')
+_WORDISH = re.compile(r"\w")
+
+
+def _domain_dict() -> str:
+    return str(ROOT / "index" / "domain_dict.txt")
+
+
+def _jieba():
+    """jieba with our domain dictionary, as gongkai has it (the baselines get the same words)."""
+    import jieba
+
+    if not getattr(_jieba, "ready", False):
+        jieba.setLogLevel(logging.WARNING)
+        jieba.load_userdict(_domain_dict())
+        _jieba.ready = True
+    return jieba
+
+
+# -- gongkai ----------------------------------------------------------------------------------
+def gongkai_ingest(corpus: str, index_dir: str) -> int:
+    from index.writer import ingest
+
+    stats = ingest([corpus], index_dir)
+    if stats.failed:
+        raise RuntimeError(f"gongkai ingest failed on {len(stats.failed)}: {stats.failed[:3]}")
+    return stats.passages
+
+
+def gongkai_open(index_dir: str):
+    from search.engine import Engine
+
+    eng = Engine(index_dir)
+
+    def search(spec: dict) -> dict:
+        year = spec.get("year")
+        res = eng.search(
+            spec["q"],
+            agency=spec.get("agency"),
+            year=f"{year[0]}-{year[1]}" if year else None,
+            limit=LIMIT,
+        )
+        return {
+            "total": res["total"],
+            "hits": [(h["passage_id"], h["highlight"]) for h in res["hits"]],
+            "facets": {
+                k: {str(d["value"]): d["count"] for d in res["facets"][k]}
+                for k in ("agency", "year")
+            },
+        }
+
+    return search
+
+
+# -- naive Whoosh + jieba ChineseAnalyzer -----------------------------------------------------
+def naive_schema():
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import fields
+
+    return fields.Schema(
+        pid=fields.ID(stored=True),
+        title=fields.STORED(),
+        content=fields.TEXT(analyzer=ChineseAnalyzer(), stored=True),
+        agency=fields.ID(stored=True, sortable=True),
+        year=fields.NUMERIC(int, bits=32, stored=True, sortable=True),
+    )
+
+
+def naive_ingest(corpus: str, index_dir: str) -> int:
+    from whoosh import index
+
+    _jieba()
+    os.makedirs(index_dir, exist_ok=True)
+    ix = index.create_in(index_dir, naive_schema())
+    w = ix.writer(limitmb=512)
+    n = 0
+    for i, row in enumerate(iter_jsonl(corpus)):
+        for j, para in enumerate(paragraphs(row["content"])):
+            w.add_document(
+                pid=f"{i}:{j}",
+                title=row.get("title", ""),
+                content=para,
+                agency=row.get("agency", ""),
+                year=int(row.get("year") or 0),
+            )
+            n += 1
+    w.commit()
+    return n
+
+
+def naive_open(index_dir: str):
+    from whoosh import index, qparser, sorting
+    from whoosh import query as wq
+
+    _jieba()
+    ix = index.open_dir(index_dir)
+    searcher = ix.searcher()
+    parser = qparser.QueryParser("content", ix.schema)
+
+    def search(spec: dict) -> dict:
+        q = parser.parse(spec["q"])
+        filters = []
+        if spec.get("year"):
+            filters.append(wq.NumericRange("year", *spec["year"]))
+        if spec.get("agency"):
+            filters.append(wq.Term("agency", spec["agency"]))
+        facets = sorting.Facets()
+        facets.add_field("agency", maptype=sorting.Count)
+        facets.add_field("year", maptype=sorting.Count)
+        r = searcher.search(
+            q,
+            limit=LIMIT,
+            filter=wq.And(filters) if filters else None,
+            groupedby=facets,
+        )
+        # groupedby makes Whoosh collect and score every match; show the top LIMIT
+        hits = [(h["pid"], h.highlights("content")) for h in r[:LIMIT]]
+        return {
+            "total": len(r),
+            "hits": hits,
+            "facets": {k: {str(v): c for v, c in r.groups(k).items()} for k in ("agency", "year")},
+        }
+
+    return search
+
+
+# -- SQLite FTS5 over jieba tokens ------------------------------------------------------------
+def fts5_path(index_dir: str) -> str:
+    return os.path.join(index_dir, "fts5.sqlite")
+
+
+def fts5_tokens(text: str) -> str:
+    return " ".join(t for t in _jieba().cut_for_search(text) if _WORDISH.search(t))
+
+
+def fts5_match(q: str) -> str:
+    """gongkai's query syntax as an FTS5 MATCH: words (jieba accurate mode) ANDed, "…" a
+    phrase of search-mode tokens."""
+    jb = _jieba()
+    parts = []
+    for m in _PARTS.finditer(q):
+        if m.group(1):
+            toks = [t for t in jb.cut_for_search(m.group(1)) if _WORDISH.search(t)]
+            parts.append('"' + " ".join(toks) + '"')
+        else:
+            parts.extend(f'"{w}"' for w in jb.cut(m.group(2)) if _WORDISH.search(w))
+    return " AND ".join(parts)
+
+
+def fts5_ingest(corpus: str, index_dir: str) -> int:
+    _jieba()
+    os.makedirs(index_dir, exist_ok=True)
+    con = sqlite3.connect(fts5_path(index_dir))
+    con.execute(
+        "CREATE VIRTUAL TABLE p USING fts5("
+        "agency UNINDEXED, year UNINDEXED, title UNINDEXED, body, tokenize='unicode61')"
+    )
+    n = 0
+    batch: list[tuple] = []
+    with con:
+        for row in iter_jsonl(corpus):
+            agency, year, title = row.get("agency", ""), int(row.get("year") or 0), row["title"]
+            for para in paragraphs(row["content"]):
+                batch.append((agency, year, title, fts5_tokens(para)))
+            if len(batch) >= 5000:
+                con.executemany("INSERT INTO p VALUES (?, ?, ?, ?)", batch)
+                n += len(batch)
+                batch.clear()
+        con.executemany("INSERT INTO p VALUES (?, ?, ?, ?)", batch)
+        n += len(batch)
+    with con:
+        con.execute("INSERT INTO p(p) VALUES ('optimize')")
+    con.close()
+    return n
+
+
+def fts5_open(index_dir: str):
+    _jieba()
+    con = sqlite3.connect(fts5_path(index_dir))
+
+    def search(spec: dict) -> dict:
+        where = "p MATCH ?"
+        params: list = [fts5_match(spec["q"])]
+        if spec.get("year"):
+            where += " AND year BETWEEN ? AND ?"
+            params += list(spec["year"])
+        if spec.get("agency"):
+            where += " AND agency = ?"
+            params.append(spec["agency"])
+        hits = con.execute(
+            f"SELECT rowid, highlight(p, 3, '<mark>', '</mark>') FROM p WHERE {where} "
+            f"ORDER BY rank LIMIT {LIMIT}",
+            params,
+        ).fetchall()
+        agencies: dict[str, int] = {}
+        years: dict[str, int] = {}
+        total = 0
+        for agency, year, c in con.execute(
+            f"SELECT agency, year, count(*) FROM p WHERE {where} GROUP BY agency, year", params
+        ):
+            agencies[agency] = agencies.get(agency, 0) + c
+            years[str(year)] = years.get(str(year), 0) + c
+            total += c
+        return {
+            "total": total,
+            "hits": [tuple(h) for h in hits],
+            "facets": {"agency": agencies, "year": years},
+        }
+
+    return search
+
+
+INGEST = {"gongkai": gongkai_ingest, "naive": naive_ingest, "fts5": fts5_ingest}
+OPEN = {"gongkai": gongkai_open, "naive": naive_open, "fts5": fts5_open}
+
+
+# -- child-process entry points ---------------------------------------------------------------
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM), in MiB."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_ingest(system: str, corpus: str, index_dir: str) -> dict:
+    t0 = time.perf_counter()
+    docs = INGEST[system](corpus, index_dir)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "docs": docs, "peak_rss_mb": peak_rss_mb()}
+
+
+def run_queries(system: str, index_dir: str, repeat: int) -> dict:
+    """Open, one warm-up pass (timed apart), then `repeat` interleaved timed passes."""
+    t0 = time.perf_counter()
+    search = OPEN[system](index_dir)
+    open_s = time.perf_counter() - t0
+    first = {}
+    totals = {}
+    for spec in QUERIES:
+        t = time.perf_counter()
+        res = search(spec)
+        first[spec["label"]] = time.perf_counter() - t
+        totals[spec["label"]] = res["total"]
+        assert len(res["hits"]) <= LIMIT
+        assert res["total"] == 0 or (res["hits"] and res["facets"]["year"]), spec
+    samples: dict[str, list[float]] = {s["label"]: [] for s in QUERIES}
+    for _ in range(repeat):
+        for spec in QUERIES:
+            t = time.perf_counter()
+            search(spec)
+            samples[spec["label"]].append(time.perf_counter() - t)
+    return {
+        "open_s": open_s,
+        "first": first,
+        "samples": samples,
+        "totals": totals,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _profile(fn, out: str, *args):
+    import cProfile
+
+    prof = cProfile.Profile()
+    result = prof.runcall(fn, *args)
+    prof.dump_stats(out)
+    return result
+
+
+def main(argv: list[str]) -> None:
+    cmd, system, *rest = argv
+    if system not in SYSTEMS:
+        raise SystemExit(f"unknown system {system!r}; one of {SYSTEMS}")
+    if cmd == "ingest":
+        out = run_ingest(system, *rest)
+    elif cmd == "query":
+        out = run_queries(system, rest[0], int(rest[1]))
+    elif cmd == "profile-ingest":
+        out = _profile(run_ingest, rest[2], system, rest[0], rest[1])
+    elif cmd == "profile-query":
+        out = _profile(run_queries, rest[1], system, rest[0], 1)
+    else:
+        raise SystemExit(f"unknown command {cmd!r}")
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
