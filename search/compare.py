@@ -7,28 +7,12 @@ import numpy as np
 from whoosh import query as wq
 
 from search import rank as ranking
+from search.export import COLUMNS as EXPORT_COLUMNS
 from search.journal import Engine, QueryError, group_label, hit, matches
 
 BY = ("agency", "year")
-COLUMNS = [
-    "rank",
-    "group",
-    "matching_reports",
-    "matching_passages",
-    "score",
-    "agency",
-    "year",
-    "title",
-    "published",
-    "section",
-    "heading",
-    "text",
-    "passage_id",
-    "report_id",
-    "source",
-    "url",
-    "citation",
-]
+# a compare row is an export row with its group in front
+COLUMNS = ["rank", "group", "matching_reports", "matching_passages", *EXPORT_COLUMNS[1:]]
 
 
 def compare(

@@ -156,9 +156,11 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
+def open_page(browser, *permissions):
+    """A fresh browser tab that records console errors, page errors and dialogs."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    if permissions:
+        ctx.grant_permissions(list(permissions))
     pg = ctx.new_page()
     pg.set_default_timeout(15_000)
     pg.problems = []  # console errors (CSP violations show up here), page errors, dialogs
@@ -173,6 +175,12 @@ def page(browser):
         d.dismiss()
 
     pg.on("dialog", on_dialog)
+    return ctx, pg
+
+
+@pytest.fixture
+def page(browser):
+    ctx, pg = open_page(browser)
     yield pg
     ctx.close()
 

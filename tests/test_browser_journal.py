@@ -27,22 +27,7 @@ QUERY = "依申请公开"
 
 @pytest.fixture
 def page(browser):  # as test_browser's, plus clipboard access for "cite"
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
-    pg = ctx.new_page()
-    pg.set_default_timeout(15_000)
-    pg.problems = []  # console errors (CSP violations show up here), page errors, dialogs
-    pg.on(
-        "console",
-        lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
-    )
-    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
-
-    def on_dialog(d):
-        pg.problems.append(f"dialog: {d.message}")
-        d.dismiss()
-
-    pg.on("dialog", on_dialog)
+    ctx, pg = tb.open_page(browser, "clipboard-read", "clipboard-write")
     yield pg
     ctx.close()
 
