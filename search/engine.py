@@ -163,8 +163,12 @@ class Engine:
             norm = normalize(node.text).strip()
             if len(pieces) > 1:
                 terms.append(wq.Term("text", norm, boost=2.0))
+            s = self._searcher
             for p in pieces:
-                terms += [wq.Term("grams", g) for g in dict.fromkeys(grams_of(p))]
+                grams = grams_of(p)
+                # a long phrase scores through its rarest bigrams (they carry the idf; the
+                # common ones would cost a long posting read each for little rank signal)
+                terms += [wq.Term("grams", g) for g in (match.rarest(s, grams, 3) if s else grams)]
                 terms.append(wq.Term("text", p, boost=2.0))
             return wq.Or(terms) if terms else None
         if isinstance(node, (ql.Filter, ql.Not)):

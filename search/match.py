@@ -77,6 +77,12 @@ def _adjacent(ctx: Context, grams: list[str], docs: np.ndarray) -> np.ndarray:
     return np.array(keep, dtype=np.int64)
 
 
+def rarest(searcher, grams: list[str], k: int = 2) -> list[str]:
+    """The `k` distinct bigram terms of `grams` with the fewest documents."""
+    unique = list(dict.fromkeys(grams))
+    return sorted(unique, key=lambda g: searcher.doc_frequency("grams", g))[:k]
+
+
 def substring(ctx: Context, s: str) -> np.ndarray:
     """Passages whose normalized text contains `s` (the grep-recall match)."""
     grams = grams_of(s)
@@ -88,7 +94,9 @@ def substring(ctx: Context, s: str) -> np.ndarray:
             q = ctx.engine._substring(s)
             return np.unique(np.fromiter(ctx.s.docs_for_query(q), dtype=np.int64))
         return ctx.term("grams", g)
-    candidates = _intersect([ctx.term("grams", g) for g in dict.fromkeys(grams)])
+    # Narrow by the rarest bigrams only (a phrase of common characters would otherwise read
+    # every long posting list); the positional check below tests all of them.
+    candidates = _intersect([ctx.term("grams", g) for g in rarest(ctx.s, grams)])
     if not len(candidates):
         return EMPTY
     whole = np.intersect1d(candidates, ctx.term("text", s), assume_unique=True)
