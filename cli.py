@@ -58,7 +58,8 @@ def main() -> None:
 
 # -- ingest ---------------------------------------------------------------------------------------
 class _Bar:
-    """A progress bar on stderr (files and MB), only when stderr is a terminal."""
+    """A progress bar on stderr, only when stderr is a terminal: it fills by bytes (so one big
+    JSONL dump moves it too) and shows files done and MB."""
 
     def __init__(self) -> None:
         self.bar = None
@@ -68,18 +69,16 @@ class _Bar:
         if not self.enabled:
             return
         if self.bar is None:
-            self.total_mb = total_bytes / 1e6
             self.bar = click.progressbar(
-                length=total_files,
+                length=max(1, total_bytes),
                 label="ingesting",
                 file=sys.stderr,
-                show_pos=True,
-                item_show_func=lambda mb: (
-                    f"{mb:.1f}/{self.total_mb:.1f} MB" if mb is not None else ""
-                ),
+                show_percent=True,
+                item_show_func=lambda info: info or "",
             )
             self.bar.__enter__()
-        self.bar.update(files - self.bar.pos, done / 1e6)
+        label = f"{files}/{total_files} files  {done / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
+        self.bar.update(max(0, done - self.bar.pos), label)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -32,6 +32,7 @@ class Unit:
     source: str  # what users see: the path as given, plus :line for JSONL
     content_hash: str
     parse: Callable[[], Report]
+    offset: int = 0  # bytes of the file read once this unit is done (progress in big JSONL files)
 
 
 @dataclass
@@ -165,7 +166,10 @@ def _jsonl_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
             if not raw.strip():
                 continue
             any_line = True
-            yield _jsonl_unit(found, base, lineno, raw)
+            unit = _jsonl_unit(found, base, lineno, raw)
+            if isinstance(unit, Unit):
+                unit.offset = f.tell()
+            yield unit
         if not any_line:
             yield UnitError(found.path, "empty file")
 

@@ -98,7 +98,9 @@ def _codec():
 class _Batch:
     """A writer that commits every `max_reports` reports or `max_bytes` of text."""
 
-    def __init__(self, ix, lock_timeout: float, max_reports: int = 2000, max_bytes: int = 6_000_000):
+    def __init__(
+        self, ix, lock_timeout: float, max_reports: int = 2000, max_bytes: int = 6_000_000
+    ):
         self.ix = ix
         self.lock_timeout = lock_timeout
         self.max_reports = max_reports
@@ -209,6 +211,8 @@ def ingest(
                     seen_keys.add(unit.key)
                     jsonl_keys.add(unit.key)
                     _one(unit, existing, batch, stats, fail)
+                    if progress and unit.offset:  # a big JSONL file moves the bar line by line
+                        progress(i - 1, stats.bytes + unit.offset, total_files, total_bytes)
                 if f.kind == "jsonl" and not file_failed:
                     # Lines that disappeared from a JSONL file take their reports with them.
                     prefix = os.path.abspath(f.path) + "#"
