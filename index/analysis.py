@@ -1,8 +1,8 @@
 """Whoosh analyzers, built the Whoosh way: a tokenizer piped through small filters.
 
 - `words`: normalized text segmented by jieba (search mode) — ranks whole-word matches.
-- `grams`: overlapping CJK character bigrams plus Latin/digit runs — gives grep-like recall for
-  any run of two or more characters, whatever jieba's word boundaries are.
+- `grams`: overlapping character bigrams of the text with punctuation squeezed out — gives
+  grep-like recall for any string of two or more characters, whatever jieba's word boundaries.
 Both tokenize the *normalized* text but report character offsets in the original."""
 
 from __future__ import annotations
@@ -16,12 +16,8 @@ from index import segment
 from index.normalize import normalize_with_offsets
 
 _WORDISH = re.compile(r"\w", re.U)
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_RUNS = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)", re.U)
-
-
-def _is_cjk(ch: str) -> bool:
-    return bool(re.match(rf"[{_CJK}]", ch))
+_CHAR = re.compile(r"[^\W_]", re.U)
+_NOT_CHAR = re.compile(r"[\W_]+", re.U)
 
 
 class _Base(Tokenizer):
@@ -70,24 +66,18 @@ class JiebaTokenizer(_Base):
 
 
 class BigramTokenizer(_Base):
-    """CJK runs as overlapping bigrams, other word runs whole. A run's first and last characters
-    are also indexed alone, at the positions of its first and last bigrams, so a phrase that
-    ends (or starts) with a lone CJK character next to digits or Latin — "2017年" in 2017年度 —
-    still lines up."""
+    """Overlapping bigrams of the text's letters and digits with punctuation and spaces
+    squeezed out (see `squeeze`), so any phrase the squeezed text contains has all its bigrams
+    in the passage: the bigram postings narrow a phrase to candidates, and the squeezed text
+    (the `plain` column) confirms it. A passage of a single letter is indexed as that letter."""
 
     def _spans(self, text):
-        for m in _RUNS.finditer(text):
-            s, e = m.span()
-            if not m.group(1):
-                yield m.group(0), s, e, True
-            elif e - s == 1:
-                yield text[s:e], s, e, True
-            else:
-                for i in range(s, e - 1):
-                    yield text[i : i + 2], i, i + 2, True
-                    if i == s:
-                        yield text[s], s, s + 1, False
-                yield text[e - 1], e - 1, e, False
+        chars = [m.start() for m in _CHAR.finditer(text)]
+        if len(chars) == 1:
+            i = chars[0]
+            yield text[i], i, i + 1, True
+        for a, b in zip(chars, chars[1:], strict=False):
+            yield text[a] + text[b], a, b + 1, True
 
 
 class PunctuationFilter(Filter):
@@ -107,7 +97,19 @@ def gram_analyzer():
     return BigramTokenizer()
 
 
+def squeeze(text: str) -> str:
+    """`text` without punctuation, spaces or underscores: what phrases are matched against, so
+    "以公开为原则，不公开为例外" also finds 以公开为原则、不公开为例外."""
+    return _NOT_CHAR.sub("", text)
+
+
+def bigrams(squeezed: str) -> list[str]:
+    """The bigram-field terms of squeezed text, in order (a single letter stands alone)."""
+    if len(squeezed) < 2:
+        return [squeezed] if squeezed else []
+    return [squeezed[i : i + 2] for i in range(len(squeezed) - 1)]
+
+
 def grams_of(text: str) -> list[str]:
-    """The bigram-field terms of already-normalized `text`, one per position, in order: the
-    sequence a phrase query on that field must find."""
-    return [w for w, _s, _e, advance in BigramTokenizer()._spans(text) if advance]
+    """The bigram-field terms of already-normalized `text`, in order."""
+    return bigrams(squeeze(text))

@@ -7,7 +7,9 @@ from __future__ import annotations
 import ctypes
 import signal
 
-from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.multiproc import MpWriter
+
+from index.bulk import BulkSubWriterTask
 
 PR_SET_PDEATHSIG = 1
 
@@ -20,7 +22,7 @@ def die_with_parent() -> None:
         pass
 
 
-class _Task(SubWriterTask):
+class _Task(BulkSubWriterTask):
     def run(self):
         die_with_parent()
         super().run()

@@ -1,9 +1,11 @@
 """The index layout: one document per passage (kind "p") and one per report (kind "r")
-holding the report's metadata and the content hash used to skip unchanged sources."""
+holding the report's metadata and the content hash used to skip unchanged sources.
+`text` and `grams` are written in bulk by index/bulk.py; `plain` is filled from `text`."""
 
 from __future__ import annotations
 
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import gram_analyzer, word_analyzer
 
@@ -12,9 +14,9 @@ REPORT = "r"
 
 
 def make_schema() -> Schema:
-    grams = TEXT(analyzer=gram_analyzer(), phrase=True)
-    # No per-document lengths for the bigram field: ranking normalizes by the word field's
-    # length (the same passage), and skipping them spares Whoosh a lookup per posting at ingest.
+    # Bigrams without positions: a phrase is narrowed by its bigrams and confirmed against the
+    # `plain` column. No per-document lengths either: ranking normalizes by the word field's.
+    grams = TEXT(analyzer=gram_analyzer(), phrase=False)
     grams.scorable = False
     return Schema(
         kind=ID(),
@@ -23,6 +25,7 @@ def make_schema() -> Schema:
         source_key=ID(stored=True),
         text=TEXT(analyzer=word_analyzer(), stored=True, phrase=False),
         grams=grams,
+        plain=COLUMN(VarBytesColumn()),
         agency=ID(stored=True, sortable=True),
         year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=True),
         section=ID(stored=True, sortable=True),

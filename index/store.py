@@ -16,11 +16,23 @@ class IndexMissing(Exception):
     pass
 
 
+class IndexOutdated(IndexMissing):
+    pass
+
+
+def _checked(ix: Index, path: str) -> Index:
+    if set(ix.schema.names()) != set(make_schema().names()):
+        raise IndexOutdated(
+            f"the index at {path} was built by an older gongkai: delete it and run `ingest` again"
+        )
+    return ix
+
+
 def open_index(path: str) -> Index:
     try:
         if not os.path.isdir(path) or not windex.exists_in(path, indexname=INDEX_NAME):
             raise IndexMissing(f"no index at {path} (run `ingest` first)")
-        return windex.open_dir(path, indexname=INDEX_NAME)
+        return _checked(windex.open_dir(path, indexname=INDEX_NAME), path)
     except EmptyIndexError:
         raise IndexMissing(f"no index at {path} (run `ingest` first)") from None
 
@@ -28,5 +40,5 @@ def open_index(path: str) -> Index:
 def open_or_create(path: str) -> Index:
     os.makedirs(path, exist_ok=True)
     if windex.exists_in(path, indexname=INDEX_NAME):
-        return windex.open_dir(path, indexname=INDEX_NAME)
+        return _checked(windex.open_dir(path, indexname=INDEX_NAME), path)
     return windex.create_in(path, make_schema(), indexname=INDEX_NAME)

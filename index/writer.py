@@ -14,6 +14,7 @@ from whoosh.index import LockError
 from corpus.discover import discover
 from corpus.model import Report
 from corpus.reader import DEFAULT_MAX_MB, IngestError, Unit, UnitError, read_units
+from index.bulk import BulkSegmentWriter
 from index.procs import SafeMpWriter
 from index.schema import PASSAGE, REPORT
 from index.store import open_or_create
@@ -79,7 +80,6 @@ def report_docs(report: Report) -> Iterable[dict]:
             "kind": PASSAGE,
             "passage_id": p.passage_id,
             "text": p.text,
-            "grams": p.text,
             "section": p.section,
             "heading": p.heading,
             "order": p.order,
@@ -123,7 +123,9 @@ class _Batch:
                         codec=_codec(),
                     )
                 else:
-                    self.w = self.ix.writer(timeout=self.lock_timeout, limitmb=512, codec=_codec())
+                    self.w = BulkSegmentWriter(
+                        self.ix, timeout=self.lock_timeout, limitmb=512, codec=_codec()
+                    )
             except LockError:
                 raise IndexBusy(
                     f"the index is locked by another ingest (waited {self.lock_timeout:g}s)"
@@ -156,7 +158,7 @@ class _Batch:
         """Batches leave a segment per writer process; merge the small ones (Whoosh's
         MERGE_SMALL policy) so queries do not fan out over dozens of segments."""
         if len(self.ix._segments()) > 24:
-            w = self.ix.writer(timeout=self.lock_timeout, limitmb=512, codec=_codec())
+            w = BulkSegmentWriter(self.ix, timeout=self.lock_timeout, limitmb=512, codec=_codec())
             w.commit(merge=True)
 
     def cancel(self) -> None:

@@ -120,12 +120,13 @@ class Engine:
             return None
         if len(grams) == 1:
             g = grams[0]
-            if len(g) == 1 and _CJK.match(g):  # one character: any bigram that holds it
+            if len(g) == 1:  # one character: any bigram that holds it
                 return wq.Or(
                     [wq.Term("text", g), wq.Prefix("grams", g), wq.Wildcard("grams", "?" + g)]
                 )
             return wq.Term("grams", g)
-        return wq.Phrase("grams", grams)
+        # Every bigram: a superset of the phrase's passages (search/match.py confirms them).
+        return wq.And([wq.Term("grams", g) for g in dict.fromkeys(grams)])
 
     def _word(self, node: ql.Word, highlights: list[str]) -> wq.Query:
         norm = normalize(node.text).strip()

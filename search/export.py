@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from whoosh.sorting import FieldFacet
+import numpy as np
 
 from search import query as ql
+from search import rank
 from search.journal import Engine, QueryError, csv_text, hit, matches
 
 FORMATS = ("csv", "jsonl")
@@ -45,25 +46,25 @@ class Export:
         self.order = order
 
     def _ranked(self) -> Iterator[tuple[int, float | None]]:
-        s = self.m.searcher
-        if self.order == "relevance":
-            yield from s.search(self.m.query, limit=None, terms=False).items()
+        m = self.m
+        docs = m.docs
+        if self.order == "relevance" and m.rank is not None:
+            score = rank.scores(m.searcher, m.cols.lengths, m.rank, docs)
+            for i in np.lexsort((docs, -score)).tolist():
+                yield int(docs[i]), float(score[i])
             return
         # document order: reports newest first (as `reports` lists them), passages in order
-        facets = [
-            FieldFacet("year", reverse=True),
-            FieldFacet("agency"),
-            FieldFacet("report_id"),
-            FieldFacet("order"),
-        ]
-        for docnum, _ in s.search(self.m.query, limit=None, sortedby=facets).items():
-            yield docnum, None
+        cols = m.cols
+        order_of = m.searcher.reader().column_reader("order")
+        within = np.array([order_of[d] for d in docs.tolist()], dtype=np.int64)
+        for i in np.lexsort((within, cols.report[docs], cols.agency[docs], -cols.year[docs])):
+            yield int(docs[i]), None
 
     def rows(self) -> Iterator[dict]:
         s = self.m.searcher
-        for rank, (docnum, score) in enumerate(self._ranked(), 1):
+        for n, (docnum, score) in enumerate(self._ranked(), 1):
             h = hit(s.stored_fields(docnum), score, self.m.terms)
-            h["rank"] = rank
+            h["rank"] = n
             yield h
 
 

@@ -1,9 +1,9 @@
 """Evaluating a parsed query to its exact set of matching passages, as sorted numpy arrays of
 document numbers: postings are read a block at a time, AND/OR/NOT are array set operations,
-filters come from the cached columns. A phrase is first narrowed by its bigrams' postings;
-documents whose jieba field holds the phrase as a whole word are certain matches, and only the
-rest get a positional check. The result is the same set as the Whoosh query from
-`Engine.compile` (tests/test_match.py holds them equal)."""
+filters come from the cached columns. A phrase is first narrowed by its rarest bigrams'
+postings; documents whose jieba field holds the phrase as a whole word are certain matches, and
+the rest are confirmed against their squeezed text. tests/test_match.py holds the result equal
+to a brute-force scan of the stored text."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from functools import reduce
 
 import numpy as np
 
-from index.analysis import grams_of
+from index.analysis import bigrams, squeeze
+from index.bulk import PLAIN
 from index.normalize import normalize
 from search import query as ql
 from search.rank import _postings
@@ -48,32 +49,18 @@ def _intersect(arrays: list[np.ndarray]) -> np.ndarray:
     )
 
 
-def _adjacent(ctx: Context, grams: list[str], docs: np.ndarray) -> np.ndarray:
-    """The documents among `docs` where `grams` occur at consecutive positions."""
-    if not len(docs):
-        return EMPTY
+def _confirm(ctx: Context, plain: str, docs: np.ndarray) -> np.ndarray:
+    """The documents among `docs` (sorted) whose squeezed text (the `plain` column) holds
+    `plain`."""
+    needle = plain.encode("utf-8")
     keep: list[int] = []
     for leaf, offset in ctx.s.reader().leaf_readers():
         n = leaf.doc_count_all()
-        local = docs[(docs >= offset) & (docs < offset + n)] - offset
-        if not len(local):
+        lo, hi = np.searchsorted(docs, [offset, offset + n])
+        if lo == hi or not leaf.has_column(PLAIN):
             continue
-        if any(("grams", g) not in leaf for g in grams):
-            continue
-        matchers = [leaf.postings("grams", g) for g in grams]
-        for d in local.tolist():
-            starts = None
-            for i, m in enumerate(matchers):
-                m.skip_to(d)
-                if not m.is_active() or m.id() != d:
-                    starts = set()
-                    break
-                pos = {p - i for p in m.value_as("positions")}
-                starts = pos if starts is None else starts & pos
-                if not starts:
-                    break
-            if starts:
-                keep.append(d + offset)
+        col = leaf.column_reader(PLAIN)
+        keep.extend(d for d in docs[lo:hi].tolist() if needle in col[d - offset])
     return np.array(keep, dtype=np.int64)
 
 
@@ -85,23 +72,23 @@ def rarest(searcher, grams: list[str], k: int = 2) -> list[str]:
 
 def substring(ctx: Context, s: str) -> np.ndarray:
     """Passages whose normalized text contains `s` (the grep-recall match)."""
-    grams = grams_of(s)
+    plain = squeeze(s)
+    grams = bigrams(plain)
     if not grams:
         return EMPTY
     if len(grams) == 1:
-        g = grams[0]
-        if len(g) == 1 and ctx.engine._CJK.match(g):  # one character: let Whoosh expand the lexicon
+        if len(plain) == 1:  # one character: let Whoosh expand the lexicon
             q = ctx.engine._substring(s)
             return np.unique(np.fromiter(ctx.s.docs_for_query(q), dtype=np.int64))
-        return ctx.term("grams", g)
+        return ctx.term("grams", grams[0])
     # Narrow by the rarest bigrams only (a phrase of common characters would otherwise read
-    # every long posting list); the positional check below tests all of them.
+    # every long posting list); the squeezed text confirms the rest.
     candidates = _intersect([ctx.term("grams", g) for g in rarest(ctx.s, grams)])
     if not len(candidates):
         return EMPTY
     whole = np.intersect1d(candidates, ctx.term("text", s), assume_unique=True)
     rest = np.setdiff1d(candidates, whole, assume_unique=True)
-    return np.union1d(whole, _adjacent(ctx, grams, rest))
+    return np.union1d(whole, _confirm(ctx, plain, rest))
 
 
 def evaluate(ctx: Context, node) -> np.ndarray:

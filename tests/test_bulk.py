@@ -1,0 +1,114 @@
+"""The bulk segment writer (index/bulk.py) writes the same index Whoosh's own writer writes:
+the same terms, postings, weights, field lengths and columns, readable by Whoosh's readers."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLES, WORK_REPORTS, need_realdata
+from whoosh import index as windex
+
+from corpus.reader import read_reports
+from index.analysis import squeeze
+from index.bulk import GRAMS, PLAIN, WORDS, BulkSegmentWriter, analyse
+from index.normalize import normalize
+from index.schema import make_schema
+from index.writer import _codec, report_docs
+
+TRICKY = [
+    "以公开为原则，不公开为例外",
+    "ＰＭ２．５濃度下降了 12.5%，憲法草案",
+    "2017年度 12345热线 e-mail: foo_bar@gov.cn",
+    "税",
+    "……",
+    "A",
+    "",
+    "第一部分 总体情况\n一、主动公开政府信息情况 | 本年新增 | 12",
+]
+
+
+def _create(path) -> windex.Index:
+    path.mkdir()
+    return windex.create_in(str(path), make_schema())
+
+
+def _docs(paths) -> list[dict]:
+    out = []
+    for path in paths:
+        for report in read_reports(str(path)):
+            out.extend(report_docs(report))
+    return out
+
+
+def _postings(ix) -> dict:
+    """Everything the two text fields and the plain column hold, by passage id."""
+    with ix.searcher() as s:
+        r = s.reader()
+        pid = {d: f["passage_id"] for d, f in enumerate(s.all_stored_fields())}
+        out: dict = {}
+        for field in (WORDS, GRAMS):
+            for term in r.lexicon(field):
+                m = r.postings(field, term)
+                out[(field, term)] = sorted((pid[d], w) for d, w in m.items_as("weight"))
+        out["lengths"] = sorted((pid[d], r.doc_field_length(d, WORDS)) for d in pid)
+        plain = r.column_reader(PLAIN)
+        out["plain"] = sorted((pid[d], plain[d]) for d in pid)
+    return out
+
+
+def _whoosh_writer(ix, docs):
+    w = ix.writer(codec=_codec())
+    for doc in docs:
+        if WORDS in doc:
+            doc = {**doc, GRAMS: doc[WORDS], PLAIN: squeeze(normalize(doc[WORDS])).encode()}
+        w.add_document(**doc)
+    w.commit()
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_analyse_gives_the_schema_analyzers_terms(text):
+    schema = make_schema()
+    words, grams, plain = analyse(text)
+    assert words == [t.text for t in schema[WORDS].analyzer(text)]
+    assert grams == [t.text for t in schema[GRAMS].analyzer(text)]
+    assert plain == squeeze(normalize(text))
+
+
+def test_bulk_segment_equals_whooshs_own(tmp_path):
+    docs = _docs(sorted(SAMPLES.glob("*.*")))
+    a = _create(tmp_path / "a")
+    _whoosh_writer(a, docs)
+    b = _create(tmp_path / "b")
+    w = BulkSegmentWriter(b, codec=_codec())
+    for doc in docs:
+        w.add_document(**doc)
+    w.commit()
+    expected = _postings(a)
+    assert len(expected) > 10_000
+    assert _postings(b) == expected
+
+
+def test_segments_merged_by_the_bulk_writer_are_unchanged(tmp_path):
+    docs = _docs(sorted(SAMPLES.glob("*.*")))
+    ix = _create(tmp_path / "ix")
+    for part in (docs[: len(docs) // 2], docs[len(docs) // 2 :]):
+        w = BulkSegmentWriter(ix, codec=_codec())
+        for doc in part:
+            w.add_document(**doc)
+        w.commit(merge=False)
+    before = _postings(ix)
+    assert len(ix._segments()) == 2
+    BulkSegmentWriter(ix, codec=_codec()).commit(optimize=True)
+    assert len(ix._segments()) == 1
+    assert _postings(ix) == before
+
+
+def test_analyse_matches_the_analyzers_on_the_real_corpus():
+    need_realdata()
+    schema = make_schema()
+    reports = read_reports(str(WORK_REPORTS))
+    texts = [p.text for r in reports[::7] for p in r.passages[::5]]
+    assert len(texts) > 100
+    for text in texts:
+        words, grams, _ = analyse(text)
+        assert words == [t.text for t in schema[WORDS].analyzer(text)]
+        assert grams == [t.text for t in schema[GRAMS].analyzer(text)]
