@@ -3,14 +3,13 @@
 Whoosh indexes a document by pushing every (field, term, doc) posting through a Python
 sorting pool and a per-posting block writer: about 8 µs a posting, and a passage has several
 hundred. Here the word and bigram fields of a whole segment are gathered as flat lists, sorted
-once with numpy, and written a term at a time in Whoosh's own W3 block format — the segment is
-an ordinary Whoosh segment that Whoosh's readers, merges and our numpy matcher all read.
+once with numpy, and written a term at a time as W3 posting lists of packed blocks
+(index/codec.py): an ordinary Whoosh segment, which Whoosh's readers and merges read.
 Everything else (ids, facets, stored fields, columns) goes through Whoosh unchanged."""
 
 from __future__ import annotations
 
 import struct
-import zlib
 from collections import Counter
 from itertools import repeat
 from pickle import dumps
@@ -19,12 +18,13 @@ import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filetables import md5_hash
 from whoosh.multiproc import SubWriterTask
-from whoosh.system import pack_ushort
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index import segment
 from index.analysis import _WORDISH, bigrams, squeeze
+from index.codec import encode_block
 from index.normalize import normalize
 
 WORDS = "text"  # jieba words (scored, with lengths)
@@ -32,7 +32,6 @@ GRAMS = "grams"  # bigrams of the squeezed text
 PLAIN = "plain"  # column: the squeezed normalized text, for confirming phrases
 _INT = struct.Struct("!i")  # StructFile.write_int
 _LENGTHS = struct.Struct("!ii")  # HashWriter's (key length, value length) record header
-_MIN_COMPRESS = 96  # pickled blocks this small come out of zlib no smaller
 
 
 def analyse(text: str) -> tuple[list[str], list[str], str]:
@@ -65,9 +64,9 @@ class _Postings:
 
 
 def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: int, comp: int):
-    """Write `post` as field `name` through a W3FieldWriter: the blocks and term infos that
-    Whoosh's W3PostingsWriter would write (no inlining, no length statistics), except that a
-    block too small to gain from zlib is stored uncompressed (each block says which)."""
+    """Write `post` as field `name` through a W3FieldWriter: a W3 posting list per term in
+    index/codec.py's packed blocks, and its W3 term info (no length statistics); a term with
+    one posting is inlined in its term info, as Whoosh does below its `inlinelimit`."""
     vocab = sorted(set(post.terms))  # code point order is UTF-8 byte order, as Whoosh sorts
     rank = {term: i for i, term in enumerate(vocab)}
     tids = np.fromiter(map(rank.__getitem__, post.terms), dtype=np.int64, count=len(post.terms))
@@ -78,11 +77,10 @@ def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: i
     n = len(docs)
     starts = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
     ends = np.r_[starts[1:], n]
-    # Whoosh delta-encodes ids within each block, starting from zero
+    # ids are delta-coded within each block, the first from zero
     first = np.repeat(starts, ends - starts)
     block_start = (np.arange(n) - first) % blocklimit == 0
     deltas = np.where(block_start, docs, docs - np.r_[0, docs[:-1]])
-    values = freqs.astype(">u4").tobytes()  # Frequency's fixed-size values: the frequency
 
     fieldwriter.start_field(name, fieldobj)
     postfile = fieldwriter._postfile
@@ -94,51 +92,50 @@ def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: i
     pack_block, pack_lengths = _INT.pack, _LENGTHS.pack
     no_length = length_to_byte(None)
     doc_l, delta_l, freq_l = docs.tolist(), deltas.tolist(), freqs.tolist()
-    key = b""
+    last = [b""]
+
+    def _add_term(key: bytes, value: bytes) -> None:  # OrderedHashWriter.add, buffered
+        pos = term_base + len(terms_out)
+        terms_out.extend(pack_lengths(len(key), len(value)))
+        terms_out.extend(key)
+        terms_out.extend(value)
+        h = md5_hash(key)
+        buckets[h & 255].append((h, pos))
+        positions.append(pos)
+        last[0] = key
+
     for term, a, b in zip(vocab, starts.tolist(), ends.tolist(), strict=True):
+        ti = W3TermInfo()
+        ti._weight = float(sum(freq_l[a:b]))
+        ti._df = b - a
+        ti._minid = doc_l[a]
+        ti._maxid = doc_l[b - 1]
+        if b - a == 1:  # a lone posting goes in the term info: no block to write or read
+            w = freq_l[a]
+            ti._maxweight = w
+            ti.set_inlined((doc_l[a],), (w,), (pack_uint(int(w)),))
+            _add_term(prefix + term.encode("utf-8"), ti.to_bytes())
+            continue
         start = post_base + len(out)
         out += WHOOSH3_HEADER_MAGIC
         maxweight = 0.0
         for k in range(a, b, blocklimit):
             e = min(k + blocklimit, b)
             ws = freq_l[k:e]
-            w0 = ws[0]
-            if all(w == 1.0 for w in ws):
-                mini_w = None
-            elif all(w == w0 for w in ws):
-                mini_w = w0
-            else:
-                mini_w = tuple(ws)
             bmax = max(ws)
             maxweight = max(maxweight, bmax)
-            data = dumps((tuple(delta_l[k:e]), mini_w, values[4 * k : 4 * e]), 2)
-            c = comp if len(data) > _MIN_COMPRESS else 0
-            if c:
-                data = zlib.compress(data, c)
+            data, c = encode_block(delta_l[k:e], ws, comp)
             info = dumps((e - k, doc_l[e - 1], bmax, c, no_length, 0), 2)
             size = len(info) + len(data)
             out += pack_block(-size if e == b else size)
             out += info
             out += data
-        ti = W3TermInfo()
-        ti._weight = float(sum(freq_l[a:b]))
-        ti._df = b - a
         ti._maxweight = maxweight
-        ti._minid = doc_l[a]
-        ti._maxid = doc_l[b - 1]
         ti.set_extent(start, post_base + len(out) - start)
-        key = prefix + term.encode("utf-8")
-        value = ti.to_bytes()
-        pos = term_base + len(terms_out)
-        terms_out += pack_lengths(len(key), len(value))
-        terms_out += key
-        terms_out += value
-        h = md5_hash(key)
-        buckets[h & 255].append((h, pos))
-        positions.append(pos)
+        _add_term(prefix + term.encode("utf-8"), ti.to_bytes())
     postfile.write(bytes(out))
     tindex.dbfile.write(bytes(terms_out))
-    tindex.lastkey = key
+    tindex.lastkey = last[0]
     fieldwriter.finish_field()
 
 

@@ -8,13 +8,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from corpus.discover import discover
 from corpus.model import Report
 from corpus.reader import DEFAULT_MAX_MB, IngestError, Unit, UnitError, read_units
 from index.bulk import BulkSegmentWriter
+from index.codec import make_codec
 from index.procs import SafeMpWriter
 from index.schema import PASSAGE, REPORT
 from index.store import open_or_create
@@ -86,15 +86,6 @@ def report_docs(report: Report) -> Iterable[dict]:
         }
 
 
-def _codec():
-    """Whoosh's codec without per-block length statistics: those cost a field-length lookup per
-    posting at flush time and only serve Whoosh's own top-k pruning, which search/rank.py
-    does not use (it scores with numpy)."""
-    codec = W3Codec(blocklimit=256, compression=1)  # bigger blocks, cheap compression
-    codec.length_stats = False
-    return codec
-
-
 class _Batch:
     """A writer that commits every `max_reports` reports or `max_bytes` of text."""
 
@@ -120,11 +111,11 @@ class _Batch:
                         multisegment=True,
                         timeout=self.lock_timeout,
                         limitmb=512,
-                        codec=_codec(),
+                        codec=make_codec(),
                     )
                 else:
                     self.w = BulkSegmentWriter(
-                        self.ix, timeout=self.lock_timeout, limitmb=512, codec=_codec()
+                        self.ix, timeout=self.lock_timeout, limitmb=512, codec=make_codec()
                     )
             except LockError:
                 raise IndexBusy(
@@ -158,7 +149,9 @@ class _Batch:
         """Batches leave a segment per writer process; merge the small ones (Whoosh's
         MERGE_SMALL policy) so queries do not fan out over dozens of segments."""
         if len(self.ix._segments()) > 24:
-            w = BulkSegmentWriter(self.ix, timeout=self.lock_timeout, limitmb=512, codec=_codec())
+            w = BulkSegmentWriter(
+                self.ix, timeout=self.lock_timeout, limitmb=512, codec=make_codec()
+            )
             w.commit(merge=True)
 
     def cancel(self) -> None:

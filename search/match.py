@@ -33,8 +33,7 @@ class Context:
     def term(self, field: str, text: str) -> np.ndarray:
         key = (field, text)
         if key not in self._terms:
-            ids, _ = _postings(self.s, field, text, self.postings)
-            ids = np.unique(ids)
+            ids, _ = _postings(self.s, field, text, self.postings)  # sorted, each doc once
             self._terms[key] = ids[self.cols.live[ids]] if len(ids) else EMPTY
         return self._terms[key]
 

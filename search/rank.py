@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.util.numeric import byte_to_length
+
+from index.codec import extent, read_postings
 
 K1 = 1.2
 B = 0.75
@@ -48,8 +50,8 @@ def field_lengths(searcher) -> Lengths:
 def _postings(
     searcher, field: str, text: str, cache: dict | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums, term frequencies) of a term across all segments, a block at a time. `cache`
-    (one per query) lets matching and ranking read each posting list once."""
+    """(docnums, ascending and each once; term frequencies) of a term across all segments.
+    `cache` (one per query) lets matching and ranking read each posting list once."""
     if cache is not None:
         if (field, text) not in cache:
             cache[(field, text)] = _postings(searcher, field, text)
@@ -59,20 +61,20 @@ def _postings(
     for leaf, offset in searcher.reader().leaf_readers():
         if (field, text) not in leaf:
             continue
-        m = leaf.postings(field, text)
-        if isinstance(m, W3LeafMatcher):
-            while m.is_active():
-                if m._ids is None:
-                    m._read_ids()
-                if m._weights is None:
-                    m._read_weights()
-                ids.append(np.asarray(m._ids, dtype=np.int64) + offset)
-                freqs.append(np.asarray(m._weights, dtype=np.float32))
-                m._next_block()
+        postfile = getattr(getattr(leaf, "_terms", None), "_postfile", None)
+        info = leaf.term_info(field, text)
+        if isinstance(info, W3TermInfo) and info.is_inlined():
+            inl_ids, inl_weights, _values = info.inlined_postings()
+            got_ids = np.array(inl_ids, dtype=np.int64)
+            got_freqs = np.array(inl_weights, dtype=np.float32)
+        elif postfile is not None and isinstance(info, W3TermInfo):
+            got_ids, got_freqs = read_postings(postfile, *extent(info))
         else:  # another codec: the generic (slower) path
-            got = list(m.items_as("weight")) if hasattr(m, "items_as") else []
-            ids.append(np.array([d for d, _ in got], dtype=np.int64) + offset)
-            freqs.append(np.array([w for _, w in got], dtype=np.float32))
+            got = list(leaf.postings(field, text).items_as("weight"))
+            got_ids = np.array([d for d, _ in got], dtype=np.int64)
+            got_freqs = np.array([w for _, w in got], dtype=np.float32)
+        ids.append(got_ids + offset)
+        freqs.append(got_freqs)
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(ids), np.concatenate(freqs)
@@ -113,7 +115,7 @@ def scores(
         length = lengths.by_field[LENGTH_FIELD][ids]
         norm = K1 * (1 - B + B * length / lengths.mean[LENGTH_FIELD])
         contrib = boost * idf * tf * (K1 + 1) / (tf + norm)
-        np.add.at(total, order[pos], contrib)
+        total[order[pos]] += contrib  # a term lists each document once: no repeated indexes
     return total
 
 

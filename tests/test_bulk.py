@@ -10,9 +10,10 @@ from whoosh import index as windex
 from corpus.reader import read_reports
 from index.analysis import squeeze
 from index.bulk import GRAMS, PLAIN, WORDS, BulkSegmentWriter, analyse
+from index.codec import make_codec
 from index.normalize import normalize
 from index.schema import make_schema
-from index.writer import _codec, report_docs
+from index.writer import report_docs
 
 TRICKY = [
     "以公开为原则，不公开为例外",
@@ -56,7 +57,7 @@ def _postings(ix) -> dict:
 
 
 def _whoosh_writer(ix, docs):
-    w = ix.writer(codec=_codec())
+    w = ix.writer(codec=make_codec())
     for doc in docs:
         if WORDS in doc:
             doc = {**doc, GRAMS: doc[WORDS], PLAIN: squeeze(normalize(doc[WORDS])).encode()}
@@ -78,7 +79,7 @@ def test_bulk_segment_equals_whooshs_own(tmp_path):
     a = _create(tmp_path / "a")
     _whoosh_writer(a, docs)
     b = _create(tmp_path / "b")
-    w = BulkSegmentWriter(b, codec=_codec())
+    w = BulkSegmentWriter(b, codec=make_codec())
     for doc in docs:
         w.add_document(**doc)
     w.commit()
@@ -91,13 +92,13 @@ def test_segments_merged_by_the_bulk_writer_are_unchanged(tmp_path):
     docs = _docs(sorted(SAMPLES.glob("*.*")))
     ix = _create(tmp_path / "ix")
     for part in (docs[: len(docs) // 2], docs[len(docs) // 2 :]):
-        w = BulkSegmentWriter(ix, codec=_codec())
+        w = BulkSegmentWriter(ix, codec=make_codec())
         for doc in part:
             w.add_document(**doc)
         w.commit(merge=False)
     before = _postings(ix)
     assert len(ix._segments()) == 2
-    BulkSegmentWriter(ix, codec=_codec()).commit(optimize=True)
+    BulkSegmentWriter(ix, codec=make_codec()).commit(optimize=True)
     assert len(ix._segments()) == 1
     assert _postings(ix) == before
 
@@ -112,3 +113,20 @@ def test_analyse_matches_the_analyzers_on_the_real_corpus():
         words, grams, _ = analyse(text)
         assert words == [t.text for t in schema[WORDS].analyzer(text)]
         assert grams == [t.text for t in schema[GRAMS].analyzer(text)]
+
+
+def test_numpy_posting_reader_agrees_with_whooshs_matcher(samples_index):
+    from search.rank import _postings
+
+    ix = windex.open_dir(samples_index, indexname="gongkai")
+    with ix.searcher() as s:
+        r = s.reader()
+        checked = 0
+        for field in (WORDS, GRAMS):
+            for term in list(r.lexicon(field))[::3]:
+                ids, weights = _postings(s, field, term.decode("utf-8"))
+                pairs = list(r.postings(field, term).items_as("weight"))
+                assert ids.tolist() == [d for d, _ in pairs]
+                assert weights.tolist() == [w for _, w in pairs]
+                checked += 1
+        assert checked > 3000

@@ -1,0 +1,135 @@
+"""gongkai's Whoosh codec: Whoosh's W3 codec, with the text fields' posting blocks packed as
+raw little-endian arrays instead of pickled tuples of Python ints.
+
+A W3 block pickles its delta-coded document ids as a tuple, which Whoosh then undoes one Python
+int at a time; for a common word that is most of a query's time. Here a block's ids and weights
+are `uint32`/`float32` bytes that numpy reads without a loop (`unpack`). Blocks written by
+Whoosh's own postings writer (the id and facet fields) keep the W3 layout; the matcher below
+reads both, so every Whoosh reader, searcher and merge works on these segments unchanged."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import zlib
+from array import array
+
+import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher
+from whoosh.system import pack_uint
+
+_INT = struct.Struct("!i")  # a block's length, as StructFile.write_int writes it
+MIN_COMPRESS = 96  # bytes: smaller blocks come out of zlib no smaller
+
+
+class GKCodec(W3Codec):
+    """W3 with packed blocks for bulk-written fields (and no per-block length statistics:
+    those only serve Whoosh's own top-k pruning; search/rank.py scores with numpy)."""
+
+    length_stats = False
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = extent(terminfo)
+        return GKLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+def make_codec() -> GKCodec:
+    return GKCodec(blocklimit=512, compression=1)
+
+
+def extent(terminfo) -> tuple[int, int]:
+    """(offset, length) of a term's postings (W3TermInfo.from_bytes leaves the length in a
+    1-tuple)."""
+    offset, length = terminfo.extent()
+    return offset, length[0] if isinstance(length, tuple) else length
+
+
+def encode_block(deltas: list[int], weights: list[float], comp: int) -> tuple[bytes, int]:
+    """(data bytes, compression level used) of one block: ids as uint32 deltas (the first
+    from zero), weights as None (all 1), one float, or float32s; no values (for our fields the
+    weight is the frequency). Plain lists: most blocks hold a handful of postings."""
+    n = len(deltas)
+    w0 = weights[0]
+    if all(w == 1.0 for w in weights):
+        mini_w = None
+    elif all(w == w0 for w in weights):
+        mini_w = w0
+    else:
+        mini_w = struct.pack(f"<{n}f", *weights)
+    data = pickle.dumps((struct.pack(f"<{n}I", *deltas), mini_w, None), 2)
+    if comp and len(data) > MIN_COMPRESS:
+        return zlib.compress(data, comp), comp
+    return data, 0
+
+
+def unpack(data: tuple, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, weights) of an unpickled block, packed or in Whoosh's own W3 layout."""
+    ids, w, _values = data
+    if isinstance(ids, bytes):
+        out = np.cumsum(np.frombuffer(ids, dtype="<u4"), dtype=np.int64)
+    else:
+        out = np.cumsum(np.array(ids, dtype=np.int64))
+    if w is None:
+        weights = np.ones(count, dtype=np.float32)
+    elif isinstance(w, float):
+        weights = np.full(count, w, dtype=np.float32)
+    elif isinstance(w, bytes):
+        weights = np.frombuffer(w, dtype="<f4")
+    else:
+        weights = np.array(w, dtype=np.float32)
+    return out, weights
+
+
+def read_postings(postfile, offset: int, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, weights) of one term's whole posting list, read in one go."""
+    buf = io.BytesIO(postfile.get(offset, length))
+    buf.seek(len(WHOOSH3_HEADER_MAGIC))
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    while True:
+        size = _INT.unpack(buf.read(4))[0]
+        end = buf.tell() + abs(size)
+        count, _last, _maxw, comp, _mn, _mx = pickle.load(buf)
+        data = buf.read(end - buf.tell())
+        got_ids, got_w = unpack(pickle.loads(zlib.decompress(data) if comp else data), count)
+        ids.append(got_ids)
+        weights.append(got_w)
+        if size < 0:
+            break
+    if len(ids) == 1:
+        return ids[0], weights[0]
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+class GKLeafMatcher(W3LeafMatcher):
+    """Whoosh's block matcher, reading packed blocks as well as W3 ones."""
+
+    def _read_block(self) -> None:
+        if self._data is None:
+            self._read_data()
+        if isinstance(self._data[0], bytes):
+            got_ids, got_w = unpack(self._data, self._blocklength)
+            self._ids = tuple(got_ids.tolist())
+            self._weights = array("f", got_w.tolist())
+            self._values = tuple(pack_uint(int(x)) for x in got_w.tolist())
+            self._packed = True
+        else:
+            self._packed = False
+
+    def _read_ids(self):
+        self._read_block()
+        if not self._packed:
+            super()._read_ids()
+
+    def _read_weights(self):
+        self._read_block()
+        if not self._packed:
+            super()._read_weights()
+
+    def _read_values(self):
+        self._read_block()
+        if not self._packed:
+            super()._read_values()
