@@ -86,6 +86,24 @@ def report_docs(report: Report) -> Iterable[dict]:
         }
 
 
+SMALL_SEGMENT = 1000  # documents
+
+
+def merge_small_segments(writer, segments):
+    """A Whoosh merge policy: merge the segments under SMALL_SEGMENT documents into the
+    writer's new segment, keep the rest."""
+    from whoosh.reading import SegmentReader
+
+    small = [seg for seg in segments if seg.doc_count_all() < SMALL_SEGMENT]
+    if len(small) < 2:
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [seg for seg in segments if seg.doc_count_all() >= SMALL_SEGMENT]
+
+
 class _Batch:
     """A writer that commits every `max_reports` reports or `max_bytes` of text."""
 
@@ -146,13 +164,14 @@ class _Batch:
         self.n = self.size = 0
 
     def tidy(self) -> None:
-        """Batches leave a segment per writer process; merge the small ones (Whoosh's
-        MERGE_SMALL policy) so queries do not fan out over dozens of segments."""
-        if len(self.ix._segments()) > 24:
+        """Merge the small segments that small re-ingests leave behind, so they do not pile up.
+        Batch-sized segments stay as they are: merging them would rewrite the whole index for
+        little gain (queries read every segment's postings with one read per term)."""
+        if sum(1 for seg in self.ix._segments() if seg.doc_count_all() < SMALL_SEGMENT) > 1:
             w = BulkSegmentWriter(
                 self.ix, timeout=self.lock_timeout, limitmb=512, codec=make_codec()
             )
-            w.commit(merge=True)
+            w.commit(mergetype=merge_small_segments)
 
     def cancel(self) -> None:
         if self.w is not None:

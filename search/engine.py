@@ -13,7 +13,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from corpus.sections import SECTIONS
-from index import segment
+from index import columns, segment
 from index.analysis import grams_of
 from index.normalize import normalize
 from index.schema import PASSAGE, REPORT
@@ -43,38 +43,37 @@ class _Columns:
     lengths: rank.Lengths
     live: np.ndarray  # False for deleted documents
     passage_docs: np.ndarray  # sorted docnums of live passages
-
-
-def _column(reader, name: str) -> list:
-    if reader.doc_count_all() == 0:  # a freshly created index has no column files yet
-        return []
-    return list(reader.column_reader(name))
+    readers: dict  # column readers kept for this searcher generation (search/match.py)
 
 
 def _build_columns(searcher) -> _Columns:
     reader = searcher.reader()
-    reports = _column(reader, "report_id")
-    agencies = _column(reader, "agency")
-    sections = _column(reader, "section")
-    years = _column(reader, "year")
-    rep_vals, rep_idx = np.unique(np.array(reports, dtype=object).astype(str), return_inverse=True)
-    ag_vals, ag_idx = np.unique(np.array(agencies, dtype=object).astype(str), return_inverse=True)
-    sec_vals, sec_idx = np.unique(np.array(sections, dtype=object).astype(str), return_inverse=True)
-    del rep_vals
-    live = np.zeros(len(reports), dtype=bool)
+    leaves = [leaf for leaf, _offset in reader.leaf_readers() if leaf.doc_count_all()]
+
+    def codes(name: str) -> tuple[np.ndarray, list[str]]:
+        raw = [v for leaf in leaves for v in columns.var_bytes(leaf, name)]
+        values, idx = np.unique(np.array(raw, dtype=bytes), return_inverse=True)
+        return idx.reshape(-1), [v.decode("utf-8") for v in values.tolist()]
+
+    rep_idx, _ = codes("report_id")
+    ag_idx, ag_vals = codes("agency")
+    sec_idx, sec_vals = codes("section")
+    years = [columns.numeric(leaf, "year") for leaf in leaves]
+    live = np.zeros(len(rep_idx), dtype=bool)
     live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
     # report records carry section "" (every passage has a label)
-    empty_sec = int(np.searchsorted(sec_vals, "")) if len(sec_vals) and sec_vals[0] == "" else -1
+    empty_sec = sec_vals.index("") if "" in sec_vals else -1
     return _Columns(
         report=rep_idx.astype(np.int64),
         agency=ag_idx.astype(np.int32),
-        year=np.array(years, dtype=np.int32).reshape(-1),
+        year=(np.concatenate(years) if years else np.zeros(0)).astype(np.int32),
         section=sec_idx.astype(np.int32),
-        agencies=[str(a) for a in ag_vals],
-        sections=[str(s) for s in sec_vals],
+        agencies=ag_vals,
+        sections=sec_vals,
         lengths=rank.field_lengths(searcher),
         live=live,
         passage_docs=np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64),
+        readers={},
     )
 
 
@@ -95,13 +94,12 @@ class Engine:
                 self._searcher = self.ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
                 self._columns = None
             elif not self._searcher.up_to_date():
-                if self._searcher.doc_count_all() == 0:  # Whoosh cannot refresh an empty reader
-                    fresh = self.ix.searcher(weighting=self._searcher.weighting)
-                else:
-                    fresh = self._searcher.refresh()
-                if fresh is not self._searcher:
-                    self._searcher = fresh
-                    self._columns = None
+                # A new searcher, not Searcher.refresh(): Whoosh's reader reuse keeps the old
+                # segments of a merge alongside the merged one (their documents twice).
+                old = self._searcher
+                self._searcher = self.ix.searcher(weighting=old.weighting)
+                self._columns = None
+                old.close()
             if self._columns is None:
                 self._columns = _build_columns(self._searcher)
             return self._searcher, self._columns

@@ -58,7 +58,10 @@ def _confirm(ctx: Context, plain: str, docs: np.ndarray) -> np.ndarray:
         lo, hi = np.searchsorted(docs, [offset, offset + n])
         if lo == hi or not leaf.has_column(PLAIN):
             continue
-        col = leaf.column_reader(PLAIN)
+        key = (PLAIN, offset)
+        col = ctx.cols.readers.get(key)
+        if col is None:  # opening one derives its offsets: once per searcher generation
+            col = ctx.cols.readers[key] = leaf.column_reader(PLAIN)
         keep.extend(d for d in docs[lo:hi].tolist() if needle in col[d - offset])
     return np.array(keep, dtype=np.int64)
 

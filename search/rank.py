@@ -11,15 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3TermInfo
-from whoosh.util.numeric import byte_to_length
 
+from index import columns
 from index.codec import extent, read_postings
 
 K1 = 1.2
 B = 0.75
 RANK_FIELDS = ("text", "grams")
 LENGTH_FIELD = "text"  # both fields describe the same passage; only the word field keeps lengths
-_BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
 
 @dataclass
@@ -38,9 +37,8 @@ def field_lengths(searcher) -> Lengths:
     for field in (LENGTH_FIELD,):
         arr = np.zeros(total, dtype=np.float32)
         for leaf, offset in reader.leaf_readers():
-            n = leaf.doc_count_all()
-            if n:
-                arr[offset : offset + n] = [leaf.doc_field_length(d, field) or 0 for d in range(n)]
+            if leaf.doc_count_all():  # (an empty index has an EmptyReader for its leaf)
+                arr[offset : offset + leaf.doc_count_all()] = columns.field_lengths(leaf, field)
         by_field[field] = arr
         docs = max(1, reader.doc_count())
         mean[field] = max(1.0, reader.field_length(field) / docs)

@@ -130,3 +130,42 @@ def test_numpy_posting_reader_agrees_with_whooshs_matcher(samples_index):
                 assert weights.tolist() == [w for _, w in pairs]
                 checked += 1
         assert checked > 3000
+
+
+def test_whole_columns_equal_whooshs_per_document_readers(samples_index):
+    from index import columns
+
+    ix = windex.open_dir(samples_index, indexname="gongkai")
+    with ix.searcher() as s:
+        for leaf, _ in s.reader().leaf_readers():
+            n = leaf.doc_count_all()
+            for name in ("report_id", "agency", "section", PLAIN):
+                assert columns.var_bytes(leaf, name) == [
+                    leaf.column_reader(name, translate=False)[d] for d in range(n)
+                ]
+            for name in ("year", "order"):
+                assert columns.numeric(leaf, name).tolist() == list(leaf.column_reader(name))
+            assert columns.field_lengths(leaf, WORDS).tolist() == [
+                leaf.doc_field_length(d, WORDS) or 0 for d in range(n)
+            ]
+
+
+def test_small_segments_from_re_ingests_are_merged(tmp_path):
+    import shutil
+
+    from index.writer import ingest
+    from search.engine import Engine
+
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLES, src)
+    ix_dir = str(tmp_path / "ix")
+    ingest([str(src)], ix_dir)
+    for i in range(3):  # each re-ingest of a changed file writes a small segment
+        page = src / "000_acb323a203c4bfef.txt"
+        page.write_text(page.read_text(encoding="utf-8") + f"\n补充说明第{i}条。", encoding="utf-8")
+        ingest([str(src)], ix_dir)
+        assert len(windex.open_dir(ix_dir, indexname="gongkai")._segments()) == 1
+    fresh = str(tmp_path / "fresh")
+    ingest([str(src)], fresh)
+    for q in ("政务公开", '"补充说明第2条"', "补充说明"):
+        assert Engine(ix_dir).search(q, limit=0) == Engine(fresh).search(q, limit=0)
