@@ -10,13 +10,13 @@ Everything else (ids, facets, stored fields, columns) goes through Whoosh unchan
 from __future__ import annotations
 
 import struct
+from array import array
 from collections import Counter
 from itertools import repeat
 from pickle import dumps
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.filedb.filetables import md5_hash
 from whoosh.multiproc import SubWriterTask
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
@@ -32,110 +32,151 @@ GRAMS = "grams"  # bigrams of the squeezed text
 PLAIN = "plain"  # column: the squeezed normalized text, for confirming phrases
 _INT = struct.Struct("!i")  # StructFile.write_int
 _LENGTHS = struct.Struct("!ii")  # HashWriter's (key length, value length) record header
+pack_extent = struct.Struct("!qi").pack  # a term info's (offset, length) of its postings
+_CHUNK = 1 << 17  # postings turned into Python lists at a time
 
 
 def analyse(text: str) -> tuple[list[str], list[str], str]:
     """(word terms, bigram terms, squeezed text) of a passage: the same terms the schema's
     analyzers give for the `text` and `grams` fields (tests/test_bulk.py holds them equal)."""
     norm = normalize(text)
-    words = [w for w, _s, _e in segment.tokenize(norm) if _WORDISH.search(w)]
+    # isalnum() implies a \w character: it saves the regex for nearly every token
+    words = [w for w, _s, _e in segment.tokenize(norm) if w.isalnum() or _WORDISH.search(w)]
     plain = squeeze(norm)
     return words, bigrams(plain), plain
 
 
 class _Postings:
-    """One field's postings for a segment, as parallel flat lists."""
+    """One field's postings for a segment, compactly: a term → id table and parallel arrays of
+    term id, document number and frequency (about 12 bytes a posting, so a batch can be big)."""
 
     def __init__(self) -> None:
-        self.terms: list[str] = []
-        self.docs: list[int] = []
-        self.freqs: list[float] = []
+        self.ids: dict[str, int] = {}
+        self.terms = array("I")
+        self.docs = array("I")
+        self.freqs = array("f")
+
+    def __len__(self) -> int:
+        return len(self.terms)
 
     def add(self, docnum: int, tokens: list[str]) -> None:
         counts = Counter(tokens)
-        self.terms.extend(counts.keys())
+        ids = self.ids
+        tids = []
+        for t in counts:
+            i = ids.get(t)
+            if i is None:
+                i = ids[t] = len(ids)
+            tids.append(i)
+        self.terms.extend(tids)
         self.freqs.extend(counts.values())
-        self.docs.extend(repeat(docnum, len(counts)))
+        self.docs.extend(repeat(docnum, len(tids)))
 
     def add_posting(self, btext: bytes, docnum: int, weight: float) -> None:
-        self.terms.append(btext.decode("utf-8"))
+        t = btext.decode("utf-8")
+        i = self.ids.get(t)
+        if i is None:
+            i = self.ids[t] = len(self.ids)
+        self.terms.append(i)
         self.docs.append(docnum)
         self.freqs.append(weight)
+
+
+def _sorted_postings(post: _Postings, blocklimit: int):
+    """(vocabulary in byte order, per-term start and end, docs, block-relative id deltas,
+    frequencies), the postings sorted by term then document."""
+    names = list(post.ids)  # in id order
+    by_text = sorted(range(len(names)), key=names.__getitem__)  # code point = UTF-8 byte order
+    rank = np.empty(len(names), dtype=np.int32)
+    rank[by_text] = np.arange(len(names), dtype=np.int32)
+    tids = rank[np.frombuffer(post.terms, dtype=np.uint32)]
+    docs = np.frombuffer(post.docs, dtype=np.uint32).astype(np.int32)
+    order = np.lexsort((docs, tids))
+    tids, docs = tids[order], docs[order]
+    freqs = np.frombuffer(post.freqs, dtype=np.float32)[order]
+    del order
+    n = len(docs)
+    starts = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
+    del tids
+    ends = np.r_[starts[1:], n]
+    # ids are delta-coded within each block, the first from zero
+    at = np.arange(n, dtype=np.int32) - np.repeat(starts, ends - starts).astype(np.int32)
+    deltas = np.where(at % blocklimit == 0, docs, docs - np.r_[0, docs[:-1]])
+    return [names[i] for i in by_text], starts, ends, docs, deltas, freqs
 
 
 def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: int, comp: int):
     """Write `post` as field `name` through a W3FieldWriter: a W3 posting list per term in
     index/codec.py's packed blocks, and its W3 term info (no length statistics); a term with
-    one posting is inlined in its term info, as Whoosh does below its `inlinelimit`."""
-    vocab = sorted(set(post.terms))  # code point order is UTF-8 byte order, as Whoosh sorts
-    rank = {term: i for i, term in enumerate(vocab)}
-    tids = np.fromiter(map(rank.__getitem__, post.terms), dtype=np.int64, count=len(post.terms))
-    docs = np.array(post.docs, dtype=np.int64)
-    freqs = np.array(post.freqs, dtype=np.float32)
-    order = np.lexsort((docs, tids))
-    tids, docs, freqs = tids[order], docs[order], freqs[order]
-    n = len(docs)
-    starts = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
-    ends = np.r_[starts[1:], n]
-    # ids are delta-coded within each block, the first from zero
-    first = np.repeat(starts, ends - starts)
-    block_start = (np.arange(n) - first) % blocklimit == 0
-    deltas = np.where(block_start, docs, docs - np.r_[0, docs[:-1]])
-
+    one posting is inlined in its term info, as Whoosh does below its `inlinelimit`. Work goes
+    a chunk of postings at a time, so memory stays near that of the arrays themselves."""
+    vocab, starts, ends, docs, deltas, freqs = _sorted_postings(post, blocklimit)
     fieldwriter.start_field(name, fieldobj)
     postfile = fieldwriter._postfile
     tindex = fieldwriter._tindex  # an OrderedHashWriter; its add() is inlined below
+    termfile = tindex.dbfile
     prefix = pack_ushort(fieldwriter._fieldid)
-    post_base, term_base = postfile.tell(), tindex.dbfile.tell()
     out, terms_out = bytearray(), bytearray()
     buckets, positions = tindex.buckets, tindex.index
     pack_block, pack_lengths = _INT.pack, _LENGTHS.pack
     no_length = length_to_byte(None)
-    doc_l, delta_l, freq_l = docs.tolist(), deltas.tolist(), freqs.tolist()
-    last = [b""]
-
-    def _add_term(key: bytes, value: bytes) -> None:  # OrderedHashWriter.add, buffered
-        pos = term_base + len(terms_out)
-        terms_out.extend(pack_lengths(len(key), len(value)))
-        terms_out.extend(key)
-        terms_out.extend(value)
-        h = md5_hash(key)
-        buckets[h & 255].append((h, pos))
-        positions.append(pos)
-        last[0] = key
-
-    for term, a, b in zip(vocab, starts.tolist(), ends.tolist(), strict=True):
-        ti = W3TermInfo()
-        ti._weight = float(sum(freq_l[a:b]))
-        ti._df = b - a
-        ti._minid = doc_l[a]
-        ti._maxid = doc_l[b - 1]
-        if b - a == 1:  # a lone posting goes in the term info: no block to write or read
-            w = freq_l[a]
-            ti._maxweight = w
-            ti.set_inlined((doc_l[a],), (w,), (pack_uint(int(w)),))
-            _add_term(prefix + term.encode("utf-8"), ti.to_bytes())
-            continue
-        start = post_base + len(out)
-        out += WHOOSH3_HEADER_MAGIC
-        maxweight = 0.0
-        for k in range(a, b, blocklimit):
-            e = min(k + blocklimit, b)
-            ws = freq_l[k:e]
-            bmax = max(ws)
-            maxweight = max(maxweight, bmax)
-            data, c = encode_block(delta_l[k:e], ws, comp)
-            info = dumps((e - k, doc_l[e - 1], bmax, c, no_length, 0), 2)
-            size = len(info) + len(data)
-            out += pack_block(-size if e == b else size)
-            out += info
-            out += data
-        ti._maxweight = maxweight
-        ti.set_extent(start, post_base + len(out) - start)
-        _add_term(prefix + term.encode("utf-8"), ti.to_bytes())
-    postfile.write(bytes(out))
-    tindex.dbfile.write(bytes(terms_out))
-    tindex.lastkey = last[0]
+    hashfn = tindex.hashfn
+    pack_info = W3TermInfo._struct.pack  # W3TermInfo.to_bytes, field by field
+    starts_l, ends_l = starts.tolist(), ends.tolist()
+    key = b""
+    t = 0
+    while t < len(vocab):
+        lo = starts_l[t]
+        t_end = max(t + 1, int(np.searchsorted(starts, lo + _CHUNK, side="right")) - 1)
+        hi = ends_l[t_end - 1]
+        doc_l, delta_l, freq_l = (x[lo:hi].tolist() for x in (docs, deltas, freqs))
+        post_base, term_base = postfile.tell(), termfile.tell()
+        for i in range(t, t_end):
+            a, b = starts_l[i] - lo, ends_l[i] - lo
+            key = prefix + vocab[i].encode("utf-8")
+            if b - a == 1:  # a lone posting goes in the term info: no block to write or read
+                w = freq_l[a]
+                d = doc_l[a]
+                inline = dumps(((d,), (w,), (pack_uint(int(w)),)), 2)
+                value = pack_info(1, w, 1, no_length, no_length, w, d, d) + inline
+            else:
+                start = post_base + len(out)
+                out += WHOOSH3_HEADER_MAGIC
+                maxweight = 0.0
+                for k in range(a, b, blocklimit):
+                    e = min(k + blocklimit, b)
+                    ws = freq_l[k:e]
+                    bmax = max(ws)
+                    maxweight = max(maxweight, bmax)
+                    data, c = encode_block(delta_l[k:e], ws, comp)
+                    info = dumps((e - k, doc_l[e - 1], bmax, c, no_length, 0), 2)
+                    size = len(info) + len(data)
+                    out += pack_block(-size if e == b else size)
+                    out += info
+                    out += data
+                value = pack_info(
+                    0,
+                    sum(freq_l[a:b]),
+                    b - a,
+                    no_length,
+                    no_length,
+                    maxweight,
+                    doc_l[a],
+                    doc_l[b - 1],
+                ) + pack_extent(start, post_base + len(out) - start)
+            pos = term_base + len(terms_out)  # OrderedHashWriter.add, buffered
+            terms_out += pack_lengths(len(key), len(value))
+            terms_out += key
+            terms_out += value
+            h = hashfn(key)
+            buckets[h & 255].append((h, pos))
+            positions.append(pos)
+        postfile.write(bytes(out))
+        termfile.write(bytes(terms_out))
+        out.clear()
+        terms_out.clear()
+        t = t_end
+    tindex.lastkey = key
     fieldwriter.finish_field()
 
 
@@ -198,7 +239,7 @@ class BulkSegmentWriter(SegmentWriter):
                     post.add_posting(item[1], item[2], item[3])
 
         fw.add_postings(self.schema, None, pooled())
-        for name in sorted(n for n in bulk if bulk[n].terms):
+        for name in sorted(n for n in bulk if len(bulk[n])):
             write_field(
                 fw,
                 name,

@@ -16,8 +16,10 @@ import zlib
 from array import array
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3LeafMatcher
+from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
 from whoosh.system import pack_uint
+from whoosh.util.numlists import GrowableArray
 
 _INT = struct.Struct("!i")  # a block's length, as StructFile.write_int writes it
 MIN_COMPRESS = 96  # bytes: smaller blocks come out of zlib no smaller
@@ -29,11 +31,42 @@ class GKCodec(W3Codec):
 
     length_stats = False
 
+    def field_writer(self, storage, segment):
+        return GKFieldWriter(self, storage, segment)
+
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
             return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
         offset, length = extent(terminfo)
         return GKLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+class _CrcOrderedHashWriter(OrderedHashWriter):
+    """Whoosh's ordered term table hashed with CRC32 (its hash type 1) instead of MD5: the
+    type is in the file header, so Whoosh's reader follows; CRC32 is ten times cheaper."""
+
+    def __init__(self, dbfile):
+        HashWriter.__init__(self, dbfile, hashtype=1)
+        self.index = GrowableArray("H")
+        self.lastkey = b""
+
+
+class GKFieldWriter(W3FieldWriter):
+    def __init__(self, codec, storage, segment):  # W3FieldWriter's, with the CRC32 table
+        self._codec = codec
+        self._storage = storage
+        self._segment = segment
+        self._fieldname = None
+        self._fieldid = None
+        self._btext = None
+        self._fieldobj = None
+        self._format = None
+        self._tindex = _CrcOrderedHashWriter(self._create_file(W3Codec.TERMS_EXT))
+        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._postfile = self._create_file(W3Codec.POSTS_EXT)
+        self._postwriter = None
+        self._infield = False
+        self.is_closed = False
 
 
 def make_codec() -> GKCodec:
@@ -53,10 +86,8 @@ def encode_block(deltas: list[int], weights: list[float], comp: int) -> tuple[by
     weight is the frequency). Plain lists: most blocks hold a handful of postings."""
     n = len(deltas)
     w0 = weights[0]
-    if all(w == 1.0 for w in weights):
-        mini_w = None
-    elif all(w == w0 for w in weights):
-        mini_w = w0
+    if weights.count(w0) == n:
+        mini_w = None if w0 == 1.0 else w0
     else:
         mini_w = struct.pack(f"<{n}f", *weights)
     data = pickle.dumps((struct.pack(f"<{n}I", *deltas), mini_w, None), 2)

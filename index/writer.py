@@ -108,7 +108,7 @@ class _Batch:
     """A writer that commits every `max_reports` reports or `max_bytes` of text."""
 
     def __init__(
-        self, ix, lock_timeout: float, max_reports: int = 2000, max_bytes: int = 6_000_000
+        self, ix, lock_timeout: float, max_reports: int = 5000, max_bytes: int = 24_000_000
     ):
         self.ix = ix
         self.lock_timeout = lock_timeout

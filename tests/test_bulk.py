@@ -8,6 +8,7 @@ from conftest import SAMPLES, WORK_REPORTS, need_realdata
 from whoosh import index as windex
 
 from corpus.reader import read_reports
+from index import bulk
 from index.analysis import squeeze
 from index.bulk import GRAMS, PLAIN, WORDS, BulkSegmentWriter, analyse
 from index.codec import make_codec
@@ -74,7 +75,10 @@ def test_analyse_gives_the_schema_analyzers_terms(text):
     assert plain == squeeze(normalize(text))
 
 
-def test_bulk_segment_equals_whooshs_own(tmp_path):
+@pytest.mark.parametrize("chunk", [None, 999])  # 999: many chunks of postings per field
+def test_bulk_segment_equals_whooshs_own(tmp_path, monkeypatch, chunk):
+    if chunk:
+        monkeypatch.setattr(bulk, "_CHUNK", chunk)
     docs = _docs(sorted(SAMPLES.glob("*.*")))
     a = _create(tmp_path / "a")
     _whoosh_writer(a, docs)
