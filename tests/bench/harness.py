@@ -356,7 +356,7 @@ What `make bench` (`python -m pytest -q -s tests/bench`) measures, three systems
 corpora:
 
 - **gongkai**: `index.writer.ingest([corpus], dir)`, then `search.engine.Engine(dir).search(q,
-  limit=10)` (passages, jieba words + CJK bigrams, exact facets, highlights).
+  limit=10)` (passages, jieba words + character bigrams, exact facets, highlights).
 - **naive**: jieba's own `jieba.analyse.ChineseAnalyzer` in a plain Whoosh schema, one document
   per paragraph (non-empty line), facets by Whoosh `groupedby` (agency, year), highlights by
   `hit.highlights("content")`.
@@ -378,8 +378,9 @@ and exact agency/year facet counts, run in a fresh process after one warm-up pas
 3 times (p50/p95/max over all timed runs; "open+1st" is opening the index plus the first cold
 query). Ratios are gongkai ÷ baseline: above 1 means gongkai is slower, bigger or hungrier.
 
-Run it with `make bench`; with the default scales it takes about 35–40 minutes on the 2-core
-machine, most of it the 100× ingests (gongkai about 18 min, FTS5 about 6 min). Settings (environment variables):
+Run it with `make bench`; with the default scales it takes about 12 minutes on the 2-core
+machine, most of it the 100× ingests (gongkai about 3 min, FTS5 about 6 min). Settings
+(environment variables):
 
 - `GONGKAI_BENCH_SCALES` — scale levels, default `1,10,100` (100× is ~330 MB of JSONL);
 - `GONGKAI_BENCH_SYSTEMS` — which systems, default `gongkai,naive,fts5`;
