@@ -106,6 +106,7 @@ class _Bar:
 @_json_option
 def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     """Ingest report files (.txt .html .htm .shtml .jsonl; folders are walked) into the index."""
+    from index.store import IndexOutdated
     from index.writer import IndexBusy
     from index.writer import ingest as run
 
@@ -128,6 +129,9 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     except IndexBusy as e:
         bar.close()
         fail(str(e), EXIT_BUSY)
+    except IndexOutdated as e:
+        bar.close()
+        fail(str(e))
     except KeyboardInterrupt:
         bar.close()
         fail("interrupted; the index holds everything committed before the interrupt", 130)

@@ -97,3 +97,17 @@ def test_reports_and_show(samples_index):
     assert all(set(p) == {"passage_id", "section", "heading", "text"} for p in shown["passages"])
     p = run_cli("show", "0123456789abcdef", "--index", samples_index)
     assert p.returncode == 2 and "no report" in p.stderr
+
+
+def test_an_index_from_an_older_gongkai_is_refused_in_one_line(tmp_path):
+    from whoosh import index as windex
+    from whoosh.fields import ID, TEXT, Schema
+
+    old = tmp_path / "old"
+    old.mkdir()
+    windex.create_in(str(old), Schema(kind=ID(), text=TEXT()), indexname="gongkai")
+    seed = str(next(SAMPLES.glob("0*.txt")))
+    for args in (("ingest", seed), ("search", "公开")):
+        p = run_cli(*args, "--index", str(old))
+        assert p.returncode == 2, (args, p.stderr)
+        assert "built by an older gongkai" in p.stderr and "Traceback" not in p.stderr
