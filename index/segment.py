@@ -1,6 +1,6 @@
 """Word segmentation: jieba's dictionary and algorithm in search mode, with our domain
 dictionary. We run it through `rjieba` (the Rust port of jieba, same dictionary), which gives
-the same tokens on the real corpus (tests/bench/test_rjieba.py) about 20× faster; the Python
+the same tokens on the real corpus (tests/test_segment.py) about 10× faster; the Python
 `jieba` is the fallback where rjieba is not installed."""
 
 from __future__ import annotations
