@@ -5,7 +5,8 @@ sorting pool and a per-posting block writer: about 8 µs a posting, and a passag
 hundred. Here the word and bigram fields of a whole segment are gathered as flat lists, sorted
 once with numpy, and written a term at a time as W3 posting lists of packed blocks
 (index/codec.py): an ordinary Whoosh segment, which Whoosh's readers and merges read.
-Everything else (ids, facets, stored fields, columns) goes through Whoosh unchanged."""
+The id and facet fields (postings without values: ID, NUMERIC) are gathered the same way from
+the terms Whoosh's own field objects give; stored fields and columns go through Whoosh."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pickle import dumps
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.formats import Existence
 from whoosh.multiproc import SubWriterTask
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
@@ -48,10 +50,13 @@ def analyse(text: str) -> tuple[list[str], list[str], str]:
 
 class _Postings:
     """One field's postings for a segment, compactly: a term → id table and parallel arrays of
-    term id, document number and frequency (about 12 bytes a posting, so a batch can be big)."""
+    term id, document number and frequency (about 12 bytes a posting, so a batch can be big).
+    Terms are str for the analyzed text fields (code point order is UTF-8 byte order) and, when
+    `raw`, the bytes Whoosh's field objects give (NUMERIC terms are not UTF-8)."""
 
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
+    def __init__(self, raw: bool = False) -> None:
+        self.raw = raw
+        self.ids: dict = {}
         self.terms = array("I")
         self.docs = array("I")
         self.freqs = array("f")
@@ -73,7 +78,7 @@ class _Postings:
         self.docs.extend(repeat(docnum, len(tids)))
 
     def add_posting(self, btext: bytes, docnum: int, weight: float) -> None:
-        t = btext.decode("utf-8")
+        t = btext if self.raw else btext.decode("utf-8")
         i = self.ids.get(t)
         if i is None:
             i = self.ids[t] = len(self.ids)
@@ -123,6 +128,8 @@ def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: i
     hashfn = tindex.hashfn
     pack_info = W3TermInfo._struct.pack  # W3TermInfo.to_bytes, field by field
     starts_l, ends_l = starts.tolist(), ends.tolist()
+    if not post.raw:
+        vocab = [t.encode("utf-8") for t in vocab]
     key = b""
     t = 0
     while t < len(vocab):
@@ -133,7 +140,7 @@ def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: i
         post_base, term_base = postfile.tell(), termfile.tell()
         for i in range(t, t_end):
             a, b = starts_l[i] - lo, ends_l[i] - lo
-            key = prefix + vocab[i].encode("utf-8")
+            key = prefix + vocab[i]
             if b - a == 1:  # a lone posting goes in the term info: no block to write or read
                 w = freq_l[a]
                 d = doc_l[a]
@@ -181,23 +188,30 @@ def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: i
 
 
 class BulkSegmentWriter(SegmentWriter):
-    """A SegmentWriter whose `text` and `grams` postings are written in bulk at flush."""
+    """A SegmentWriter whose postings are all written in bulk at flush."""
 
     def __init__(self, ix, *args, **kwargs):
         super().__init__(ix, *args, **kwargs)
         self._bulk = {WORDS: _Postings(), GRAMS: _Postings()}
+        for name, field in self.schema.items():  # id and facet fields: postings without values
+            if field.indexed and name not in self._bulk:
+                if type(field.format) is not Existence:
+                    raise TypeError(
+                        f"the bulk writer cannot index {name!r}: its postings carry values"
+                    )
+                self._bulk[name] = _Postings(raw=True)
 
     def add_document(self, **fields) -> None:
         self._check_state()
         pdw = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        add_post = self.pool.add
+        bulk = self._bulk
         text = fields.get(WORDS)
         if text is not None:
             words, grams, plain = analyse(text)
-            self._bulk[WORDS].add(docnum, words)
-            self._bulk[GRAMS].add(docnum, grams)
+            bulk[WORDS].add(docnum, words)
+            bulk[GRAMS].add(docnum, grams)
             fields[PLAIN] = plain.encode("utf-8")
             fields.pop(GRAMS, None)
         pdw.start_doc(docnum)
@@ -211,10 +225,9 @@ class BulkSegmentWriter(SegmentWriter):
                 if name == WORDS:
                     length = len(words)
                 elif field.indexed:
-                    for tbytes, freq, weight, vbytes in field.index(value):
-                        if field.scorable:
-                            length += freq
-                        add_post((name, tbytes, docnum, weight, vbytes))
+                    post = bulk[name]
+                    for tbytes, _freq, weight, _vbytes in field.index(value):
+                        post.add_posting(tbytes, docnum, weight)
                 pdw.add_field(name, field, value if field.stored else None, length)
                 if field.column_type:
                     pdw.add_column_value(name, field.column_type, field.to_column_value(value))

@@ -42,12 +42,12 @@ def _docs(paths) -> list[dict]:
 
 
 def _postings(ix) -> dict:
-    """Everything the two text fields and the plain column hold, by passage id."""
+    """Everything the indexed fields and the plain column hold, by passage id."""
     with ix.searcher() as s:
         r = s.reader()
         pid = {d: f["passage_id"] for d, f in enumerate(s.all_stored_fields())}
         out: dict = {}
-        for field in (WORDS, GRAMS):
+        for field in (name for name, f in ix.schema.items() if f.indexed):
             for term in r.lexicon(field):
                 m = r.postings(field, term)
                 out[(field, term)] = sorted((pid[d], w) for d, w in m.items_as("weight"))
