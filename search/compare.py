@@ -48,10 +48,10 @@ def compare(
         int(v): (int(r), int(p)) for v, r, p in zip(values, n_reports, n_passages, strict=True)
     }
 
-    # the same ranking as `search`: BM25 over the match set, best first, ties in index order
+    # the same ranking as `search`: BM25 over the match set, best first, ties in document order
     score = ranking.scores(m.searcher, cols.lengths, m.rank or wq.Term("kind", "p"), m.docs)
     best: dict[int, tuple[int, float]] = {}
-    for i in np.lexsort((m.docs, -score)).tolist():
+    for i in ranking.ranked(m.docs, score, cols.position).tolist():
         docnum = int(m.docs[i])
         k = int(keys[docnum])
         if k not in best:

@@ -38,6 +38,10 @@ class _Columns:
     agency: np.ndarray
     year: np.ndarray
     section: np.ndarray
+    # each document's place in the canonical document order: reports newest first, then by
+    # agency and report, passages in reading order. Ranking breaks score ties by it, so results
+    # do not depend on which docnums an ingest happened to hand out.
+    position: np.ndarray
     agencies: list[str]
     sections: list[str]
     lengths: rank.Lengths
@@ -59,6 +63,11 @@ def _build_columns(searcher) -> _Columns:
     ag_idx, ag_vals = codes("agency")
     sec_idx, sec_vals = codes("section")
     years = [columns.numeric(leaf, "year") for leaf in leaves]
+    orders = [columns.numeric(leaf, "order") for leaf in leaves]
+    year = (np.concatenate(years) if years else np.zeros(0)).astype(np.int32)
+    order = np.concatenate(orders) if orders else np.zeros(0)
+    position = np.empty(len(rep_idx), dtype=np.int64)
+    position[np.lexsort((order, rep_idx, ag_idx, -year))] = np.arange(len(rep_idx))
     live = np.zeros(len(rep_idx), dtype=bool)
     live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
     # report records carry section "" (every passage has a label)
@@ -66,8 +75,9 @@ def _build_columns(searcher) -> _Columns:
     return _Columns(
         report=rep_idx.astype(np.int64),
         agency=ag_idx.astype(np.int32),
-        year=(np.concatenate(years) if years else np.zeros(0)).astype(np.int32),
+        year=year,
         section=sec_idx.astype(np.int32),
+        position=position,
         agencies=ag_vals,
         sections=sec_vals,
         lengths=rank.field_lengths(searcher),
@@ -280,7 +290,7 @@ class Engine:
         hits = []
         if limit and len(docs):
             score = rank.scores(s, cols.lengths, rank_q, docs, postings)
-            best = rank.top(docs, score, cols.report, offset + limit, per_report)[offset:]
+            best = rank.top(docs, score, cols, offset + limit, per_report)[offset:]
             for i in best:
                 hits.append(self._hit(s.stored_fields(int(docs[i])), float(score[i]), highlights))
         return {

@@ -50,14 +50,11 @@ class Export:
         docs = m.docs
         if self.order == "relevance" and m.rank is not None:
             score = rank.scores(m.searcher, m.cols.lengths, m.rank, docs)
-            for i in np.lexsort((docs, -score)).tolist():
+            for i in rank.ranked(docs, score, m.cols.position).tolist():
                 yield int(docs[i]), float(score[i])
             return
         # document order: reports newest first (as `reports` lists them), passages in order
-        cols = m.cols
-        order_of = m.searcher.reader().column_reader("order")
-        within = np.array([order_of[d] for d in docs.tolist()], dtype=np.int64)
-        for i in np.lexsort((within, cols.report[docs], cols.agency[docs], -cols.year[docs])):
+        for i in np.argsort(m.cols.position[docs], kind="stable").tolist():
             yield int(docs[i]), None
 
     def rows(self) -> Iterator[dict]:

@@ -117,25 +117,27 @@ def scores(
     return total
 
 
-def top(
-    docs: np.ndarray, score: np.ndarray, report: np.ndarray, want: int, per_report: int | None
-) -> list[int]:
+def ranked(docs: np.ndarray, score: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Indexes into `docs`, best score first, ties in document order (`position`)."""
+    return np.lexsort((position[docs], -score))
+
+
+def top(docs: np.ndarray, score: np.ndarray, cols, want: int, per_report: int | None) -> list[int]:
     """Indexes into `docs` of the best `want` documents (score, then document order), with at
-    most `per_report` per report when given."""
+    most `per_report` per report when given. `cols`: the engine's per-document columns."""
     if not want or not len(docs):
         return []
     if per_report is None and want < len(docs):
         # everything scoring at least the want-th best (ties included), then a total order
         threshold = -np.partition(-score, want - 1)[want - 1]
         cut = np.nonzero(score >= threshold)[0]
-        idx = cut[np.lexsort((docs[cut], -score[cut]))]
-        return idx[:want].tolist()
-    idx = np.lexsort((docs, -score))
+        return cut[ranked(docs[cut], score[cut], cols.position)][:want].tolist()
+    idx = ranked(docs, score, cols.position)
     if per_report is None:
         return idx[:want].tolist()
     out, seen = [], {}
     for i in idx.tolist():
-        r = int(report[docs[i]])
+        r = int(cols.report[docs[i]])
         if seen.get(r, 0) < per_report:
             seen[r] = seen.get(r, 0) + 1
             out.append(i)

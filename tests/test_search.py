@@ -220,8 +220,9 @@ def test_phrase_ending_in_a_lone_character_next_to_digits(tmp_path):
 
 def test_equal_scores_rank_the_same_whatever_order_the_files_went_in(tmp_path):
     """Two copies of a report score alike passage for passage. Ingested a-then-b into one
-    index and b-then-a into another, their documents get opposite docnums; the ranking, the
-    per-report cap and export's document order must not change with that."""
+    index and b-then-a into another, their documents get opposite docnums; the ranking and the
+    per-report cap must not change with that (ties go newest report first, then by agency,
+    report and reading order)."""
     src = tmp_path / "src"
     src.mkdir()
     text = DOCS["a.txt"] + "\n" + DOCS["c.txt"]
