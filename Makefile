@@ -24,14 +24,18 @@ demo: $(VENV)/.base
 test: $(VENV)/.test chromium
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-# Browser tests drive Debian's /usr/bin/chromium; install it when we can (root with apt-get).
+# Browser tests drive Debian's /usr/bin/chromium; their screenshots (tests/output/) need a CJK
+# font to show Chinese. Install what is missing when we can (root with apt-get).
 chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@need=""; \
+	command -v chromium >/dev/null 2>&1 || need=" chromium"; \
+	[ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || need="$$need fonts-wqy-microhei"; \
+	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
-	      || echo "could not install chromium: browser tests will be skipped"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need) \
+	      || echo "could not install$$need: browser tests may be skipped"; \
 	  else \
-	    echo "chromium is missing (sudo apt-get install chromium): browser tests will be skipped"; \
+	    echo "missing:$$need (sudo apt-get install$$need): browser tests may be skipped"; \
 	  fi; \
 	fi
 
