@@ -131,7 +131,11 @@ class _Parser:
         while self.peek() not in (None, ")"):
             nodes.append(self.or_expr())
         if not nodes:
-            raise QueryError("empty query" if top else "empty parentheses '()' in the query")
+            if top:
+                raise QueryError("empty query")
+            if self.peek() is None:
+                raise QueryError("unbalanced '(' in the query: add the closing ')'")
+            raise QueryError("empty parentheses '()' in the query")
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
     def or_expr(self):

@@ -245,3 +245,12 @@ def test_equal_scores_rank_the_same_whatever_order_the_files_went_in(tmp_path):
     assert results[0] == results[1]
     scores = [s for _pid, s in results[0][0]]
     assert len(scores) > len(set(scores)), "the copies must tie, or this tests nothing"
+
+
+@pytest.mark.parametrize(
+    "bad, says",
+    [("一网通办 (", "unbalanced '('"), ("(", "unbalanced '('"), ("( )", "empty parentheses")],
+)
+def test_an_open_parenthesis_at_the_end_is_called_unbalanced_not_empty(engine, bad, says):
+    with pytest.raises(QueryError, match=re.escape(says)):
+        engine.search(bad)
