@@ -52,9 +52,9 @@ def test_every_domain_word_is_one_token_in_context(both):
 
 def test_rjieba_gives_jiebas_tokens_on_the_real_corpus(both):
     """Search-mode tokens with offsets (what the index is fed), paragraph by paragraph after
-    gongkai's normalization. The only differences allowed are the two known ones in how the
-    ports split runs of Latin letters and digits (rjieba also emits `pm2` inside `pm2.5`, and
-    keeps `2011-2020` whole): no Chinese token may differ, and they stay rare."""
+    gongkai's normalization. The only differences allowed are in runs of Latin letters and
+    digits (on this corpus: rjieba also emits `pm2` inside `pm2.5`): no Chinese token may
+    differ, and the differences stay rare."""
     need_realdata()
     from index.normalize import normalize
 
