@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
@@ -18,7 +19,7 @@ from index.analysis import grams_of
 from index.normalize import normalize
 from index.schema import PASSAGE, REPORT
 from index.store import open_index
-from search import match, rank
+from search import limits, match, rank
 from search import query as ql
 from search.highlight import mark
 
@@ -47,7 +48,6 @@ class _Columns:
     lengths: rank.Lengths
     live: np.ndarray  # False for deleted documents
     passage_docs: np.ndarray  # sorted docnums of live passages
-    readers: dict  # column readers kept for this searcher generation (search/match.py)
 
 
 def _build_columns(searcher) -> _Columns:
@@ -83,42 +83,117 @@ def _build_columns(searcher) -> _Columns:
         lengths=rank.field_lengths(searcher),
         live=live,
         passage_docs=np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64),
-        readers={},
     )
 
 
+@dataclass
+class _Generation:
+    """What every thread shares for one index generation: read-only once built."""
+
+    number: int
+    cols: _Columns
+    ends: dict[str, list[str]] | None = None  # bigram terms by their last character
+    ends_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 class Engine:
+    """Thread-safe: each thread reads through a Whoosh searcher of its own (their files keep
+    read positions, so one cannot be shared), all of a generation share its columns. A commit
+    is picked up by the next call; while one thread builds the new generation's columns, the
+    others go on answering from the one they have."""
+
     _CJK = _CJK
 
-    def __init__(self, index_dir: str):
+    def __init__(self, index_dir: str, *, time_budget: float | None = None):
         self.index_dir = index_dir
         self.ix = open_index(index_dir)
-        self._lock = threading.Lock()
-        self._searcher = None
-        self._columns: _Columns | None = None
+        self.time_budget = limits.time_budget(time_budget)
+        self._build_lock = threading.Lock()  # one thread builds a new generation's columns
+        self._gen: _Generation | None = None
+        self._local = threading.local()
+        self._open: set = set()  # every thread's searcher, for close()
+        self._open_lock = threading.Lock()
 
     # -- searcher lifecycle -------------------------------------------------------------------
     def searcher(self):
-        with self._lock:
-            if self._searcher is None:
-                self._searcher = self.ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
-                self._columns = None
-            elif not self._searcher.up_to_date():
-                # A new searcher, not Searcher.refresh(): Whoosh's reader reuse keeps the old
-                # segments of a merge alongside the merged one (their documents twice).
-                old = self._searcher
-                self._searcher = self.ix.searcher(weighting=old.weighting)
-                self._columns = None
-                old.close()
-            if self._columns is None:
-                self._columns = _build_columns(self._searcher)
-            return self._searcher, self._columns
+        """(this thread's searcher, its generation's columns). Inside `pinned()` both stay
+        the same for the whole block; outside it they catch up with new commits."""
+        loc = self._local
+        if getattr(loc, "pinned", 0) and getattr(loc, "searcher", None) is not None:
+            return loc.searcher, loc.gen.cols
+        return self._refresh()
+
+    def _refresh(self, force: bool = False):
+        loc = self._local
+        old = getattr(loc, "searcher", None)
+        if old is not None and old.up_to_date():
+            return old, loc.gen.cols
+        new = self.ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+        number = new.reader().generation()
+        gen = self._gen
+        if gen is None or gen.number != number:
+            # Someone else building it: keep answering from our generation meanwhile.
+            if not self._build_lock.acquire(blocking=old is None or force):
+                new.close()
+                return old, loc.gen.cols
+            try:
+                gen = self._gen
+                if gen is None or gen.number != number:
+                    gen = self._gen = _Generation(number, _build_columns(new))
+            finally:
+                self._build_lock.release()
+        with self._open_lock:
+            self._open.add(new)
+            if old is not None:
+                self._open.discard(old)
+        if old is not None:
+            old.close()  # A new searcher, not refresh(): Whoosh's reader reuse keeps merged-away segments
+        loc.searcher, loc.gen, loc.readers = new, gen, {}
+        return new, gen.cols
+
+    def refresh(self) -> None:
+        """Catch this thread up with the latest commit, even inside `pinned()`."""
+        self._refresh(force=True)
+
+    @contextmanager
+    def pinned(self):
+        """One request's view: the index generation it starts with, for all its calls (their
+        document numbers must agree). Servers wrap each request's engine calls in it."""
+        loc = self._local
+        self._refresh()
+        loc.pinned = getattr(loc, "pinned", 0) + 1
+        try:
+            yield self
+        finally:
+            loc.pinned -= 1
+
+    def readers(self) -> dict:
+        """This thread's column readers for its current searcher (search/match.py)."""
+        self.searcher()
+        return self._local.readers
+
+    def grams_ending(self, c: str) -> list[str]:
+        """The bigram terms whose last character is `c`, from a map built once per index
+        generation (one pass over the bigram lexicon) on the first query that needs it."""
+        s, _ = self.searcher()
+        gen = self._local.gen
+        if gen.ends is None:
+            with gen.ends_lock:
+                if gen.ends is None:
+                    ends: dict[str, list[str]] = {}
+                    for term in s.reader().lexicon("grams"):
+                        w = term.decode("utf-8") if isinstance(term, bytes) else term
+                        if len(w) == 2:
+                            ends.setdefault(w[1], []).append(w)
+                    gen.ends = ends
+        return gen.ends.get(c, [])
 
     def close(self) -> None:
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        with self._open_lock:
+            for s in self._open:
+                s.close()
+            self._open.clear()
+        self._local = threading.local()
 
     # -- query compilation --------------------------------------------------------------------
     def _substring(self, s: str) -> wq.Query | None:
@@ -172,12 +247,12 @@ class Engine:
             norm = normalize(node.text).strip()
             if len(pieces) > 1:
                 terms.append(wq.Term("text", norm, boost=2.0))
-            s = self._searcher
+            s, _ = self.searcher()
             for p in pieces:
                 grams = grams_of(p)
                 # a long phrase scores through its rarest bigrams (they carry the idf; the
                 # common ones would cost a long posting read each for little rank signal)
-                terms += [wq.Term("grams", g) for g in (match.rarest(s, grams, 3) if s else grams)]
+                terms += [wq.Term("grams", g) for g in match.rarest(s, grams, 3)]
                 terms.append(wq.Term("text", p, boost=2.0))
             return wq.Or(terms) if terms else None
         if isinstance(node, (ql.Filter, ql.Not)):
@@ -253,11 +328,16 @@ class Engine:
         The one matching path that search, facets and the journalist tools share. `cache`
         receives the posting lists read, for ranking to reuse."""
         s, cols = self.searcher()
+        tree = self._tree(text, filters)
+        words = ql.words(tree)
+        limits.check_shape(terms=sum(len(self._pieces(w)) for w in words), nots=ql.count_nots(tree))
         _q, rank_q, highlights = self.compile_ranked(text, filters, cols)
-        ctx = match.Context(self, s, cols)
+        budget = limits.Budget(self.time_budget)
+        ctx = match.Context(self, s, cols, self.readers(), budget)
         if cache is not None:
             ctx.postings = cache
-        docs = match.evaluate(ctx, self._tree(text, filters))
+        ctx.plan(tree)
+        docs = match.evaluate(ctx, tree)
         return docs, rank_q, highlights
 
     # -- search -------------------------------------------------------------------------------

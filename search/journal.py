@@ -132,6 +132,7 @@ def own_searcher(engine: Engine):
         if own.reader().generation() == s.reader().generation():
             return own
         own.close()  # a commit landed in between: catch up and try again
+        engine.refresh()
     raise QueryError("the index is being updated right now; try again in a moment")
 
 

@@ -16,6 +16,7 @@ from whoosh import query as wq
 from index.analysis import grams_of
 from index.normalize import normalize, normalize_with_offsets
 from index.schema import PASSAGE
+from search import limits
 from search import query as ql
 from search.journal import Engine, QueryError, citation, matches
 
@@ -55,7 +56,7 @@ def split_term(term: str) -> tuple[str, list[ql.Filter]]:
         rest = rest[1:-1].strip()
     if not rest:
         raise QueryError("give a word or phrase to look for, e.g. 依申请公开")
-    if len(rest) > ql.MAX_QUERY_CHARS:
+    if len(rest) > limits.MAX_QUERY_CHARS:
         raise QueryError(f"term too long ({len(rest)} characters)")
     return rest, filters
 

@@ -14,6 +14,7 @@ import numpy as np
 from index.analysis import bigrams, squeeze
 from index.bulk import PLAIN
 from index.normalize import normalize
+from search import limits
 from search import query as ql
 from search.rank import _postings
 
@@ -21,24 +22,67 @@ EMPTY = np.zeros(0, dtype=np.int64)
 
 
 class Context:
-    """What evaluation needs from the engine for one searcher generation."""
+    """What evaluation needs from the engine for one query over one searcher generation:
+    `readers` are the calling thread's column readers (they hold file positions: never
+    shared between threads), `budget` the query's cost bound (search/limits.py)."""
 
-    def __init__(self, engine, searcher, cols):
+    def __init__(self, engine, searcher, cols, readers=None, budget=None):
         self.engine = engine
         self.s = searcher
         self.cols = cols
+        self.readers = {} if readers is None else readers
+        self.budget = budget or limits.Budget()
         self._terms: dict[tuple[str, str], np.ndarray] = {}
+        self._nodes: dict = {}  # evaluated subtrees: `-的 -的 …` reads 的 once
+        self._expansions: dict[str, list[str]] = {}  # single character → its bigram terms
         self.postings: dict = {}  # raw (ids, tf) per term, shared with ranking
 
     def term(self, field: str, text: str) -> np.ndarray:
         key = (field, text)
         if key not in self._terms:
+            self.budget.read(1)
             ids, _ = _postings(self.s, field, text, self.postings)  # sorted, each doc once
+            self._terms[key] = ids[self.cols.live[ids]] if len(ids) else EMPTY
+        return self._terms[key]
+
+    def expansion(self, c: str) -> list[str]:
+        """The bigram terms a single character reads (counted against the budget once)."""
+        if c not in self._expansions:
+            grams = [_text(g) for g in self.s.reader().expand_prefix("grams", c)]
+            grams += self.engine.grams_ending(c)
+            self._expansions[c] = list(dict.fromkeys(grams))
+            self.budget.read(len(self._expansions[c]) + 1)
+        return self._expansions[c]
+
+    def plan(self, tree) -> None:
+        """Count the posting lists the query's single characters will read before reading
+        any, so a query too costly is refused up front (cheap: lexicon lookups only)."""
+        for word in ql.words(tree):
+            for piece in self.engine._pieces(word):
+                plain = squeeze(piece)
+                if len(plain) == 1:
+                    self.expansion(plain)
+
+    def char(self, c: str) -> np.ndarray:
+        """Passages whose squeezed text holds the single character `c`: the union of every
+        bigram term starting or ending with it (and `c` alone, a one-letter text), read
+        through the generation's map of bigrams by their last character — not a scan of the
+        lexicon per query, which is what a Whoosh Wildcard("?c") does."""
+        key = ("char", c)
+        if key not in self._terms:
+            grams = self.expansion(c)
+            parts = [_postings(self.s, "grams", g)[0] for g in grams]
+            parts.append(_postings(self.s, "text", c)[0])
+            ids = np.unique(np.concatenate(parts)) if parts else EMPTY
             self._terms[key] = ids[self.cols.live[ids]] if len(ids) else EMPTY
         return self._terms[key]
 
     def passages(self) -> np.ndarray:
         return self.cols.passage_docs
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def _intersect(arrays: list[np.ndarray]) -> np.ndarray:
@@ -59,10 +103,13 @@ def _confirm(ctx: Context, plain: str, docs: np.ndarray) -> np.ndarray:
         if lo == hi or not leaf.has_column(PLAIN):
             continue
         key = (PLAIN, offset)
-        col = ctx.cols.readers.get(key)
+        col = ctx.readers.get(key)
         if col is None:  # opening one derives its offsets: once per searcher generation
-            col = ctx.cols.readers[key] = leaf.column_reader(PLAIN)
-        keep.extend(d for d in docs[lo:hi].tolist() if needle in col[d - offset])
+            col = ctx.readers[key] = leaf.column_reader(PLAIN)
+        some = docs[lo:hi].tolist()
+        for at in range(0, len(some), 2000):  # the time budget is checked between chunks
+            ctx.budget.check()
+            keep.extend(d for d in some[at : at + 2000] if needle in col[d - offset])
     return np.array(keep, dtype=np.int64)
 
 
@@ -79,9 +126,8 @@ def substring(ctx: Context, s: str) -> np.ndarray:
     if not grams:
         return EMPTY
     if len(grams) == 1:
-        if len(plain) == 1:  # one character: let Whoosh expand the lexicon
-            q = ctx.engine._substring(s)
-            return np.unique(np.fromiter(ctx.s.docs_for_query(q), dtype=np.int64))
+        if len(plain) == 1:
+            return ctx.char(plain)
         return ctx.term("grams", grams[0])
     # Narrow by the rarest bigrams only (a phrase of common characters would otherwise read
     # every long posting list); the squeezed text confirms the rest.
@@ -94,6 +140,14 @@ def substring(ctx: Context, s: str) -> np.ndarray:
 
 
 def evaluate(ctx: Context, node) -> np.ndarray:
+    """The sorted docnums of the passages matching `node` (each distinct subtree once)."""
+    if node not in ctx._nodes:
+        ctx.budget.check()
+        ctx._nodes[node] = _evaluate(ctx, node)
+    return ctx._nodes[node]
+
+
+def _evaluate(ctx: Context, node) -> np.ndarray:
     if isinstance(node, ql.Word):
         pieces = ctx.engine._pieces(node)
         if not pieces:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from corpus.sections import SECTIONS
 
-MAX_QUERY_CHARS = 500
 FILTER_FIELDS = ("agency", "year", "section")
 
 
@@ -108,9 +107,11 @@ def _example(f: str) -> str:
 
 
 class _Parser:
-    def __init__(self, toks):
+    def __init__(self, toks, check_depth):
         self.toks = toks
         self.i = 0
+        self.depth = 0  # ( and NOT levels entered (bounded: deep nesting would recurse)
+        self.check_depth = check_depth
 
     def peek(self):
         return self.toks[self.i][0] if self.i < len(self.toks) else None
@@ -154,13 +155,20 @@ class _Parser:
             self.take()
             if self.peek() in (None, ")", "or"):
                 raise QueryError("NOT / - needs a term after it")
-            return Not(self.unary())
+            self.depth += 1
+            self.check_depth(self.depth)
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self):
         kind, val = self.take()
         if kind == "(":
+            self.depth += 1
+            self.check_depth(self.depth)
             node = self.and_list()
+            self.depth -= 1
             if self.peek() != ")":
                 raise QueryError("unbalanced '(' in the query: add the closing ')'")
             self.take()
@@ -200,9 +208,32 @@ def check_filter(f: str, v: str) -> Filter:
 
 
 def parse(q: str):
-    """Parse a query string to an AST; raises QueryError with a one-line message."""
-    if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(q)} characters; the limit is {MAX_QUERY_CHARS})")
+    """Parse a query string to an AST; raises QueryError with a one-line message (its
+    subclass limits.QueryTooCostly for a query past the bounds in search/limits.py)."""
+    from search import limits  # (limits' errors subclass QueryError: imported here, not above)
+
+    limits.check_length(q)
     if "\x00" in q:
         raise QueryError("query contains a NUL character")
-    return _Parser(_lex(q)).parse()
+    tree = _Parser(_lex(q), limits.check_depth).parse()
+    limits.check_shape(terms=len(words(tree)), nots=count_nots(tree))
+    return tree
+
+
+def words(node) -> list[Word]:
+    """Every word and phrase of a tree, in order."""
+    if isinstance(node, Word):
+        return [node]
+    if isinstance(node, Not):
+        return words(node.node)
+    if isinstance(node, (And, Or)):
+        return [w for n in node.nodes for w in words(n)]
+    return []
+
+
+def count_nots(node) -> int:
+    if isinstance(node, Not):
+        return 1 + count_nots(node.node)
+    if isinstance(node, (And, Or)):
+        return sum(count_nots(n) for n in node.nodes)
+    return 0
