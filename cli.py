@@ -36,14 +36,16 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
-def _engine(index_dir: str):
+def _engine(index_dir: str, time_budget: float | None = None):
     from index.store import IndexMissing
     from search.engine import Engine
 
     try:
-        return Engine(index_dir)
+        return Engine(index_dir, time_budget=time_budget)
     except IndexMissing as e:
         fail(str(e))
+    except ValueError as e:  # a bad GONGKAI_TIME_BUDGET
+        fail(f"GONGKAI_TIME_BUDGET: {e}")
 
 
 def _print_json(obj) -> None:
@@ -332,7 +334,13 @@ def show(report_id, index_dir, as_json):
     metavar="URL",
     help="An origin (https://news.example.org) whose pages may embed the widget; repeatable.",
 )
-def serve(index_dir, host, port, cors_origins):
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0),
+    help="Seconds a query may run before it is stopped with a 503 (0: no limit). "
+    "Default 5, or GONGKAI_TIME_BUDGET.",
+)
+def serve(index_dir, host, port, cors_origins, time_budget):
     """Serve the search page, the JSON API (/api/…, /docs) and the widget (/widget.js)."""
     import uvicorn
 
@@ -342,9 +350,50 @@ def serve(index_dir, host, port, cors_origins):
         origins = [check_origin(o) for o in cors_origins]
     except ValueError as e:
         fail(str(e))
-    app = create_app(index_dir, cors_origins=origins, engine=_engine(index_dir))
-    click.echo(f"serving {index_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
+    engine = _engine(index_dir, time_budget)
+    _check_port(host, port)
+    app = create_app(index_dir, cors_origins=origins, engine=engine)
+    click.echo(
+        f"serving {index_dir} at http://{host}:{port}/ (time budget {engine.time_budget:g} s; "
+        "Ctrl-C to stop)",
+        err=True,
+    )
+    # SIGTERM/Ctrl-C: uvicorn stops accepting, gives requests in flight a second, and returns.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        server_header=False,
+        log_level="info",
+        timeout_graceful_shutdown=1,
+    )
+    # A query still running in a worker thread (at most the time budget) would keep the
+    # process alive until it ends; the server holds nothing to flush, so leave now.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_OK)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail in one line (exit 2) if `host:port` cannot be bound, before uvicorn tries."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        fail(f"cannot serve on {host}: {e.strerror}")
+    family, kind, proto, _name, addr = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind(addr)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                fail(
+                    f"port {port} on {host} is already in use: stop the other server or pick --port"
+                )
+            fail(f"cannot serve on {host}:{port}: {e.strerror or e}")
 
 
 # -- journalist tools -----------------------------------------------------------------------------

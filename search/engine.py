@@ -330,7 +330,8 @@ class Engine:
         s, cols = self.searcher()
         tree = self._tree(text, filters)
         words = ql.words(tree)
-        limits.check_shape(terms=sum(len(self._pieces(w)) for w in words), nots=ql.count_nots(tree))
+        distinct = {(w.quoted, p) for w in words for p in self._pieces(w)}  # each read once
+        limits.check_shape(terms=len(distinct), nots=ql.count_nots(tree))
         _q, rank_q, highlights = self.compile_ranked(text, filters, cols)
         budget = limits.Budget(self.time_budget)
         ctx = match.Context(self, s, cols, self.readers(), budget)

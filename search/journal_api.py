@@ -8,22 +8,21 @@
     GET /api/cite/{passage_id}                                             = cite
     (all take agency=, year=, section= as search does)
 
-Wire it into an app with an Engine getter, and the lock that serializes engine calls if the
-app has one:
+Wire it into an app with an Engine getter:
 
     from search.journal_api import journal_router
-    app.include_router(journal_router(lambda: engine, lock=engine_lock))
+    app.include_router(journal_router(lambda: engine))
 
-Errors are JSON objects {"error": message}: 400 for a bad query or parameter, 404 for an
-unknown passage, 503 when there is no index yet. An export streams from a searcher of its own
-(closed when the download ends), so a long download neither holds the lock nor sees the index
-change under it."""
+Requests run in parallel; each one's engine calls see one index generation (Engine.pinned).
+Errors are JSON objects {"error": message}: 400 for a bad query or parameter (or one past the
+cost bounds of search/limits.py), 404 for an unknown passage, 503 when there is no index yet
+or a query ran past the time budget. An export streams from a searcher of its own (closed
+when the download ends), so a long download holds nothing other requests need and does not
+see the index change under it."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -36,6 +35,7 @@ from search import kwic as kwic_mod
 from search import similar as similar_mod
 from search import trend as trend_mod
 from search.journal import Engine, NotFound, QueryError, csv_text, own_searcher
+from search.limits import QueryTimeout
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 MAX_FILTER_CHARS = 200
@@ -69,19 +69,20 @@ def _csv_response(rows, columns, name: str) -> StreamingResponse:
     )
 
 
-def journal_router(
-    get_engine: Callable[[], Engine], *, lock: threading.Lock | None = None
-) -> APIRouter:
-    """The router. `get_engine()` returns the app's Engine (it may raise IndexMissing); every
-    engine call runs under `lock` when given (Whoosh searchers are not thread-safe)."""
+def journal_router(get_engine: Callable[[], Engine]) -> APIRouter:
+    """The router. `get_engine()` returns the app's Engine (it may raise IndexMissing)."""
     router = APIRouter(prefix="/api", tags=["journalist tools"])
-    guard = lock if lock is not None else nullcontext()
 
     def call(fn, *args, **kwargs):
-        """fn(engine, …) under the lock; errors become JSON responses."""
+        """fn(engine, …) over one index generation; errors become JSON responses."""
         try:
-            with guard:
-                return fn(get_engine(), *args, **kwargs)
+            engine = get_engine()
+            with engine.pinned():
+                return fn(engine, *args, **kwargs)
+        except QueryTimeout as e:
+            return JSONResponse(
+                {"error": str(e), "time_budget": e.budget}, status_code=503, headers=HEADERS
+            )
         except QueryError as e:
             return _error(400, str(e))
         except NotFound as e:

@@ -121,6 +121,13 @@ def rarest(searcher, grams: list[str], k: int = 2) -> list[str]:
 
 def substring(ctx: Context, s: str) -> np.ndarray:
     """Passages whose normalized text contains `s` (the grep-recall match)."""
+    key = ("substring", s)
+    if key not in ctx._terms:
+        ctx._terms[key] = _substring(ctx, s)
+    return ctx._terms[key]
+
+
+def _substring(ctx: Context, s: str) -> np.ndarray:
     plain = squeeze(s)
     grams = bigrams(plain)
     if not grams:

@@ -216,7 +216,7 @@ def parse(q: str):
     if "\x00" in q:
         raise QueryError("query contains a NUL character")
     tree = _Parser(_lex(q), limits.check_depth).parse()
-    limits.check_shape(terms=len(words(tree)), nots=count_nots(tree))
+    limits.check_shape(terms=len(set(words(tree))), nots=count_nots(tree))
     return tree
 
 

@@ -8,10 +8,12 @@ widget, as one FastAPI app. Build it with `create_app(index_dir)` (what `cli.py 
     GET /reports/{id}        one report, passages in order (?passage=ID&q=QUERY to point/mark)
     GET /widget.js           the embeddable widget
 
-One long-lived `Engine` per app; it reopens its searcher only when the index has new commits,
-so reports committed by a running ingest appear without a restart. Whoosh searchers are not
-safe to share between threads, so engine calls are serialized by a lock. No endpoint reads a
-file chosen by the request: pages and assets come from a fixed list loaded at startup."""
+One long-lived `Engine` per app; it reopens its searchers only when the index has new commits,
+so reports committed by a running ingest appear without a restart. Requests run in parallel
+(the engine gives each thread its own searcher); each request's engine calls see one index
+generation (`Engine.pinned`). A query past the cost bounds of search/limits.py is a 400, one
+past the time budget a 503. No endpoint reads a file chosen by the request: pages and assets
+come from a fixed list loaded at startup."""
 
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from index.store import IndexMissing
 from search import web
 from search.engine import MAX_LIMIT, Engine, NotFound
-from search.query import MAX_QUERY_CHARS, QueryError
+from search.limits import MAX_QUERY_CHARS, QueryTimeout
+from search.query import QueryError
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ASSETS = {  # the only files the app serves: URL name → media type
@@ -87,23 +90,27 @@ def check_origin(origin: str) -> str:
 
 class _Engines:
     """The app's one Engine, opened on first use (so a server can start before the first
-    ingest) and shared by every request under one lock."""
+    ingest) and shared by every request; the lock guards only that opening."""
 
-    def __init__(self, index_dir: str, engine: Engine | None = None):
+    def __init__(self, index_dir: str, engine: Engine | None = None, time_budget=None):
         self.index_dir = index_dir
         self.engine = engine
+        self.time_budget = time_budget
         self.lock = threading.Lock()
 
     def get(self) -> Engine:
-        """The Engine, opened if need be (raises IndexMissing). Call it holding `lock`, as
-        `call` does; other routers get it as `journal_router(engines.get, lock=engines.lock)`."""
+        """The Engine, opened if need be (raises IndexMissing)."""
         if self.engine is None:
-            self.engine = Engine(self.index_dir)
+            with self.lock:
+                if self.engine is None:
+                    self.engine = Engine(self.index_dir, time_budget=self.time_budget)
         return self.engine
 
     def call(self, fn, *args, **kwargs):
-        with self.lock:
-            return fn(self.get(), *args, **kwargs)
+        """fn(engine, …) over one index generation (no lock: requests run in parallel)."""
+        engine = self.get()
+        with engine.pinned():
+            return fn(engine, *args, **kwargs)
 
 
 def _error(status: int, message: str, **extra) -> JSONResponse:
@@ -138,12 +145,17 @@ def _mount_docs(app: FastAPI) -> None:
 
 
 def create_app(
-    index_dir: str, *, cors_origins: Sequence[str] = (), engine: Engine | None = None
+    index_dir: str,
+    *,
+    cors_origins: Sequence[str] = (),
+    engine: Engine | None = None,
+    time_budget: float | None = None,
 ) -> FastAPI:
     """The web app over the index in `index_dir`. `cors_origins`: origins (scheme://host:port)
     whose pages may call the API from the browser (the embedded widget); others get no CORS
-    headers. `engine`: an already open Engine for that index (else opened on first request)."""
-    engines = _Engines(index_dir, engine)
+    headers. `engine`: an already open Engine for that index (else opened on first request).
+    `time_budget`: seconds a query may run (default: search/limits.py)."""
+    engines = _Engines(index_dir, engine, time_budget)
     origins = [check_origin(o) for o in cors_origins]
     assets = {name: _load(name) for name in ASSETS}
     index_html = _load("index.html")
@@ -196,6 +208,10 @@ def create_app(
         )
         return _error(exc.status_code, message)
 
+    @app.exception_handler(QueryTimeout)
+    async def query_timeout(request: Request, exc: QueryTimeout):
+        return _error(503, str(exc), time_budget=exc.budget)
+
     @app.exception_handler(QueryError)
     async def bad_query(request: Request, exc: QueryError):
         return _error(400, str(exc))
@@ -210,7 +226,7 @@ def create_app(
 
     from search.journal_api import journal_router
 
-    app.include_router(journal_router(engines.get, lock=engines.lock))
+    app.include_router(journal_router(engines.get))
 
     # -- the JSON API --------------------------------------------------------------------------
     def _api(content: dict) -> JSONResponse:

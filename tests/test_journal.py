@@ -620,8 +620,6 @@ def test_empty_results_are_not_errors(samples_index):
 def api(planted):
     pytest.importorskip("fastapi")
     pytest.importorskip("httpx")
-    import threading
-
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
@@ -629,7 +627,7 @@ def api(planted):
 
     engine, _ = planted
     app = FastAPI()
-    app.include_router(journal_router(lambda: engine, lock=threading.Lock()))
+    app.include_router(journal_router(lambda: engine))
     return TestClient(app), engine
 
 
