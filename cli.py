@@ -146,6 +146,8 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     )
     if stats.removed:
         summary += f", removed {len(stats.removed)}"
+    if stats.repaired:
+        summary += f", {stats.repaired} duplicate documents removed"
     summary += f" ({stats.passages} passages, {stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f}s) → {index_dir}"
     if as_json:
         _print_json(
@@ -156,6 +158,7 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
                 "skipped": [{"path": p, "reason": r} for p, r in stats.skipped],
                 "failed": [{"path": p, "reason": r} for p, r in stats.failed],
                 "removed": stats.removed,
+                "duplicates_removed": stats.repaired,
                 "seconds": round(stats.seconds, 3),
                 "index": index_dir,
             }

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from corpus.clean import clean_lines, nfkc
 from corpus.decode import DecodeError, decode_bytes
-from corpus.discover import Found
+from corpus.discover import Found, shown
 from corpus.html import parse_html
 from corpus.metadata import extract
 from corpus.model import Report, stable_id
@@ -105,7 +105,7 @@ def _decode_or_raise(data: bytes) -> str:
 
 
 def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
-    key = os.path.abspath(found.path)
+    key = shown(os.path.abspath(found.path))
     if found.size > max_bytes:
         yield UnitError(
             found.path, f"too large ({found.size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit)"
@@ -129,16 +129,16 @@ def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
         text = _decode_or_raise(data)
         if not text.strip():
             raise IngestError("empty file")
-        return build_report(text, found.kind, key, found.path, h, {})
+        return build_report(text, found.kind, key, found.shown, h, {})
 
-    yield Unit(key, found.path, h, parse)
+    yield Unit(key, found.shown, h, parse)
 
 
 _CONTENT_KEYS = ("content", "text", "body")
 
 
 def _jsonl_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
-    base = os.path.abspath(found.path)
+    base = shown(os.path.abspath(found.path))
     try:
         f = open(found.path, "rb")
     except OSError as e:
@@ -175,12 +175,16 @@ def _jsonl_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
 
 
 def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | UnitError:
-    source = f"{found.path}:{lineno}"
+    source = f"{found.shown}:{lineno}"
     try:
         obj = json.loads(_decode_or_raise(raw))
     except (json.JSONDecodeError, IngestError) as e:
         reason = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
         return UnitError(found.path, f"broken JSON at line {lineno} ({reason})")
+    except RecursionError:
+        return UnitError(found.path, f"broken JSON at line {lineno} (nested too deeply)")
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        return UnitError(found.path, f"broken JSON at line {lineno} (a number too long to read)")
     if not isinstance(obj, dict):
         return UnitError(found.path, f"broken JSON at line {lineno} (not an object)")
     content = next(

@@ -3,6 +3,7 @@ interrupted run leaves the last commit searchable, and idempotent across re-runs
 
 from __future__ import annotations
 
+import codecs
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -10,14 +11,14 @@ from dataclasses import dataclass, field
 
 from whoosh.index import LockError
 
-from corpus.discover import discover
+from corpus.discover import discover, shown
 from corpus.model import Report
 from corpus.reader import DEFAULT_MAX_MB, IngestError, Unit, UnitError, read_units
 from index.bulk import BulkSegmentWriter
 from index.codec import make_codec
 from index.procs import SafeMpWriter
 from index.schema import PASSAGE, REPORT
-from index.store import open_or_create
+from index.store import INDEX_NAME, open_or_create
 
 
 class IndexBusy(Exception):
@@ -31,6 +32,7 @@ class IngestStats:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    repaired: int = 0  # extra copies of reports and passages deleted (see _existing)
     passages: int = 0
     files: int = 0
     bytes: int = 0
@@ -44,13 +46,53 @@ class Progress:
     callback: Callable[[int, int, int, int], None] | None = None
 
 
-def _existing(ix) -> dict[str, tuple[str, str, str]]:
-    """source_key → (report_id, content_hash, source) for every report in the index."""
+def _existing(ix) -> tuple[dict[str, tuple[str, str, str]], list[int]]:
+    """(source_key → (report_id, content_hash, source) for every report in the index, the
+    document numbers of extra copies to delete). Copies come from older gongkai versions,
+    whose concurrent ingests could both add a source: each report and passage keeps its
+    first copy."""
     out = {}
+    copies: dict[str, int] = {}
     with ix.searcher() as s:
         for doc in s.documents(kind=REPORT):
             out[doc["source_key"]] = (doc["report_id"], doc["content_hash"], doc.get("source", ""))
-    return out
+            copies[doc["report_id"]] = copies.get(doc["report_id"], 0) + 1
+        extra: list[int] = []
+        for rid in (r for r, n in copies.items() if n > 1):
+            seen: set[str] = set()
+            for docnum in sorted(s.document_numbers(report_id=rid)):
+                pid = s.stored_fields(docnum)["passage_id"]
+                if pid in seen:
+                    extra.append(docnum)
+                seen.add(pid)
+    return out, extra
+
+
+def _report_problem(report: Report) -> str | None:
+    """Why a parsed report cannot go into the index as it is (checked before any of it is
+    written: a document half added would corrupt the batch)."""
+    if report.year is not None and not 0 < report.year < 10_000:
+        return (
+            f"year {str(report.year)[:12]}{'…' if len(str(report.year)) > 12 else ''} is not a year"
+        )
+    return None
+
+
+class IngestLock:
+    """The ingest lock: held for a whole run, from before it reads which sources the index
+    holds until its last commit, so a second ingest waits and then finds them unchanged.
+    (Whoosh's write lock is taken per batch; between batches another ingest could slip in.)"""
+
+    def __init__(self, ix, timeout: float):
+        self.lock = ix.storage.lock(INDEX_NAME + "_INGEST")
+        deadline = time.monotonic() + timeout
+        while not self.lock.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise IndexBusy(f"the index is locked by another ingest (waited {timeout:g}s)")
+            time.sleep(0.05)
+
+    def release(self) -> None:
+        self.lock.release()
 
 
 def report_docs(report: Report) -> Iterable[dict]:
@@ -194,7 +236,15 @@ def ingest(
     t0 = time.perf_counter()
     stats = IngestStats()
     ix = open_or_create(index_dir)
-    existing = _existing(ix)
+    lock = IngestLock(ix, lock_timeout)
+    try:
+        return _ingest(paths, ix, stats, t0, max_mb, prune, lock_timeout, on_error, progress)
+    finally:
+        lock.release()
+
+
+def _ingest(paths, ix, stats, t0, max_mb, prune, lock_timeout, on_error, progress) -> IngestStats:
+    existing, copies = _existing(ix)  # read under the ingest lock
     seen_keys: set[str] = set()
     max_bytes = int(max_mb * 1_000_000)
 
@@ -204,20 +254,35 @@ def ingest(
     batch = _Batch(ix, lock_timeout)
 
     def fail(source: str, reason: str) -> None:
+        source = shown(source)
         stats.failed.append((source, reason))
         if on_error:
             on_error(source, reason)
 
     try:
+        if copies:
+            w = batch.writer()
+            for docnum in copies:
+                w.delete_document(docnum)
+            stats.repaired = len(copies)
         for i, f in enumerate(found, 1):
             if f.kind == "skip":
-                stats.skipped.append((f.path, f.reason))
+                stats.skipped.append((f.shown, f.reason))
             elif f.kind == "error":
                 fail(f.path, f.reason)
             else:
                 file_failed = False
                 jsonl_keys: set[str] = set()
-                for unit in read_units(f, max_bytes):
+                units = read_units(f, max_bytes)
+                while True:
+                    try:
+                        unit = next(units, None)
+                    except Exception as e:  # any reading fault is this file's failure
+                        fail(f.path, _reason(e))
+                        file_failed = True
+                        break
+                    if unit is None:
+                        break
                     if isinstance(unit, UnitError):
                         fail(unit.source, unit.reason)
                         file_failed = True
@@ -241,7 +306,7 @@ def ingest(
         if prune:
             for key, (rid, _h, source) in existing.items():
                 path = key.split("#", 1)[0]
-                if key not in seen_keys and not os.path.exists(path):
+                if key not in seen_keys and not _exists(path):
                     batch.delete_report(rid)
                     stats.removed.append(source)
         batch.commit()
@@ -260,16 +325,39 @@ def _one(unit: Unit, existing, batch: _Batch, stats: IngestStats, fail) -> None:
         return
     try:
         report = unit.parse()
-    except IngestError as e:
-        fail(unit.source, str(e))
+    except Exception as e:  # any fault reading, decoding or parsing one source is its failure
+        fail(unit.source, _reason(e))
         return
-    except RecursionError:
-        fail(unit.source, "document too deeply nested to parse")
-        return
-    except Exception as e:  # an extraction bug must not stop a long ingest; name the file
-        fail(unit.source, f"could not be parsed ({type(e).__name__}: {e})")
+    problem = _report_problem(report)
+    if problem:
+        fail(unit.source, problem)
         return
     batch.add(report, replace=old is not None)
     existing[unit.key] = (report.report_id, unit.content_hash, report.source)
     stats.ingested += 1
     stats.passages += len(report.passages)
+
+
+def _reason(e: Exception) -> str:
+    """One line saying why a source could not be read or parsed."""
+    if isinstance(e, IngestError):
+        return str(e)
+    if isinstance(e, RecursionError):
+        return "document too deeply nested to parse"
+    if isinstance(e, OSError):
+        return f"unreadable ({e.strerror or e})"
+    text = str(e).splitlines()[0][:200] if str(e) else ""
+    return f"could not be parsed ({type(e).__name__}{': ' + text if text else ''})"
+
+
+def _exists(path: str) -> bool:
+    """Whether a source path (as stored: undecodable bytes shown as \\xNN) still exists."""
+    if os.path.exists(path):
+        return True
+    if "\\x" not in path:
+        return False
+    try:
+        raw = codecs.escape_decode(path.encode("utf-8"))[0]
+    except ValueError:
+        return False
+    return os.path.exists(os.fsdecode(raw))
