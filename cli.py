@@ -1,7 +1,9 @@
 """gongkai command line: a thin layer over corpus/, index/ and search/.
 
-Exit codes: 0 ok · 1 unexpected internal error · 2 usage error (bad option, malformed query,
-missing index, unknown report) · 3 ingest finished but some files failed · 4 index busy."""
+Exit codes: 0 ok · 1 unexpected internal error · 2 usage error (bad option, malformed query
+or one past the cost bounds, missing index, unknown report, busy port) · 3 ingest finished but
+some files failed · 4 index busy · 5 the index could not be written or read (disk full,
+read-only, damaged)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ import sys
 
 import click
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY, EXIT_FAULT = 0, 1, 2, 3, 4, 5
 DEFAULT_INDEX = "var/index"
+_opened: list[str] = []  # the index this command works on, to diagnose a fault (see run)
 
 
 def _index_option(f):
@@ -40,6 +43,7 @@ def _engine(index_dir: str, time_budget: float | None = None):
     from index.store import IndexMissing
     from search.engine import Engine
 
+    _opened.append(index_dir)
     try:
         return Engine(index_dir, time_budget=time_budget)
     except IndexMissing as e:
@@ -52,7 +56,19 @@ def _print_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except EOFError as e:  # (a truncated index file) Click would print a bare "Aborted!"
+            raise _Truncated() from e
+
+
+class _Truncated(Exception):
+    pass
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option("0.1.0", prog_name="gongkai")
 def main() -> None:
     """Full-text search over government information-disclosure reports."""
@@ -108,9 +124,11 @@ class _Bar:
 @_json_option
 def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     """Ingest report files (.txt .html .htm .shtml .jsonl; folders are walked) into the index."""
-    from index.store import IndexOutdated
+    from index.store import IndexFault, IndexOutdated
     from index.writer import IndexBusy
     from index.writer import ingest as run
+
+    _opened.append(index_dir)
 
     def on_error(source: str, reason: str) -> None:
         bar.clear_line()
@@ -134,6 +152,9 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     except IndexOutdated as e:
         bar.close()
         fail(str(e))
+    except IndexFault as e:
+        bar.close()
+        fail(str(e), EXIT_FAULT)
     except KeyboardInterrupt:
         bar.close()
         fail("interrupted; the index holds everything committed before the interrupt", 130)
@@ -688,10 +709,30 @@ def cite(passage_id, index_dir, as_json):
 
 def run() -> None:
     try:
-        main(standalone_mode=True)
+        code = main(standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C
+        fail("interrupted", 130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
     except Exception as e:  # last resort: one line, never a traceback
-        click.echo(f"error: internal error ({type(e).__name__}: {e}); please report it", err=True)
-        sys.exit(EXIT_INTERNAL)
+        _fault(e)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _fault(e: BaseException) -> None:
+    """An unexpected error: a damaged index says so and how to rebuild it; else a bug."""
+    from index.store import IndexFault, damage, damaged
+
+    if isinstance(e, IndexFault):
+        fail(str(e), EXIT_FAULT)
+    for index_dir in _opened:
+        detail = damage(index_dir)
+        if detail:
+            fail(str(damaged(index_dir, detail)), EXIT_FAULT)
+    if isinstance(e, OSError) and _opened:
+        fail(f"cannot read the index at {_opened[-1]}: {e.strerror or e}", EXIT_FAULT)
+    fail(f"internal error ({type(e).__name__}: {e}); please report it", EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from index.bulk import BulkSegmentWriter
 from index.codec import make_codec
 from index.procs import SafeMpWriter
 from index.schema import PASSAGE, REPORT
-from index.store import INDEX_NAME, open_or_create
+from index.store import INDEX_NAME, open_or_create, write_fault
 
 
 class IndexBusy(Exception):
@@ -235,12 +235,15 @@ def ingest(
     and counted; they never stop the run."""
     t0 = time.perf_counter()
     stats = IngestStats()
-    ix = open_or_create(index_dir)
-    lock = IngestLock(ix, lock_timeout)
     try:
-        return _ingest(paths, ix, stats, t0, max_mb, prune, lock_timeout, on_error, progress)
-    finally:
-        lock.release()
+        ix = open_or_create(index_dir)
+        lock = IngestLock(ix, lock_timeout)
+        try:
+            return _ingest(paths, ix, stats, t0, max_mb, prune, lock_timeout, on_error, progress)
+        finally:
+            lock.release()
+    except OSError as e:  # sources' read errors are caught per source: this is the index
+        raise write_fault(e, index_dir) from None
 
 
 def _ingest(paths, ix, stats, t0, max_mb, prune, lock_timeout, on_error, progress) -> IngestStats:

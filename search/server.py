@@ -31,7 +31,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from index.store import IndexMissing
+from index.store import IndexMissing, damage, damaged
 from search import web
 from search.engine import MAX_LIMIT, Engine, NotFound
 from search.limits import MAX_QUERY_CHARS, QueryTimeout
@@ -222,6 +222,9 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception):
+        detail = damage(index_dir)  # a damaged index, not a bug: say so and how to rebuild
+        if detail:
+            return _error(503, str(damaged(index_dir, detail)))
         return _error(500, f"internal error ({type(exc).__name__}); please report it")
 
     from search.journal_api import journal_router
