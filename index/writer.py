@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from whoosh.index import LockError
 
 from corpus.discover import discover, shown
+from corpus.html import PageTooLarge
 from corpus.model import Report
 from corpus.reader import DEFAULT_MAX_MB, IngestError, Unit, UnitError, read_units
 from index.bulk import BulkSegmentWriter
@@ -343,7 +344,7 @@ def _one(unit: Unit, existing, batch: _Batch, stats: IngestStats, fail) -> None:
 
 def _reason(e: Exception) -> str:
     """One line saying why a source could not be read or parsed."""
-    if isinstance(e, IngestError):
+    if isinstance(e, (IngestError, PageTooLarge)):
         return str(e)
     if isinstance(e, RecursionError):
         return "document too deeply nested to parse"
