@@ -86,6 +86,20 @@ def _build_columns(searcher) -> _Columns:
     )
 
 
+def _grams_by_last_char(searcher) -> dict[str, list[str]]:
+    """Two-character bigram terms by their last character, read segment by segment (the
+    merged lexicon of a multi-segment reader costs several times more)."""
+    ends: dict[str, set[str]] = {}
+    for leaf, _offset in searcher.reader().leaf_readers():
+        if not leaf.doc_count_all():
+            continue
+        for term in leaf.lexicon("grams"):
+            w = term.decode("utf-8") if isinstance(term, bytes) else term
+            if len(w) == 2:
+                ends.setdefault(w[1], set()).add(w)
+    return {c: sorted(ws) for c, ws in ends.items()}
+
+
 @dataclass
 class _Generation:
     """What every thread shares for one index generation: read-only once built."""
@@ -180,12 +194,7 @@ class Engine:
         if gen.ends is None:
             with gen.ends_lock:
                 if gen.ends is None:
-                    ends: dict[str, list[str]] = {}
-                    for term in s.reader().lexicon("grams"):
-                        w = term.decode("utf-8") if isinstance(term, bytes) else term
-                        if len(w) == 2:
-                            ends.setdefault(w[1], []).append(w)
-                    gen.ends = ends
+                    gen.ends = _grams_by_last_char(s)
         return gen.ends.get(c, [])
 
     def close(self) -> None:

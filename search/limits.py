@@ -21,7 +21,7 @@ MAX_QUERY_CHARS = 500  # characters in the query text
 MAX_TERMS = 64  # words and phrases (after Chinese runs are split into words)
 MAX_NOTS = 16  # NOT / -word
 MAX_DEPTH = 12  # nested parentheses and NOTs
-MAX_POSTING_LISTS = 20_000  # posting lists one query may read (single characters expand)
+MAX_POSTING_LISTS = 10_000  # posting lists one query may read (single characters expand)
 TIME_BUDGET = 5.0  # seconds; GONGKAI_TIME_BUDGET or `--time-budget` change it
 
 
