@@ -108,6 +108,12 @@ class _Generation:
     cols: _Columns
     ends: dict[str, list[str]] | None = None  # bigram terms by their last character
     ends_lock: threading.Lock = field(default_factory=threading.Lock)
+    # passages holding each single character asked for (a common one reads thousands of
+    # posting lists); at most CHAR_CACHE characters, arrays never modified once stored
+    chars: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+CHAR_CACHE = 1024
 
 
 class Engine:
@@ -196,6 +202,23 @@ class Engine:
                 if gen.ends is None:
                     gen.ends = _grams_by_last_char(s)
         return gen.ends.get(c, [])
+
+    def char_docs(self, c: str, compute) -> np.ndarray:
+        """The live passages holding character `c`, from this generation's cache or
+        `compute()` (then kept, up to CHAR_CACHE characters)."""
+        self.searcher()
+        chars = self._local.gen.chars
+        got = chars.get(c)
+        if got is None:
+            got = compute()
+            got.setflags(write=False)
+            if len(chars) < CHAR_CACHE:
+                chars[c] = got
+        return got
+
+    def cached_char(self, c: str) -> bool:
+        self.searcher()
+        return c in self._local.gen.chars
 
     def close(self) -> None:
         with self._open_lock:

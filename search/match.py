@@ -60,7 +60,7 @@ class Context:
         for word in ql.words(tree):
             for piece in self.engine._pieces(word):
                 plain = squeeze(piece)
-                if len(plain) == 1:
+                if len(plain) == 1 and not self.engine.cached_char(plain):
                     self.expansion(plain)
 
     def char(self, c: str) -> np.ndarray:
@@ -70,11 +70,15 @@ class Context:
         lexicon per query, which is what a Whoosh Wildcard("?c") does."""
         key = ("char", c)
         if key not in self._terms:
-            grams = self.expansion(c)
-            parts = [_postings(self.s, "grams", g)[0] for g in grams]
-            parts.append(_postings(self.s, "text", c)[0])
-            ids = np.unique(np.concatenate(parts)) if parts else EMPTY
-            self._terms[key] = ids[self.cols.live[ids]] if len(ids) else EMPTY
+
+            def compute() -> np.ndarray:
+                grams = self.expansion(c)
+                parts = [_postings(self.s, "grams", g)[0] for g in grams]
+                parts.append(_postings(self.s, "text", c)[0])
+                ids = np.unique(np.concatenate(parts))
+                return ids[self.cols.live[ids]] if len(ids) else EMPTY.copy()
+
+            self._terms[key] = self.engine.char_docs(c, compute)
         return self._terms[key]
 
     def passages(self) -> np.ndarray:
