@@ -12,7 +12,6 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
-from corpus.sections import SECTIONS
 from index import columns, segment
 from index.analysis import grams_of
 from index.normalize import normalize
@@ -20,7 +19,16 @@ from index.schema import PASSAGE, REPORT
 from index.store import open_index
 from search import match, rank
 from search import query as ql
-from search.highlight import mark
+from search.facets import facets
+from search.results import (
+    Passage,
+    QueryFilter,
+    ReportDetail,
+    ReportList,
+    SearchResult,
+    hit,
+    report_info,
+)
 
 MAX_LIMIT = 100
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -271,7 +279,7 @@ class Engine:
         limit: int = 10,
         offset: int = 0,
         per_report: int | None = None,
-    ) -> dict:
+    ) -> SearchResult:
         if limit < 0 or offset < 0:
             raise ql.QueryError("limit and offset must not be negative")
         if per_report is not None and per_report < 1:
@@ -285,100 +293,34 @@ class Engine:
         s, cols = self.searcher()
         postings: dict = {}
         docs, rank_q, highlights = self.match(text, filters, postings)
-        facets, n_reports = self._facets(docs, cols)
+        facet_counts, n_reports = facets(docs, cols)
 
         hits = []
         if limit and len(docs):
             score = rank.scores(s, cols.lengths, rank_q, docs, postings)
             best = rank.top(docs, score, cols, offset + limit, per_report)[offset:]
             for i in best:
-                hits.append(self._hit(s.stored_fields(int(docs[i])), float(score[i]), highlights))
-        return {
-            "query": text,
-            "total": int(len(docs)),
-            "reports": n_reports,
-            "offset": offset,
-            "limit": limit,
-            "facets": facets,
-            "hits": hits,
-        }
-
-    def _facets(self, docs: np.ndarray, cols: _Columns) -> tuple[dict, int]:
-        if not len(docs):
-            return {"agency": [], "year": [], "section": []}, 0
-        rep = cols.report[docs]
-        _, first = np.unique(rep, return_index=True)
-        rep_docs = docs[first]  # one passage per matching report: its report-level values
-        ag = np.bincount(cols.agency[rep_docs], minlength=len(cols.agencies))
-        years, ycount = np.unique(cols.year[rep_docs], return_counts=True)
-        nsec = len(cols.sections)
-        pairs = np.unique(rep * nsec + cols.section[docs])
-        sec = np.bincount(pairs % nsec, minlength=nsec)
-
-        def listing(values, counts):
-            out = [{"value": v, "count": int(c)} for v, c in zip(values, counts, strict=True) if c]
-            out.sort(key=lambda d: (-d["count"], str(d["value"])))
-            return out
-
-        order = {name: i for i, name in enumerate(SECTIONS)}
-        section_list = [
-            {"value": v, "count": int(c)}
-            for v, c in zip(cols.sections, sec, strict=True)
-            if c and v
-        ]
-        section_list.sort(key=lambda d: (-d["count"], order.get(d["value"], 99)))
-        year_list = [
-            {"value": int(y) if y else None, "count": int(c)}
-            for y, c in zip(years, ycount, strict=True)
-        ]
-        year_list.sort(key=lambda d: (d["value"] is None, -(d["value"] or 0)))
-        return {
-            "agency": listing(cols.agencies, ag),
-            "year": year_list,
-            "section": section_list,
-        }, int(len(first))
-
-    @staticmethod
-    def _hit(f: dict, score: float | None, highlights: list[str]) -> dict:
-        text = f.get("text", "")
-        return {
-            "report_id": f["report_id"],
-            "passage_id": f["passage_id"],
-            "title": f.get("title", ""),
-            "agency": f.get("agency", ""),
-            "year": f.get("year") or None,
-            "published": f.get("published"),
-            "section": f.get("section", ""),
-            "heading": f.get("heading", ""),
-            "text": text,
-            "highlight": mark(text, highlights),
-            "score": round(float(score), 4) if score is not None else None,
-            "source": f.get("source", ""),
-            "url": f.get("url"),
-        }
+                hits.append(hit(s.stored_fields(int(docs[i])), float(score[i]), highlights))
+        return SearchResult(
+            query=text,
+            total=int(len(docs)),
+            reports=n_reports,
+            offset=offset,
+            limit=limit,
+            facets=facet_counts,
+            hits=hits,
+            terms=list(dict.fromkeys(highlights)),
+            filters=[QueryFilter(f.field, f.value) for f in filters + ql.top_filters(text)],
+        )
 
     # -- reports ------------------------------------------------------------------------------
-    @staticmethod
-    def _report(f: dict) -> dict:
-        return {
-            "report_id": f["report_id"],
-            "title": f.get("title", ""),
-            "agency": f.get("agency", ""),
-            "year": f.get("year") or None,
-            "published": f.get("published"),
-            "source": f.get("source", ""),
-            "url": f.get("url"),
-            "sections": list(f.get("sections") or []),
-            "passages": int(f.get("passages") or 0),
-        }
-
-    def reports(self) -> dict:
+    def reports(self) -> ReportList:
         s, _ = self.searcher()
-        rows = [self._report(f) for f in s.documents(kind=REPORT)]
-        rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"], r["title"]))
-        return {"reports": rows}
+        rows = [report_info(f) for f in s.documents(kind=REPORT)]
+        rows.sort(key=lambda r: (-(r.year or 0), r.agency, r.title))
+        return ReportList(reports=rows)
 
-    def show(self, report_id: str, highlight: str | None = None) -> dict:
+    def show(self, report_id: str) -> ReportDetail:
         s, _ = self.searcher()
         if not re.fullmatch(r"[0-9a-f]{1,64}", report_id or ""):
             raise NotFound(report_id)
@@ -391,12 +333,6 @@ class Engine:
             sortedby="order",
         )
         passages = [
-            {
-                "passage_id": h["passage_id"],
-                "section": h["section"],
-                "heading": h.get("heading", ""),
-                "text": h["text"],
-            }
-            for h in hits
+            Passage(h["passage_id"], h["section"], h.get("heading", ""), h["text"]) for h in hits
         ]
-        return {"report": self._report(head), "passages": passages}
+        return ReportDetail(report=report_info(head), passages=passages)

@@ -206,3 +206,16 @@ def parse(q: str):
     if "\x00" in q:
         raise QueryError("query contains a NUL character")
     return _Parser(_lex(q)).parse()
+
+
+def top_filters(text: str) -> list[Filter]:
+    """The filters written at the top level of a query (`改革 year:2015` → [year:2015]); ones
+    inside OR or NOT are part of the query proper and not returned."""
+    if not text.strip():
+        return []
+    tree = parse(text)
+    if isinstance(tree, Filter):
+        return [tree]
+    if isinstance(tree, And):
+        return [n for n in tree.nodes if isinstance(n, Filter)]
+    return []

@@ -33,6 +33,7 @@ from index.store import IndexMissing
 from search import web
 from search.engine import MAX_LIMIT, Engine, NotFound
 from search.query import MAX_QUERY_CHARS, QueryError
+from search.results import plain
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ASSETS = {  # the only files the app serves: URL name → media type
@@ -214,7 +215,7 @@ def create_app(
 
     # -- the JSON API --------------------------------------------------------------------------
     def _api(content: dict) -> JSONResponse:
-        return JSONResponse(content, headers={"Content-Security-Policy": API_CSP})
+        return JSONResponse(plain(content), headers={"Content-Security-Policy": API_CSP})
 
     @app.get("/api/search", tags=["api"], summary="Search passages (= search --json)")
     def api_search(

@@ -17,7 +17,10 @@ from index.analysis import grams_of
 from index.normalize import normalize, normalize_with_offsets
 from index.schema import PASSAGE
 from search import query as ql
-from search.journal import Engine, QueryError, citation, matches
+from search.engine import Engine
+from search.query import QueryError
+from search.tools.cite import citation
+from search.tools.common import matches
 
 SORTS = ("year", "agency", "left", "right")
 COLUMNS = [

@@ -15,7 +15,10 @@ from whoosh import query as wq
 
 from index.normalize import normalize_with_offsets
 from index.schema import REPORT
-from search.journal import Engine, QueryError, filters_of, hit, passage
+from search.engine import Engine
+from search.query import QueryError
+from search.tools.cite import hit
+from search.tools.common import filters_of, passage
 
 NUM_TERMS = 24  # key terms of the source passage to ask for
 MIN_SHARED = 4  # shortest run of characters reported as shared wording

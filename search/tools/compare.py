@@ -7,8 +7,12 @@ import numpy as np
 from whoosh import query as wq
 
 from search import rank as ranking
-from search.export import COLUMNS as EXPORT_COLUMNS
-from search.journal import Engine, QueryError, group_label, hit, matches
+from search.engine import Engine
+from search.query import QueryError
+from search.results import group_label
+from search.tools.cite import hit
+from search.tools.common import matches
+from search.tools.export import COLUMNS as EXPORT_COLUMNS
 
 BY = ("agency", "year")
 # a compare row is an export row with its group in front
