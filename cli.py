@@ -11,6 +11,8 @@ import sys
 
 import click
 
+from index.settings import VERSION
+
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY = 0, 1, 2, 3, 4
 DEFAULT_INDEX = "var/index"
 
@@ -53,7 +55,7 @@ def _print_json(obj) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option("0.1.0", prog_name="gongkai")
+@click.version_option(VERSION, prog_name="gongkai")
 def main() -> None:
     """Full-text search over government information-disclosure reports."""
 

@@ -12,11 +12,13 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
-from index import columns, segment
+from index import segment
 from index.analysis import grams_of
 from index.normalize import normalize
 from index.schema import PASSAGE, REPORT
+from index.settings import BM25_B, BM25_K1, MAX_LIMIT
 from index.store import open_index
+from index.whoosh_ext import columns
 from search import match, rank
 from search import query as ql
 from search.facets import facets
@@ -30,7 +32,6 @@ from search.results import (
     report_info,
 )
 
-MAX_LIMIT = 100
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -109,7 +110,7 @@ class Engine:
     def searcher(self):
         with self._lock:
             if self._searcher is None:
-                self._searcher = self.ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+                self._searcher = self.ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
                 self._columns = None
             elif not self._searcher.up_to_date():
                 # A new searcher, not Searcher.refresh(): Whoosh's reader reuse keeps the old

@@ -29,6 +29,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from index.settings import MAX_FILTER_CHARS, MAX_QUERY_CHARS
 from index.store import IndexMissing
 from search.engine import Engine, NotFound
 from search.query import QueryError
@@ -45,14 +46,13 @@ from search.tools.cite import cite
 from search.tools.common import own_searcher
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-MAX_FILTER_CHARS = 200
 MAX_KWIC = 20_000  # occurrences per kwic response
 HEADERS = {"Content-Security-Policy": API_CSP}
 
 Q = Annotated[
     str,
     Query(
-        max_length=500,
+        max_length=MAX_QUERY_CHARS,
         description='Query: words, "phrases", OR, NOT/-word, agency:… year:2010-2015 section:…',
     ),
 ]

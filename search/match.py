@@ -12,10 +12,10 @@ from functools import reduce
 import numpy as np
 
 from index.analysis import bigrams, squeeze
-from index.bulk import PLAIN
 from index.normalize import normalize
+from index.whoosh_ext.bulk import PLAIN
+from index.whoosh_ext.postings import postings
 from search import query as ql
-from search.rank import _postings
 
 EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -33,7 +33,7 @@ class Context:
     def term(self, field: str, text: str) -> np.ndarray:
         key = (field, text)
         if key not in self._terms:
-            ids, _ = _postings(self.s, field, text, self.postings)  # sorted, each doc once
+            ids, _ = postings(self.s, field, text, self.postings)  # sorted, each doc once
             self._terms[key] = ids[self.cols.live[ids]] if len(ids) else EMPTY
         return self._terms[key]
 

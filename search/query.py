@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.sections import SECTIONS
+from index.settings import MAX_QUERY_CHARS
 
-MAX_QUERY_CHARS = 500
 FILTER_FIELDS = ("agency", "year", "section")
 
 

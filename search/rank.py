@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3TermInfo
 
-from index import columns
-from index.codec import extent, read_postings
+from index.settings import BM25_B as B
+from index.settings import BM25_K1 as K1
+from index.whoosh_ext import columns
+from index.whoosh_ext.postings import postings
 
-K1 = 1.2
-B = 0.75
 RANK_FIELDS = ("text", "grams")
 LENGTH_FIELD = "text"  # both fields describe the same passage; only the word field keeps lengths
 
@@ -45,39 +44,6 @@ def field_lengths(searcher) -> Lengths:
     return Lengths(by_field, mean)
 
 
-def _postings(
-    searcher, field: str, text: str, cache: dict | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums, ascending and each once; term frequencies) of a term across all segments.
-    `cache` (one per query) lets matching and ranking read each posting list once."""
-    if cache is not None:
-        if (field, text) not in cache:
-            cache[(field, text)] = _postings(searcher, field, text)
-        return cache[(field, text)]
-    ids: list[np.ndarray] = []
-    freqs: list[np.ndarray] = []
-    for leaf, offset in searcher.reader().leaf_readers():
-        if (field, text) not in leaf:
-            continue
-        postfile = getattr(getattr(leaf, "_terms", None), "_postfile", None)
-        info = leaf.term_info(field, text)
-        if isinstance(info, W3TermInfo) and info.is_inlined():
-            inl_ids, inl_weights, _values = info.inlined_postings()
-            got_ids = np.array(inl_ids, dtype=np.int64)
-            got_freqs = np.array(inl_weights, dtype=np.float32)
-        elif postfile is not None and isinstance(info, W3TermInfo):
-            got_ids, got_freqs = read_postings(postfile, *extent(info))
-        else:  # another codec: the generic (slower) path
-            got = list(leaf.postings(field, text).items_as("weight"))
-            got_ids = np.array([d for d, _ in got], dtype=np.int64)
-            got_freqs = np.array([w for _, w in got], dtype=np.float32)
-        ids.append(got_ids + offset)
-        freqs.append(got_freqs)
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate(ids), np.concatenate(freqs)
-
-
 def terms_of(rank: wq.Query) -> list[tuple[str, str, float]]:
     """(field, text, boost) of every term in a ranking query built of Or/Term."""
     out = []
@@ -98,7 +64,7 @@ def scores(
     order = np.argsort(docs)
     sorted_docs = docs[order]
     for field, text, boost in terms_of(rank):
-        ids, tf = _postings(searcher, field, text, cache)
+        ids, tf = postings(searcher, field, text, cache)
         if not len(ids):
             continue
         df = len(ids)

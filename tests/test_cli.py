@@ -43,7 +43,9 @@ def test_search_json_has_exactly_the_documented_shape(samples_index):
     assert all(h["spans"] for h in res["hits"])
     assert all(h["text"][a:b] == "依申请公开" for h in res["hits"] for a, b in h["spans"])
     assert res["terms"] == ["依申请公开"] and res["filters"] == []
-    filtered = cli_json("search", "依申请公开 year:2017", "--agency", "高陵", "--index", samples_index)
+    filtered = cli_json(
+        "search", "依申请公开 year:2017", "--agency", "高陵", "--index", samples_index
+    )
     assert filtered["filters"] == [
         {"field": "agency", "value": "高陵"},
         {"field": "year", "value": "2017"},

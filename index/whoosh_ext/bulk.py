@@ -4,7 +4,7 @@ Whoosh indexes a document by pushing every (field, term, doc) posting through a 
 sorting pool and a per-posting block writer: about 8 µs a posting, and a passage has several
 hundred. Here the word and bigram fields of a whole segment are gathered as flat lists, sorted
 once with numpy, and written a term at a time as W3 posting lists of packed blocks
-(index/codec.py): an ordinary Whoosh segment, which Whoosh's readers and merges read.
+(index/whoosh_ext/codec.py): an ordinary Whoosh segment, which Whoosh's readers and merges read.
 The id and facet fields (postings without values: ID, NUMERIC) are gathered the same way from
 the terms Whoosh's own field objects give; stored fields and columns go through Whoosh."""
 
@@ -26,8 +26,8 @@ from whoosh.writing import SegmentWriter
 
 from index import segment
 from index.analysis import _WORDISH, bigrams, squeeze
-from index.codec import encode_block
 from index.normalize import normalize
+from index.whoosh_ext.codec import encode_block
 
 WORDS = "text"  # jieba words (scored, with lengths)
 GRAMS = "grams"  # bigrams of the squeezed text
@@ -112,7 +112,7 @@ def _sorted_postings(post: _Postings, blocklimit: int):
 
 def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: int, comp: int):
     """Write `post` as field `name` through a W3FieldWriter: a W3 posting list per term in
-    index/codec.py's packed blocks, and its W3 term info (no length statistics); a term with
+    codec.py's packed blocks, and its W3 term info (no length statistics); a term with
     one posting is inlined in its term info, as Whoosh does below its `inlinelimit`. Work goes
     a chunk of postings at a time, so memory stays near that of the arrays themselves."""
     vocab, starts, ends, docs, deltas, freqs = _sorted_postings(post, blocklimit)
