@@ -40,7 +40,7 @@ _CHUNK = 1 << 17  # postings turned into Python lists at a time
 
 def analyse(text: str) -> tuple[list[str], list[str], str]:
     """(word terms, bigram terms, squeezed text) of a passage: the same terms the schema's
-    analyzers give for the `text` and `grams` fields (tests/test_bulk.py holds them equal)."""
+    analyzers give for the `text` and `grams` fields (tests/test_whoosh_contract.py holds them equal)."""
     norm = normalize(text)
     # isalnum() implies a \w character: it saves the regex for nearly every token
     words = [w for w, _s, _e in segment.tokenize(norm) if w.isalnum() or _WORDISH.search(w)]
