@@ -6,17 +6,18 @@ thousands of matches costs a few milliseconds of array arithmetic."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import query as wq
 
 from index.settings import BM25_B as B
 from index.settings import BM25_K1 as K1
 from index.whoosh_ext import columns
 from index.whoosh_ext.postings import postings
+from search.match import rarest
+from search.query import Score
 
-RANK_FIELDS = ("text", "grams")
 LENGTH_FIELD = "text"  # both fields describe the same passage; only the word field keeps lengths
 
 
@@ -44,26 +45,31 @@ def field_lengths(searcher) -> Lengths:
     return Lengths(by_field, mean)
 
 
-def terms_of(rank: wq.Query) -> list[tuple[str, str, float]]:
-    """(field, text, boost) of every term in a ranking query built of Or/Term."""
+def terms_of(searcher, rank: Iterable[Score]) -> list[tuple[str, str, float]]:
+    """(field, text, boost) of every term a plan's ranking scores, in order (a `rarest`
+    group narrowed to its rarest terms in this index)."""
     out = []
-    for leaf in rank.leaves() if not isinstance(rank, wq.Term) else [rank]:
-        if isinstance(leaf, wq.Term) and leaf.fieldname in RANK_FIELDS:
-            out.append((leaf.fieldname, leaf.text, float(leaf.boost)))
+    for group in rank:
+        terms = rarest(searcher, list(group.terms), group.rarest) if group.rarest else group.terms
+        out.extend((group.field, t, group.boost) for t in terms)
     return out
 
 
 def scores(
-    searcher, lengths: Lengths, rank: wq.Query, docs: np.ndarray, cache: dict | None = None
+    searcher,
+    lengths: Lengths,
+    rank: Iterable[Score],
+    docs: np.ndarray,
+    cache: dict | None = None,
 ) -> np.ndarray:
-    """BM25 scores (summed over the ranking query's terms) for `docs`, aligned with it."""
+    """BM25 scores (summed over a plan's ranking terms) for `docs`, aligned with it."""
     total = np.zeros(len(docs), dtype=np.float64)
     if not len(docs):
         return total
     n_docs = max(1, searcher.doc_count())
     order = np.argsort(docs)
     sorted_docs = docs[order]
-    for field, text, boost in terms_of(rank):
+    for field, text, boost in terms_of(searcher, rank):
         ids, tf = postings(searcher, field, text, cache)
         if not len(ids):
             continue

@@ -1,6 +1,6 @@
 """What the engine and the tools return, typed and built in one place.
 
-Each result is a frozen dataclass that also reads as the JSON object it prints (`r["hits"]`,
+Each result is a dataclass (read-only by convention) that also reads as the JSON object it prints (`r["hits"]`,
 `set(hit)`, `{**hit, "rank": 1}`): `to_dict()` gives exactly the documented JSON of
 `search --json` and `/api/search`, key for key and in order. FastAPI documents the responses
 from these classes (`response_model`), so /openapi.json describes what comes back too.
@@ -42,26 +42,18 @@ class Record(Mapping):
     __slots__ = ()
 
     def __getitem__(self, key: str) -> Any:
-        if key in self._keys():
+        if key in self.__dataclass_fields__:
             return getattr(self, key)
         raise KeyError(key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._keys())
+        return iter(self.__dataclass_fields__)
 
     def __len__(self) -> int:
-        return len(self._keys())
-
-    @classmethod
-    def _keys(cls) -> tuple[str, ...]:
-        keys = cls.__dict__.get("_KEYS")
-        if keys is None:
-            keys = tuple(f.name for f in fields(cls))
-            cls._KEYS = keys
-        return keys
+        return len(self.__dataclass_fields__)
 
     def to_dict(self) -> dict:
-        return {k: plain(getattr(self, k)) for k in self._keys()}
+        return {k: plain(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
 def plain(value: Any) -> Any:
@@ -76,7 +68,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hit(Record):
     """A passage as `search` returns it."""
 
@@ -118,13 +110,13 @@ def hit(fields: Mapping, score: float | None = None, terms: list[str] | tuple = 
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FacetValue(Record):
     value: str | int | None
     count: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Facets(Record):
     """Matching reports per agency and year, and (report, section) pairs per section."""
 
@@ -133,7 +125,7 @@ class Facets(Record):
     section: list[FacetValue]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QueryFilter(Record):
     """A filter of the query plan, as the page shows it (`year:2015`)."""
 
@@ -141,7 +133,7 @@ class QueryFilter(Record):
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SearchResult(Record):
     query: str
     total: int
@@ -154,7 +146,7 @@ class SearchResult(Record):
     filters: list[QueryFilter]  # the plan's filters (the options and the query's own)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReportInfo(Record):
     report_id: str
     title: str
@@ -181,12 +173,12 @@ def report_info(f: Mapping) -> ReportInfo:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReportList(Record):
     reports: list[ReportInfo]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Passage(Record):
     passage_id: str
     section: str
@@ -194,7 +186,7 @@ class Passage(Record):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReportDetail(Record):
     report: ReportInfo
     passages: list[Passage]

@@ -176,3 +176,12 @@ def test_small_segments_from_re_ingests_are_merged(tmp_path):
     ingest([str(src)], fresh)
     for q in ("政务公开", '"补充说明第2条"', "补充说明"):
         assert Engine(ix_dir).search(q, limit=0) == Engine(fresh).search(q, limit=0)
+
+
+def test_indexes_written_before_the_codec_moved_still_name_it():
+    """A TOC pickles the codec class by module path: older indexes say index.codec."""
+    import pickle
+
+    from index.whoosh_ext.codec import GKCodec
+
+    assert pickle.loads(b"cindex.codec\nGKCodec\n.") is GKCodec

@@ -12,3 +12,11 @@ here, so an upgrade of whoosh-reloaded is checked in one place:
 pyproject.toml pins whoosh-reloaded exactly: tests/test_whoosh_contract.py is the contract (the
 bulk writer's segments equal Whoosh's own, term for term and posting for posting; the column
 readers give Whoosh's values) that proves a version before the pin moves."""
+
+import sys
+
+from index.whoosh_ext import codec
+
+# An index pickles its codec's class by module path (in its TOC). Indexes written before the
+# codec moved here name it index.codec: that name still finds it.
+sys.modules.setdefault("index.codec", codec)

@@ -24,8 +24,9 @@ from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from corpus.chars import WORDISH
 from index import segment
-from index.analysis import _WORDISH, bigrams, squeeze
+from index.analysis import bigrams, squeeze
 from index.normalize import normalize
 from index.whoosh_ext.codec import encode_block
 
@@ -43,7 +44,7 @@ def analyse(text: str) -> tuple[list[str], list[str], str]:
     analyzers give for the `text` and `grams` fields (tests/test_whoosh_contract.py holds them equal)."""
     norm = normalize(text)
     # isalnum() implies a \w character: it saves the regex for nearly every token
-    words = [w for w, _s, _e in segment.tokenize(norm) if w.isalnum() or _WORDISH.search(w)]
+    words = [w for w, _s, _e in segment.tokenize(norm) if w.isalnum() or WORDISH.search(w)]
     plain = squeeze(norm)
     return words, bigrams(plain), plain
 

@@ -26,26 +26,27 @@ class Matches:
 
     searcher: object
     cols: object
-    query: wq.Query
-    terms: list[str]  # what to highlight
+    plan: ql.Plan | None  # None: no query and no filters (every passage)
     docs: np.ndarray
-    filters: list[ql.Filter]  # the options plus the query's top-level inline filters
-    rank: wq.Query | None = None  # the engine's ranking query (score with search.rank.scores)
+
+    @property
+    def terms(self) -> tuple[str, ...]:  # what to highlight
+        return self.plan.highlights if self.plan else ()
+
+    @property
+    def rank(self) -> tuple[ql.Score, ...]:  # what to score (search.rank.scores)
+        return self.plan.rank if self.plan else ()
+
+    @property
+    def filters(self) -> list[ql.Filter]:  # the options plus the query's top-level filters
+        return list(self.plan.filters) if self.plan else []
 
     @property
     def reports(self) -> int:
         return int(len(np.unique(self.cols.report[self.docs]))) if len(self.docs) else 0
 
 
-def filters_of(
-    agency: str | None = None, year: str | None = None, section: str | None = None
-) -> list[ql.Filter]:
-    """The --agency/--year/--section options as query filters (checked: raises QueryError)."""
-    return [
-        ql.check_filter(f, v)
-        for f, v in (("agency", agency), ("year", year), ("section", section))
-        if v
-    ]
+filters_of = ql.option_filters
 
 
 def matches(
@@ -56,25 +57,21 @@ def matches(
     year: str | None = None,
     section: str | None = None,
     filters: Iterable[ql.Filter] = (),
-    extra: wq.Query | None = None,
+    also: tuple = (),
     searcher=None,
 ) -> Matches:
-    """All passages matching `text` and the filters, as `search` counts them; `extra` (a
-    Whoosh query) narrows them further, and with it an empty `text` means every passage.
+    """All passages matching `text` and the filters, as `search` counts them; `also` (query
+    nodes, e.g. a Word) narrows them further, and without any of these every passage matches.
     `searcher`: a searcher of one's own over the same index generation as the engine's."""
     fl = filters_of(agency, year, section) + list(filters)
     s, cols = engine.searcher()
     s = searcher or s
-    if not text.strip() and not fl and extra is not None:
-        q, terms, rank_q = wq.Term("kind", PASSAGE), [], None
-        docs = cols.passage_docs
-    else:
-        q, terms = engine.compile(text, fl, cols)
-        docs, rank_q, terms = engine.match(text, fl)
-    if extra is not None:
-        q = wq.And([q, extra])
-        docs = np.intersect1d(docs, np.fromiter(s.docs_for_query(extra), dtype=np.int64))
-    return Matches(s, cols, q, terms, docs, fl + ql.top_filters(text), rank_q)
+    nodes = ([ql.parse(text)] if text.strip() else []) + list(also)
+    if not nodes and not fl:
+        return Matches(s, cols, None, cols.passage_docs)
+    tree = (nodes[0] if len(nodes) == 1 else ql.And(tuple(nodes))) if nodes else None
+    plan = ql.plan(tree, fl)
+    return Matches(s, cols, plan, engine.match(plan))
 
 
 def own_searcher(engine: Engine):
@@ -92,7 +89,7 @@ def own_searcher(engine: Engine):
 def universe(engine: Engine, filters: list[ql.Filter]) -> np.ndarray:
     """Document numbers of every passage that passes `filters` (all passages for none)."""
     _s, cols = engine.searcher()
-    return engine.match("", filters)[0] if filters else cols.passage_docs
+    return engine.match(ql.plan(None, filters)) if filters else cols.passage_docs
 
 
 def passage(engine: Engine, passage_id: str) -> tuple[object, int, dict]:

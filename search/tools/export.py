@@ -51,7 +51,7 @@ class Export:
     def _ranked(self) -> Iterator[tuple[int, float | None]]:
         m = self.m
         docs = m.docs
-        if self.order == "relevance" and m.rank is not None:
+        if self.order == "relevance" and m.plan is not None:
             score = rank.scores(m.searcher, m.cols.lengths, m.rank, docs)
             for i in rank.ranked(docs, score, m.cols.position).tolist():
                 yield int(docs[i]), float(score[i])
