@@ -12,7 +12,7 @@ marks as escaped HTML, for API users who want HTML."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from search.highlight import mark_spans, spans
