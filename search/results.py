@@ -88,25 +88,32 @@ class Hit(Record):
     url: str | None
 
 
+def _source(f: Mapping) -> dict:
+    """What a hit and a report listing both say about the report a record comes from."""
+    return {
+        "report_id": f["report_id"],
+        "title": f.get("title", ""),
+        "agency": f.get("agency", ""),
+        "year": f.get("year") or None,
+        "published": f.get("published"),
+        "source": f.get("source", ""),
+        "url": f.get("url"),
+    }
+
+
 def hit(fields: Mapping, score: float | None = None, terms: list[str] | tuple = ()) -> Hit:
     """The one way a passage's stored fields become a hit (its terms marked)."""
     text = fields.get("text", "")
     found = spans(text, terms) if terms else []
     return Hit(
-        report_id=fields["report_id"],
+        **_source(fields),
         passage_id=fields["passage_id"],
-        title=fields.get("title", ""),
-        agency=fields.get("agency", ""),
-        year=fields.get("year") or None,
-        published=fields.get("published"),
         section=fields.get("section", ""),
         heading=fields.get("heading", ""),
         text=text,
         highlight=mark_spans(text, found),
         spans=found,
         score=round(float(score), 4) if score is not None else None,
-        source=fields.get("source", ""),
-        url=fields.get("url"),
     )
 
 
@@ -161,13 +168,7 @@ class ReportInfo(Record):
 
 def report_info(f: Mapping) -> ReportInfo:
     return ReportInfo(
-        report_id=f["report_id"],
-        title=f.get("title", ""),
-        agency=f.get("agency", ""),
-        year=f.get("year") or None,
-        published=f.get("published"),
-        source=f.get("source", ""),
-        url=f.get("url"),
+        **_source(f),
         sections=list(f.get("sections") or []),
         passages=int(f.get("passages") or 0),
     )
