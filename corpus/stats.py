@@ -332,9 +332,9 @@ def _read_grid(grid: Grid, sheet: _Sheet) -> None:
         last = max(labels, default=-1)
         label = "".join(_dedup([cells[i] for i in labels]))
         positions = list(range(last + 1, len(cells)))
-        values = [parse_value(cells[p])[1] for p in positions]
         if not positions:
             continue
+        values = [parse_value(cells[p])[1] for p in positions]
         row = request_row(label, cells[last] if last >= 0 else "")
         if row:
             _grid_request_row(sheet, row, label, positions, values, paths)
@@ -357,8 +357,17 @@ def _grid_request_row(
             by_col[col] = v
     if len(by_col) == len(REQUEST_COLS):
         sheet.put_request_row(row, [by_col[c] for c in REQUEST_COLS], label)
-    elif len(values) == len(REQUEST_COLS):
-        sheet.put_request_row(row, values, label)
+    elif (trailing := _fixed_width(values, len(REQUEST_COLS))) is not None:
+        sheet.put_request_row(row, trailing, label)
+
+
+def _fixed_width(values: list[Value], n: int) -> list[Value] | None:
+    """The row's figures in the format's column order, when the header cannot name them: the
+    row must have exactly `n` cells after its label, not counting leading empty cells (a
+    label's colspan printed as empty cells)."""
+    while len(values) > n and values[0] is None:
+        values = values[1:]
+    return values if len(values) == n else None
 
 
 def _grid_review_row(
@@ -366,9 +375,11 @@ def _grid_review_row(
 ) -> None:
     keys = [review_key(label, paths[p]) for p in positions]
     heard = any(re.search(r"复议|诉讼", "".join(paths[p])) for p in positions)
-    if None in keys and not label and heard and len(values) == 3 * len(OUTCOMES):
-        _put_review_run(sheet, values)  # header cells lost (merged cells left empty)
-        return
+    if None in keys and not label and heard:
+        run = _fixed_width(values, 3 * len(OUTCOMES))
+        if run is not None:
+            _put_review_run(sheet, run)  # header cells lost (merged cells left empty)
+            return
     for key, v in zip(keys, values, strict=True):
         if key:
             sheet.put(sheet.review, key[0], key[1], v)

@@ -6,6 +6,7 @@ tab-separated rows, and the splitting of digit runs (tables flattened by a crawl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import lxml.html
 from lxml import etree
@@ -18,7 +19,8 @@ MAX_COLS = 64
 MAX_SPAN_ROWS = 200
 
 _WS = re.compile(r"\s+")
-_TABLE_TAG = re.compile(rb"<table", re.I)
+_TABLE_TAG = re.compile(r"<table", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
 
 def _span(el, name: str, limit: int) -> int:
@@ -60,11 +62,11 @@ def expand(rows: list[list[tuple[str, int, int]]]) -> Grid:
 def html_grids(html: str | bytes) -> list[Grid]:
     """Every `<table>` of an HTML page as an expanded grid (nested tables each on their own;
     a table's rows are its own, not its nested tables')."""
-    data = html.encode("utf-8", "replace") if isinstance(html, str) else html
-    if not _TABLE_TAG.search(data):
+    text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+    if not _TABLE_TAG.search(text):
         return []
-    try:
-        root = lxml.html.fromstring(data)
+    try:  # lxml refuses str input that declares an encoding: the text is decoded already
+        root = lxml.html.fromstring(_XML_DECL.sub("", text, count=1))
     except (etree.ParserError, ValueError):
         return []
     out = []
@@ -126,54 +128,69 @@ def text_grids(lines: list[str]) -> list[Grid]:
     return out
 
 
-def split_run(run: str, groups: list[int], budget: int = 20000) -> list[list[int]]:
+class _Budget(Exception):
+    pass
+
+
+def split_run(run: str, groups: list[int], budget: int = 10000) -> list[list[int]]:
     """The ways to read a run of digits as sum(groups) whole numbers (no leading zeros) where,
     within each group, the last number is the sum of the others (a row and its 总计).
     Returns at most 20 readings; [] when there is none or the search would cost more than
     `budget` steps (a run that long is left unread rather than guessed)."""
+    if not run.isdigit() or len(run) < sum(groups):
+        return []
     found: list[list[int]] = []
-    steps = 0
-    bounds = []  # (group start, group end) index ranges over the flat list of numbers
-    at = 0
-    for g in groups:
-        bounds.append((at, at + g))
-        at += g
-    total_n = at
+    steps = [0]
 
-    def walk(pos: int, k: int, acc: list[int], part_sum: int) -> bool:
-        nonlocal steps
-        steps += 1
-        if steps > budget or len(found) >= 20:
-            return False
-        if k == total_n:
-            if pos == len(run):
-                found.append(list(acc))
-            return True
-        left = len(run) - pos
-        if left < total_n - k:
-            return True
-        g_start, g_end = next(b for b in bounds if b[0] <= k < b[1])
-        if k == g_end - 1:  # the group's total: determined by its parts
-            s = str(part_sum)
-            if run.startswith(s, pos):
-                acc.append(part_sum)
-                ok = walk(pos + len(s), k + 1, acc, 0)
-                acc.pop()
-                return ok
-            return True
-        for n in range(1, min(7, left) + 1):
-            piece = run[pos : pos + n]
+    def tick() -> None:
+        steps[0] += 1
+        if steps[0] > budget:
+            raise _Budget
+
+    def parts(s: str, m: int, target: int) -> Iterator[list[int]]:
+        """`s` as m numbers summing to `target` (each at most `target`)."""
+        tick()
+        if m == 0:
+            if not s and target == 0:
+                yield []
+            return
+        if not m <= len(s) <= m * len(str(target)):  # each part has ≤ as many digits as target
+            return
+        for n in range(1, min(len(str(target)), len(s) - m + 1) + 1):
+            piece = s[:n]
             if n > 1 and piece[0] == "0":
                 break
-            acc.append(int(piece))
-            ok = walk(pos + n, k + 1, acc, part_sum + int(piece))
-            acc.pop()
-            if not ok:
-                return False
-        return True
+            v = int(piece)
+            if v > target:
+                break
+            for rest in parts(s[n:], m - 1, target - v):
+                yield [v, *rest]
 
-    if not run.isdigit() or len(run) < total_n:
-        return []
-    if not walk(0, 0, [], 0):
+    def groups_from(pos: int, gi: int) -> Iterator[list[int]]:
+        tick()
+        if gi == len(groups):
+            if pos == len(run):
+                yield []
+            return
+        n = groups[gi]
+        later = sum(groups[gi + 1 :])
+        last = gi == len(groups) - 1
+        ends = [len(run)] if last else range(pos + n, len(run) - later + 1)
+        for end in ends:
+            for t in range(1, min(7, end - pos - (n - 1)) + 1):
+                total_s = run[end - t : end]
+                if t > 1 and total_s[0] == "0":
+                    continue
+                total = int(total_s)
+                for head in parts(run[pos : end - t], n - 1, total):
+                    for tail in groups_from(end, gi + 1):
+                        yield [*head, total, *tail]
+
+    try:
+        for reading in groups_from(0, 0):
+            found.append(reading)
+            if len(found) >= 20:
+                break
+    except _Budget:
         return []
     return found

@@ -4,6 +4,7 @@ has new commits, and per-document facet columns are cached with it."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import dataclass
@@ -370,6 +371,7 @@ class Engine:
             "url": f.get("url"),
             "sections": list(f.get("sections") or []),
             "passages": int(f.get("passages") or 0),
+            "stats": json.loads(f["stats"]) if f.get("stats") else None,
         }
 
     def reports(self) -> dict:
