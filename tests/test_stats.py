@@ -622,3 +622,25 @@ def test_reports_json_carries_the_stats(tmp_path):
         "pending": 1,
         "total": 7,
     }
+
+
+def test_review_table_printed_the_other_way_round():
+    """表四 with the groups as rows and the outcomes as columns."""
+    outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    page = (
+        "<table><tr><td>类别</td>"
+        + "".join(f"<td>{o}</td>" for o in outcomes)
+        + "</tr><tr><td>行政复议</td><td>10</td><td>2</td><td>3</td><td>1</td><td>16</td></tr>"
+        "<tr><td>行政诉讼 未经复议直接起诉</td><td>4</td><td>0</td><td>1</td><td>0</td><td>5</td></tr>"
+        "<tr><td>行政诉讼 复议后起诉</td><td>1</td><td>1</td><td>0</td><td>0</td><td>3</td></tr></table>"
+    )
+    stats = read_stats(html_grids(page), [])
+    assert stats["review"] == {"upheld": 10, "corrected": 2, "other": 3, "pending": 1, "total": 16}
+    assert stats["litigation_direct"]["total"] == 5
+    assert stats["checks"] == [
+        {
+            "rule": "litigation_after_review.total = upheld + corrected + other + pending",
+            "printed": 3,
+            "computed": 2,
+        }
+    ]
