@@ -191,13 +191,18 @@ def request_row(label: str, last: str = "") -> str | None:
     return key
 
 
-def request_col(path: list[str]) -> str | None:
-    """A 表三 column from its header cells, innermost (lowest) first: 其他 under 法人或其他组织."""
-    for cell in reversed(path):
-        key = _first(_REQ_COLS, cell)
+def _innermost(table: list[tuple[str, re.Pattern[str]]], cells: list[str]) -> str | None:
+    """The key named by the innermost (lowest) of a column's header cells that names one."""
+    for cell in reversed(cells):
+        key = _first(table, cell)
         if key:
             return key
     return None
+
+
+def request_col(path: list[str]) -> str | None:
+    """A 表三 column from its header cells: 其他 under 法人或其他组织 is `other`, not the group."""
+    return _innermost(_REQ_COLS, path)
 
 
 def active_row(label: str) -> str | None:
@@ -205,11 +210,7 @@ def active_row(label: str) -> str | None:
 
 
 def active_col(path: list[str]) -> str | None:
-    for cell in reversed(path):
-        key = _first(_ACT_COLS, cell)
-        if key:
-            return key
-    return None
+    return _innermost(_ACT_COLS, path)
 
 
 def review_key(label: str, path: list[str]) -> tuple[str, str] | None:
@@ -217,11 +218,7 @@ def review_key(label: str, path: list[str]) -> tuple[str, str] | None:
     (the group may sit in either: tables are printed both ways round)."""
     text = label + "".join(path)
     group = _first(_GROUPS, text)
-    outcome = None
-    for cell in [*reversed(path), label]:
-        outcome = _first(_OUTCOMES, cell)
-        if outcome:
-            break
+    outcome = _innermost(_OUTCOMES, [label, *path])
     if group and outcome:
         return group, outcome
     return None
