@@ -14,6 +14,7 @@ that disagree with their parts are listed in `checks`, never corrected."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -232,6 +233,7 @@ _NUM_CELL = re.compile(rf"([+-]?\d[\d,]*(?:\.\d+)?){_UNIT}?")
 _EMPTY = re.compile(r"[-—－–/／\\]*|无|空|--")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_value(cell: str) -> tuple[bool, Value]:
     """(is a value cell, value): a number as printed (int, or float where printed with a
     decimal point; thousands separators and a trailing unit dropped), or None for a cell that
@@ -660,18 +662,22 @@ def read_stats(tables: list[Grid], lines: list[str], year: int | None = None) ->
     and DOCX readers give them); `lines` its cleaned text, read for markdown, pipe, tab and
     space-separated tables and flattened digit runs. Each table (二, 三, 四) comes from the
     first source that has it: the grids, then tables in the text, then the text itself."""
-    sources = [_Sheet(), _Sheet(), _Sheet()]
-    for grid in tables:
-        _read_grid(grid, sources[0])
-    for grid in text_grids(lines):
-        _read_grid(grid, sources[1])
-    _read_text(lines, sources[2])
-    for s in sources:
-        _resolve_pending(s)
-    chosen = {
-        part: next((s for s in sources if s.has(part)), None)
-        for part in ("active", "requests", "review")
-    }
+    readers = [
+        lambda sheet: [_read_grid(g, sheet) for g in tables],
+        lambda sheet: [_read_grid(g, sheet) for g in text_grids(lines)],
+        lambda sheet: _read_text(lines, sheet),
+    ]
+    parts = ("active", "requests", "review")
+    chosen: dict[str, _Sheet | None] = dict.fromkeys(parts)
+    for read in readers:  # a later source only for the tables the earlier ones lack
+        if all(chosen.values()):
+            break
+        sheet = _Sheet()
+        read(sheet)
+        _resolve_pending(sheet)
+        for part in parts:
+            if chosen[part] is None and sheet.has(part):
+                chosen[part] = sheet
     if not any(chosen.values()):
         return None
     used = [s for s in chosen.values() if s is not None]
