@@ -11,6 +11,7 @@ marks as escaped HTML, for API users who want HTML."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -164,6 +165,7 @@ class ReportInfo(Record):
     url: str | None
     sections: list[str]
     passages: int
+    stats: dict | None  # the standard tables' figures (corpus/stats.py), None without them
 
 
 def report_info(f: Mapping) -> ReportInfo:
@@ -171,6 +173,7 @@ def report_info(f: Mapping) -> ReportInfo:
         **_source(f),
         sections=list(f.get("sections") or []),
         passages=int(f.get("passages") or 0),
+        stats=json.loads(f["stats"]) if f.get("stats") else None,
     )
 
 
