@@ -1,6 +1,7 @@
 """The search engine over an on-disk index: ranked passages, exact facets, highlights,
-report listings. One `Engine` per process; its searcher is reopened only when the index
-has new commits, and per-document facet columns are cached with it."""
+report listings. One `Engine` per process, safe to share between threads: each thread reads
+through a searcher of its own, reopened only when the index has new commits; per-document
+facet columns are built once per index generation and shared read-only."""
 
 from __future__ import annotations
 
@@ -13,18 +14,22 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
-from corpus.sections import SECTIONS
-from index import columns, segment
-from index.analysis import grams_of
-from index.normalize import normalize
 from index.schema import PASSAGE, REPORT
+from index.settings import BM25_B, BM25_K1, CHAR_CACHE, MAX_LIMIT
 from index.store import open_index
+from index.whoosh_ext import columns
 from search import limits, match, rank
 from search import query as ql
-from search.highlight import mark
-
-MAX_LIMIT = 100
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from search.facets import facets
+from search.results import (
+    Passage,
+    QueryFilter,
+    ReportDetail,
+    ReportList,
+    SearchResult,
+    hit,
+    report_info,
+)
 
 
 class NotFound(LookupError):
@@ -102,27 +107,39 @@ def _grams_by_last_char(searcher) -> dict[str, list[str]]:
 
 @dataclass
 class _Generation:
-    """What every thread shares for one index generation: read-only once built."""
+    """What every thread shares for one index generation, read-only once built: the columns,
+    and two caches filled on first need (search/match.py): the bigram terms by their last
+    character (one pass over the lexicon; a single character then reads exactly the bigrams
+    holding it) and the passages of each single character asked for (up to CHAR_CACHE)."""
 
     number: int
     cols: _Columns
-    ends: dict[str, list[str]] | None = None  # bigram terms by their last character
-    ends_lock: threading.Lock = field(default_factory=threading.Lock)
-    # passages holding each single character asked for (a common one reads thousands of
-    # posting lists); at most CHAR_CACHE characters, arrays never modified once stored
+    ends: dict[str, list[str]] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
     chars: dict[str, np.ndarray] = field(default_factory=dict)
 
+    def grams_ending(self, searcher, c: str) -> list[str]:
+        if self.ends is None:
+            with self.lock:
+                if self.ends is None:
+                    self.ends = _grams_by_last_char(searcher)
+        return self.ends.get(c, [])
 
-CHAR_CACHE = 1024
+    def char_docs(self, c: str, compute) -> np.ndarray:
+        got = self.chars.get(c)
+        if got is None:
+            got = compute()
+            got.setflags(write=False)
+            if len(self.chars) < CHAR_CACHE:
+                self.chars[c] = got
+        return got
 
 
 class Engine:
     """Thread-safe: each thread reads through a Whoosh searcher of its own (their files keep
-    read positions, so one cannot be shared), all of a generation share its columns. A commit
-    is picked up by the next call; while one thread builds the new generation's columns, the
-    others go on answering from the one they have."""
-
-    _CJK = _CJK
+    read positions, so one cannot be shared), all threads of a generation share its columns.
+    A commit is picked up by the next call; while one thread builds the new generation's
+    columns the others go on answering from the one they have."""
 
     def __init__(self, index_dir: str, *, time_budget: float | None = None):
         self.index_dir = index_dir
@@ -148,11 +165,13 @@ class Engine:
         old = getattr(loc, "searcher", None)
         if old is not None and old.up_to_date():
             return old, loc.gen.cols
-        new = self.ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+        # A new searcher, not Searcher.refresh(): Whoosh's reader reuse keeps the old
+        # segments of a merge alongside the merged one (their documents twice).
+        new = self.ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
         number = new.reader().generation()
         gen = self._gen
         if gen is None or gen.number != number:
-            # Someone else building it: keep answering from our generation meanwhile.
+            # another thread building it: keep answering from our generation meanwhile
             if not self._build_lock.acquire(blocking=old is None or force):
                 new.close()
                 return old, loc.gen.cols
@@ -164,10 +183,9 @@ class Engine:
                 self._build_lock.release()
         with self._open_lock:
             self._open.add(new)
-            if old is not None:
-                self._open.discard(old)
+            self._open.discard(old)
         if old is not None:
-            old.close()  # A new searcher, not refresh(): Whoosh's reader reuse keeps merged-away segments
+            old.close()
         loc.searcher, loc.gen, loc.readers = new, gen, {}
         return new, gen.cols
 
@@ -178,7 +196,7 @@ class Engine:
     @contextmanager
     def pinned(self):
         """One request's view: the index generation it starts with, for all its calls (their
-        document numbers must agree). Servers wrap each request's engine calls in it."""
+        document numbers must agree). The server wraps each request's engine calls in it."""
         loc = self._local
         self._refresh()
         loc.pinned = getattr(loc, "pinned", 0) + 1
@@ -187,39 +205,6 @@ class Engine:
         finally:
             loc.pinned -= 1
 
-    def readers(self) -> dict:
-        """This thread's column readers for its current searcher (search/match.py)."""
-        self.searcher()
-        return self._local.readers
-
-    def grams_ending(self, c: str) -> list[str]:
-        """The bigram terms whose last character is `c`, from a map built once per index
-        generation (one pass over the bigram lexicon) on the first query that needs it."""
-        s, _ = self.searcher()
-        gen = self._local.gen
-        if gen.ends is None:
-            with gen.ends_lock:
-                if gen.ends is None:
-                    gen.ends = _grams_by_last_char(s)
-        return gen.ends.get(c, [])
-
-    def char_docs(self, c: str, compute) -> np.ndarray:
-        """The live passages holding character `c`, from this generation's cache or
-        `compute()` (then kept, up to CHAR_CACHE characters)."""
-        self.searcher()
-        chars = self._local.gen.chars
-        got = chars.get(c)
-        if got is None:
-            got = compute()
-            got.setflags(write=False)
-            if len(chars) < CHAR_CACHE:
-                chars[c] = got
-        return got
-
-    def cached_char(self, c: str) -> bool:
-        self.searcher()
-        return c in self._local.gen.chars
-
     def close(self) -> None:
         with self._open_lock:
             for s in self._open:
@@ -227,151 +212,19 @@ class Engine:
             self._open.clear()
         self._local = threading.local()
 
-    # -- query compilation --------------------------------------------------------------------
-    def _substring(self, s: str) -> wq.Query | None:
-        """Documents containing normalized string `s` anywhere (grep recall)."""
-        grams = grams_of(s)
-        if not grams:
-            return None
-        if len(grams) == 1:
-            g = grams[0]
-            if len(g) == 1:  # one character: any bigram that holds it
-                return wq.Or(
-                    [wq.Term("text", g), wq.Prefix("grams", g), wq.Wildcard("grams", "?" + g)]
-                )
-            return wq.Term("grams", g)
-        # Every bigram: a superset of the phrase's passages (search/match.py confirms them).
-        return wq.And([wq.Term("grams", g) for g in dict.fromkeys(grams)])
-
-    def _word(self, node: ql.Word, highlights: list[str]) -> wq.Query:
-        norm = normalize(node.text).strip()
-        if node.quoted:
-            q = self._substring(norm)
-            if q is None:
-                raise ql.QueryError(f"the phrase {node.text!r} has no searchable characters")
-            highlights.append(norm)
-            return q
-        pieces = (
-            [p for p in segment.cut(norm) if re.search(r"\w", p)] if _CJK.search(norm) else [norm]
-        )
-        pieces = [p for p in pieces if grams_of(p)]
-        if not pieces:
-            raise ql.QueryError(f"{node.text!r} has no searchable characters")
-        highlights.extend(pieces)
-        parts = [self._substring(p) for p in pieces]
-        return parts[0] if len(parts) == 1 else wq.And(parts)
-
-    @staticmethod
-    def _pieces(node: ql.Word) -> list[str]:
-        norm = normalize(node.text).strip()
-        if node.quoted or not _CJK.search(norm):
-            return [norm]
-        return [p for p in segment.cut(norm) if re.search(r"\w", p) and grams_of(p)]
-
-    def _rank(self, node) -> wq.Query | None:
-        """The scoring query: cheap term postings only (no positions), so it can be evaluated
-        with block-max skipping over the exact match set. Each piece scores through its
-        character bigrams, and a whole-word match in the jieba field scores double, so whole
-        words rank above partial matches; a multi-word run also scores as a whole."""
-        if isinstance(node, ql.Word):
-            terms: list[wq.Query] = []
-            pieces = self._pieces(node)
-            norm = normalize(node.text).strip()
-            if len(pieces) > 1:
-                terms.append(wq.Term("text", norm, boost=2.0))
-            s, _ = self.searcher()
-            for p in pieces:
-                grams = grams_of(p)
-                # a long phrase scores through its rarest bigrams (they carry the idf; the
-                # common ones would cost a long posting read each for little rank signal)
-                terms += [wq.Term("grams", g) for g in match.rarest(s, grams, 3)]
-                terms.append(wq.Term("text", p, boost=2.0))
-            return wq.Or(terms) if terms else None
-        if isinstance(node, (ql.Filter, ql.Not)):
-            return None
-        parts = [q for q in (self._rank(n) for n in node.nodes) if q is not None]
-        return wq.Or(parts) if parts else None
-
-    def _filter(self, f: ql.Filter, cols: _Columns) -> wq.Query:
-        if f.field == "year":
-            a, b = ql.parse_year(f.value)
-            return wq.NumericRange("year", a, b)
-        if f.field == "section":
-            return wq.Term("section", f.value)
-        needle = normalize(f.value)
-        matches = [a for a in cols.agencies if a and needle in normalize(a)]
-        if not matches:
-            return wq.NullQuery
-        return wq.Or([wq.Term("agency", a) for a in matches])
-
-    def _compile(self, node, cols: _Columns, highlights: list[str]) -> wq.Query:
-        if isinstance(node, ql.Word):
-            return self._word(node, highlights)
-        if isinstance(node, ql.Filter):
-            return self._filter(node, cols)
-        if isinstance(node, ql.Not):
-            return wq.Not(self._compile(node.node, cols, []))
-        parts = [self._compile(n, cols, highlights) for n in node.nodes]
-        if isinstance(node, ql.Or):
-            return wq.Or(parts)
-        pos = [p for p in parts if not isinstance(p, wq.Not)]
-        neg = [p for p in parts if isinstance(p, wq.Not)]
-        if not pos:
-            pos = [wq.Term("kind", PASSAGE)]
-        q = wq.And(pos) if len(pos) > 1 else pos[0]
-        return wq.AndNot(q, wq.Or([n.query for n in neg])) if neg else q
-
-    @staticmethod
-    def _tree(text: str, filters: list[ql.Filter]):
-        nodes = []
-        if text.strip():
-            nodes.append(ql.parse(text))
-        nodes.extend(filters)
-        if not nodes:
-            raise ql.QueryError("empty query: give words to search for or a filter")
-        return nodes[0] if len(nodes) == 1 else ql.And(tuple(nodes))
-
-    def compile(
-        self, text: str, filters: list[ql.Filter], cols: _Columns
-    ) -> tuple[wq.Query, list[str]]:
-        """The exact match query (what a passage must satisfy) and the strings to highlight."""
-        q, _rank, highlights = self.compile_ranked(text, filters, cols)
-        return q, highlights
-
-    def compile_ranked(
-        self, text: str, filters: list[ql.Filter], cols: _Columns
-    ) -> tuple[wq.Query, wq.Query, list[str]]:
-        """(match query, ranking query, highlights). Rank with the second over the documents
-        of the first: `searcher.search(rank, filter=matched_docs)`."""
-        tree = self._tree(text, filters)
-        highlights: list[str] = []
-        q = self._compile(tree, cols, highlights)
-        if isinstance(q, wq.Not):
-            q = wq.AndNot(wq.Term("kind", PASSAGE), q.query)
-        if not highlights:  # filters only: restrict to passages (report records carry no text)
-            q = wq.And([wq.Term("kind", PASSAGE), q])
-        rank = self._rank(tree) or wq.Term("kind", PASSAGE)
-        return q, rank, highlights
-
-    def match(
-        self, text: str, filters: list[ql.Filter], cache: dict | None = None
-    ) -> tuple[np.ndarray, wq.Query, list[str]]:
-        """(sorted docnums of every matching passage, ranking query, strings to highlight).
-        The one matching path that search, facets and the journalist tools share. `cache`
-        receives the posting lists read, for ranking to reuse."""
+    # -- matching -----------------------------------------------------------------------------
+    def match(self, plan: ql.Plan, cache: dict | None = None) -> np.ndarray:
+        """Sorted docnums of every passage matching `plan`: the one matching path that search,
+        facets and the journalist tools share. `cache` receives the posting lists read, for
+        ranking to reuse."""
         s, cols = self.searcher()
-        tree = self._tree(text, filters)
-        words = ql.words(tree)
-        distinct = {(w.quoted, p) for w in words for p in self._pieces(w)}  # each read once
-        limits.check_shape(terms=len(distinct), nots=ql.count_nots(tree))
-        _q, rank_q, highlights = self.compile_ranked(text, filters, cols)
+        loc = self._local
         budget = limits.Budget(self.time_budget)
-        ctx = match.Context(self, s, cols, self.readers(), budget)
+        ctx = match.Context(s, cols, readers=loc.readers, budget=budget, generation=loc.gen)
         if cache is not None:
             ctx.postings = cache
-        ctx.plan(tree)
-        docs = match.evaluate(ctx, tree)
-        return docs, rank_q, highlights
+        ctx.precount(plan.match)
+        return match.evaluate(ctx, plan.match)
 
     # -- search -------------------------------------------------------------------------------
     def search(
@@ -384,114 +237,45 @@ class Engine:
         limit: int = 10,
         offset: int = 0,
         per_report: int | None = None,
-    ) -> dict:
+    ) -> SearchResult:
         if limit < 0 or offset < 0:
             raise ql.QueryError("limit and offset must not be negative")
         if per_report is not None and per_report < 1:
             raise ql.QueryError("per-report must be at least 1")
         limit = min(limit, MAX_LIMIT)
-        filters = [
-            ql.check_filter(f, v)
-            for f, v in (("agency", agency), ("year", year), ("section", section))
-            if v
-        ]
+        plan = ql.plan_text(text, ql.option_filters(agency, year, section))
         s, cols = self.searcher()
         postings: dict = {}
-        docs, rank_q, highlights = self.match(text, filters, postings)
-        facets, n_reports = self._facets(docs, cols)
+        docs = self.match(plan, postings)
+        facet_counts, n_reports = facets(docs, cols)
 
         hits = []
         if limit and len(docs):
-            score = rank.scores(s, cols.lengths, rank_q, docs, postings)
+            score = rank.scores(s, cols.lengths, plan.rank, docs, postings)
             best = rank.top(docs, score, cols, offset + limit, per_report)[offset:]
             for i in best:
-                hits.append(self._hit(s.stored_fields(int(docs[i])), float(score[i]), highlights))
-        return {
-            "query": text,
-            "total": int(len(docs)),
-            "reports": n_reports,
-            "offset": offset,
-            "limit": limit,
-            "facets": facets,
-            "hits": hits,
-        }
-
-    def _facets(self, docs: np.ndarray, cols: _Columns) -> tuple[dict, int]:
-        if not len(docs):
-            return {"agency": [], "year": [], "section": []}, 0
-        rep = cols.report[docs]
-        _, first = np.unique(rep, return_index=True)
-        rep_docs = docs[first]  # one passage per matching report: its report-level values
-        ag = np.bincount(cols.agency[rep_docs], minlength=len(cols.agencies))
-        years, ycount = np.unique(cols.year[rep_docs], return_counts=True)
-        nsec = len(cols.sections)
-        pairs = np.unique(rep * nsec + cols.section[docs])
-        sec = np.bincount(pairs % nsec, minlength=nsec)
-
-        def listing(values, counts):
-            out = [{"value": v, "count": int(c)} for v, c in zip(values, counts, strict=True) if c]
-            out.sort(key=lambda d: (-d["count"], str(d["value"])))
-            return out
-
-        order = {name: i for i, name in enumerate(SECTIONS)}
-        section_list = [
-            {"value": v, "count": int(c)}
-            for v, c in zip(cols.sections, sec, strict=True)
-            if c and v
-        ]
-        section_list.sort(key=lambda d: (-d["count"], order.get(d["value"], 99)))
-        year_list = [
-            {"value": int(y) if y else None, "count": int(c)}
-            for y, c in zip(years, ycount, strict=True)
-        ]
-        year_list.sort(key=lambda d: (d["value"] is None, -(d["value"] or 0)))
-        return {
-            "agency": listing(cols.agencies, ag),
-            "year": year_list,
-            "section": section_list,
-        }, int(len(first))
-
-    @staticmethod
-    def _hit(f: dict, score: float | None, highlights: list[str]) -> dict:
-        text = f.get("text", "")
-        return {
-            "report_id": f["report_id"],
-            "passage_id": f["passage_id"],
-            "title": f.get("title", ""),
-            "agency": f.get("agency", ""),
-            "year": f.get("year") or None,
-            "published": f.get("published"),
-            "section": f.get("section", ""),
-            "heading": f.get("heading", ""),
-            "text": text,
-            "highlight": mark(text, highlights),
-            "score": round(float(score), 4) if score is not None else None,
-            "source": f.get("source", ""),
-            "url": f.get("url"),
-        }
+                fields = s.stored_fields(int(docs[i]))
+                hits.append(hit(fields, float(score[i]), plan.highlights))
+        return SearchResult(
+            query=text,
+            total=int(len(docs)),
+            reports=n_reports,
+            offset=offset,
+            limit=limit,
+            facets=facet_counts,
+            hits=hits,
+            terms=list(plan.terms),
+            filters=[QueryFilter(f.field, f.value) for f in plan.filters],
+        )
 
     # -- reports ------------------------------------------------------------------------------
-    @staticmethod
-    def _report(f: dict) -> dict:
-        return {
-            "report_id": f["report_id"],
-            "title": f.get("title", ""),
-            "agency": f.get("agency", ""),
-            "year": f.get("year") or None,
-            "published": f.get("published"),
-            "source": f.get("source", ""),
-            "url": f.get("url"),
-            "sections": list(f.get("sections") or []),
-            "passages": int(f.get("passages") or 0),
-        }
-
-    def reports(self) -> dict:
+    def reports(self) -> ReportList:
         s, _ = self.searcher()
-        rows = [self._report(f) for f in s.documents(kind=REPORT)]
-        rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"], r["title"]))
-        return {"reports": rows}
+        rows = [report_info(f) for f in s.documents(kind=REPORT)]
+        rows.sort(key=lambda r: (-(r.year or 0), r.agency, r.title))
+        return ReportList(reports=rows)
 
-    def show(self, report_id: str, highlight: str | None = None) -> dict:
+    def show(self, report_id: str) -> ReportDetail:
         s, _ = self.searcher()
         if not re.fullmatch(r"[0-9a-f]{1,64}", report_id or ""):
             raise NotFound(report_id)
@@ -504,12 +288,6 @@ class Engine:
             sortedby="order",
         )
         passages = [
-            {
-                "passage_id": h["passage_id"],
-                "section": h["section"],
-                "heading": h.get("heading", ""),
-                "text": h["text"],
-            }
-            for h in hits
+            Passage(h["passage_id"], h["section"], h.get("heading", ""), h["text"]) for h in hits
         ]
-        return {"report": self._report(head), "passages": passages}
+        return ReportDetail(report=report_info(head), passages=passages)

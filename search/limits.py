@@ -15,14 +15,17 @@ from __future__ import annotations
 import os
 import time
 
+from index.settings import (
+    MAX_DEPTH,
+    MAX_NOTS,
+    MAX_POSTING_LISTS,
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    TIME_BUDGET,
+)
 from search.query import QueryError
 
-MAX_QUERY_CHARS = 500  # characters in the query text
-MAX_TERMS = 64  # words and phrases (after Chinese runs are split into words)
-MAX_NOTS = 16  # NOT / -word
-MAX_DEPTH = 12  # nested parentheses and NOTs
-MAX_POSTING_LISTS = 10_000  # ~0.6-1 s of reads; six of the commonest characters OR-ed fit
-TIME_BUDGET = 5.0  # seconds; GONGKAI_TIME_BUDGET or `--time-budget` change it
+__all__ = ["MAX_DEPTH", "MAX_NOTS", "MAX_POSTING_LISTS", "MAX_QUERY_CHARS", "MAX_TERMS"]
 
 
 class QueryTooCostly(QueryError):

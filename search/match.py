@@ -12,26 +12,28 @@ from functools import reduce
 import numpy as np
 
 from index.analysis import bigrams, squeeze
-from index.bulk import PLAIN
 from index.normalize import normalize
+from index.whoosh_ext.bulk import PLAIN
+from index.whoosh_ext.postings import postings
 from search import limits
 from search import query as ql
-from search.rank import _postings
 
 EMPTY = np.zeros(0, dtype=np.int64)
 
 
 class Context:
-    """What evaluation needs from the engine for one query over one searcher generation:
-    `readers` are the calling thread's column readers (they hold file positions: never
-    shared between threads), `budget` the query's cost bound (search/limits.py)."""
+    """What evaluation needs for one query over one searcher generation: the searcher, the
+    engine's per-document columns (see search/engine.py), the calling thread's column
+    `readers` (they keep file positions: never shared between threads), the query's `budget`
+    (search/limits.py) and `generation`, what the engine keeps per index generation for every
+    thread (bigrams by last character, passages per single character; see Engine)."""
 
-    def __init__(self, engine, searcher, cols, readers=None, budget=None):
-        self.engine = engine
+    def __init__(self, searcher, cols, *, readers=None, budget=None, generation=None):
         self.s = searcher
         self.cols = cols
         self.readers = {} if readers is None else readers
         self.budget = budget or limits.Budget()
+        self.generation = generation
         self._terms: dict[tuple[str, str], np.ndarray] = {}
         self._nodes: dict = {}  # evaluated subtrees: `-的 -的 …` reads 的 once
         self._expansions: dict[str, list[str]] = {}  # single character → its bigram terms
@@ -41,44 +43,47 @@ class Context:
         key = (field, text)
         if key not in self._terms:
             self.budget.read(1)
-            ids, _ = _postings(self.s, field, text, self.postings)  # sorted, each doc once
+            ids, _ = postings(self.s, field, text, self.postings)  # sorted, each doc once
             self._terms[key] = ids[self.cols.live[ids]] if len(ids) else EMPTY
         return self._terms[key]
 
     def expansion(self, c: str) -> list[str]:
-        """The bigram terms a single character reads (counted against the budget once)."""
+        """The bigram terms holding the single character `c` (and `c` alone, a one-letter
+        passage), counted against the budget once."""
         if c not in self._expansions:
             grams = [_text(g) for g in self.s.reader().expand_prefix("grams", c)]
-            grams += self.engine.grams_ending(c)
+            if self.generation is not None:
+                grams += self.generation.grams_ending(self.s, c)
+            else:  # no engine: scan the lexicon
+                grams += [t for t in map(_text, self.s.reader().lexicon("grams")) if t[1:] == c]
             self._expansions[c] = list(dict.fromkeys(grams))
             self.budget.read(len(self._expansions[c]) + 1)
         return self._expansions[c]
 
-    def plan(self, tree) -> None:
+    def precount(self, node) -> None:
         """Count the posting lists the query's single characters will read before reading
         any, so a query too costly is refused up front (cheap: lexicon lookups only)."""
-        for word in ql.words(tree):
-            for piece in self.engine._pieces(word):
-                plain = squeeze(piece)
-                if len(plain) == 1 and not self.engine.cached_char(plain):
+        for c in ql._contains_nodes(node):
+            for part in c.parts:
+                plain = squeeze(part)
+                if len(plain) == 1 and not (self.generation and plain in self.generation.chars):
                     self.expansion(plain)
 
     def char(self, c: str) -> np.ndarray:
-        """Passages whose squeezed text holds the single character `c`: the union of every
-        bigram term starting or ending with it (and `c` alone, a one-letter text), read
-        through the generation's map of bigrams by their last character — not a scan of the
-        lexicon per query, which is what a Whoosh Wildcard("?c") does."""
+        """Passages whose squeezed text holds the single character `c`: as a word, or in any
+        bigram that holds it — read through the generation's map of bigrams by their last
+        character, not a scan of the lexicon per character."""
         key = ("char", c)
         if key not in self._terms:
 
             def compute() -> np.ndarray:
-                grams = self.expansion(c)
-                parts = [_postings(self.s, "grams", g)[0] for g in grams]
-                parts.append(_postings(self.s, "text", c)[0])
+                parts = [postings(self.s, "grams", g)[0] for g in self.expansion(c)]
+                parts.append(postings(self.s, "text", c)[0])
                 ids = np.unique(np.concatenate(parts))
                 return ids[self.cols.live[ids]] if len(ids) else EMPTY.copy()
 
-            self._terms[key] = self.engine.char_docs(c, compute)
+            gen = self.generation
+            self._terms[key] = gen.char_docs(c, compute) if gen is not None else compute()
         return self._terms[key]
 
     def passages(self) -> np.ndarray:
@@ -108,7 +113,7 @@ def _confirm(ctx: Context, plain: str, docs: np.ndarray) -> np.ndarray:
             continue
         key = (PLAIN, offset)
         col = ctx.readers.get(key)
-        if col is None:  # opening one derives its offsets: once per searcher generation
+        if col is None:  # opening one derives its offsets: once per searcher
             col = ctx.readers[key] = leaf.column_reader(PLAIN)
         some = docs[lo:hi].tolist()
         for at in range(0, len(some), 2000):  # the time budget is checked between chunks
@@ -151,7 +156,8 @@ def _substring(ctx: Context, s: str) -> np.ndarray:
 
 
 def evaluate(ctx: Context, node) -> np.ndarray:
-    """The sorted docnums of the passages matching `node` (each distinct subtree once)."""
+    """The sorted docnums of the passages matching a plan's match tree (search/query.py),
+    each distinct subtree evaluated once."""
     if node not in ctx._nodes:
         ctx.budget.check()
         ctx._nodes[node] = _evaluate(ctx, node)
@@ -159,13 +165,8 @@ def evaluate(ctx: Context, node) -> np.ndarray:
 
 
 def _evaluate(ctx: Context, node) -> np.ndarray:
-    if isinstance(node, ql.Word):
-        pieces = ctx.engine._pieces(node)
-        if not pieces:
-            raise ql.QueryError(f"{node.text!r} has no searchable characters")
-        if node.quoted:
-            return substring(ctx, normalize(node.text).strip())
-        return _intersect([substring(ctx, p) for p in pieces])
+    if isinstance(node, ql.Contains):
+        return _intersect([substring(ctx, p) for p in node.parts])
     if isinstance(node, ql.Filter):
         return _filter(ctx, node)
     if isinstance(node, ql.Not):
