@@ -63,7 +63,7 @@ class Context:
     def precount(self, node) -> None:
         """Count the posting lists the query's single characters will read before reading
         any, so a query too costly is refused up front (cheap: lexicon lookups only)."""
-        for c in ql._contains_nodes(node):
+        for c in ql.leaves(node, ql.Contains):
             for part in c.parts:
                 plain = squeeze(part)
                 if len(plain) == 1 and not (self.generation and plain in self.generation.chars):

@@ -231,18 +231,18 @@ def parse(q: str):
     if "\x00" in q:
         raise QueryError("query contains a NUL character")
     tree = _Parser(_lex(q), limits.check_depth).parse()
-    limits.check_shape(terms=len(set(words(tree))), nots=count_nots(tree))
+    limits.check_shape(terms=len(set(leaves(tree, Word))), nots=count_nots(tree))
     return tree
 
 
-def words(node) -> list[Word]:
-    """Every word and phrase of a tree, in order."""
-    if isinstance(node, Word):
+def leaves(node, kind: type) -> list:
+    """Every node of type `kind` in a tree (a parsed query or a plan's match), in order."""
+    if isinstance(node, kind):
         return [node]
     if isinstance(node, Not):
-        return words(node.node)
+        return leaves(node.node, kind)
     if isinstance(node, (And, Or)):
-        return [w for n in node.nodes for w in words(n)]
+        return [w for n in node.nodes for w in leaves(n, kind)]
     return []
 
 
@@ -368,7 +368,7 @@ def plan(tree, filters: list[Filter] = ()) -> Plan:
     from search import limits
 
     # the words after Chinese runs are split, each read once however often it is repeated
-    distinct = {p for node in _contains_nodes(match) for p in node.parts}
+    distinct = {p for node in leaves(match, Contains) for p in node.parts}
     limits.check_shape(terms=len(distinct), nots=count_nots(match))
     top = match.nodes if isinstance(match, And) else (match,)
     return Plan(
@@ -378,16 +378,6 @@ def plan(tree, filters: list[Filter] = ()) -> Plan:
         filters=tuple(n for n in top if isinstance(n, Filter)),
         terms=tuple(dict.fromkeys(t for t in terms if t)),
     )
-
-
-def _contains_nodes(node) -> list[Contains]:
-    if isinstance(node, Contains):
-        return [node]
-    if isinstance(node, Not):
-        return _contains_nodes(node.node)
-    if isinstance(node, (And, Or)):
-        return [c for n in node.nodes for c in _contains_nodes(n)]
-    return []
 
 
 def plan_text(text: str, filters: list[Filter] = ()) -> Plan:
