@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
 from fastapi.testclient import TestClient  # noqa: E402
 
 from index.writer import ingest  # noqa: E402
-from search.server import create_app  # noqa: E402
+from search.web.app import create_app  # noqa: E402
 
 ALLOWED = "http://news.example.org"
 OTHER = "http://evil.example.net"
@@ -341,7 +341,7 @@ def test_no_cors_origin_means_no_cors_headers(web_index):
 
 
 def test_bad_cors_origin_is_refused():
-    from search.server import check_origin
+    from search.web.app import check_origin
 
     assert check_origin("https://news.example.org/") == "https://news.example.org"
     assert check_origin("http://localhost:8080") == "http://localhost:8080"
