@@ -312,7 +312,11 @@ def test_security_headers_on_pages(client, web_index):
 
 
 def test_pages_use_no_external_assets(client):
-    for path in ["/", "/static/app.css", "/static/app.js", "/static/report.js"]:
+    from search.web.pages import ASSETS
+
+    modules = [f"/static/{name}" for name in ASSETS if name != "widget.js"]
+    assert {"/static/app.js", "/static/dom.js", "/static/views/kwic.js"} <= set(modules)
+    for path in ["/", "/static/app.css", "/static/app.js", "/static/report.js", *modules]:
         r = client.get(path)
         assert r.status_code == 200, path
         text = r.text.replace("http://www.w3.org/2000/svg", "")
