@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLES, need_realdata, run_cli
 
+from search import limits
+
 COMMON = "的是在和了有为中国发展我们要加强建设经济社会工作人民推进全面改革"
 
 
@@ -95,9 +97,10 @@ def test_hostile_query_is_refused_in_seconds_with_a_reason(server, name):
     assert seconds < 5, seconds
 
 
-def test_heaviest_accepted_query_answers_and_others_are_not_starved(server):
-    """Six common single characters OR-ed is just under the bounds: it is answered, and
-    while two of them run at once a plain search still gets its answer within two seconds."""
+def test_heaviest_accepted_query_is_bounded_and_others_are_not_starved(server):
+    """Six common single characters OR-ed is just under the bounds. Two of them at once each
+    end within the time budget — answered, or stopped with the flag when the machine is too
+    busy to finish in time — and meanwhile a plain search gets its answer within two seconds."""
     heavy = " OR ".join(COMMON[:6])
     results = []
     threads = [
@@ -111,8 +114,14 @@ def test_heaviest_accepted_query_answers_and_others_are_not_starved(server):
     for t in threads:
         t.join()
     assert status == 200 and seconds < 2, (status, seconds)
-    assert [r[0] for r in results] == [200] * 2, results
-    assert json.loads(results[0][2])["total"] > 6000
+    for status, seconds, body in results:
+        answer = json.loads(body)
+        assert status in (200, 503), body[:200]
+        if status == 200:
+            assert answer["total"] > 6000
+        else:
+            assert answer["time_budget"] == limits.TIME_BUDGET
+        assert seconds < limits.TIME_BUDGET + 3
     # one more is past the bound (in a fresh process: characters already read are cached)
     p = run_cli("search", " OR ".join(COMMON[:7]), "--index", server.index)
     assert p.returncode == 2 and "posting lists" in p.stderr
@@ -197,6 +206,7 @@ def test_two_ingests_at_once_list_nothing_twice(tmp_path):
 
     ix = str(tmp_path / "ix")
     cmd = [sys.executable, str(ROOT / "cli.py"), "ingest", str(REALDATA), "--index", ix, "--json"]
+    cmd += ["--lock-timeout", "300"]  # the second waits for the whole first run
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in "ab"]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outs]
@@ -351,7 +361,7 @@ def test_damaged_index_is_a_503_from_the_server(samples_index, tmp_path):
     ix = _damaged_copy(samples_index, tmp_path)
     from fastapi.testclient import TestClient
 
-    from search.server import create_app
+    from search.web.app import create_app
 
     r = TestClient(create_app(ix), raise_server_exceptions=False).get("/api/search?q=公开")
     assert r.status_code == 503 and "is damaged" in r.json()["error"], r.text
