@@ -77,8 +77,11 @@ class Context:
         if key not in self._terms:
 
             def compute() -> np.ndarray:
-                parts = [postings(self.s, "grams", g)[0] for g in self.expansion(c)]
-                parts.append(postings(self.s, "text", c)[0])
+                parts = [postings(self.s, "text", c)[0]]
+                for i, g in enumerate(self.expansion(c)):
+                    if i % 256 == 0:
+                        self.budget.check()
+                    parts.append(postings(self.s, "grams", g)[0])
                 ids = np.unique(np.concatenate(parts))
                 return ids[self.cols.live[ids]] if len(ids) else EMPTY.copy()
 
