@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from corpus.htmltables import html_tables
+from corpus.model import Grid
+
 # Containers used by the common government CMSs (TRS WCM, Hanweb, Ucap, Dayang …), most specific first.
 BODY_SELECTORS = [
     "#zoom",
@@ -118,6 +121,7 @@ class HtmlDoc:
     headline: str = ""
     body_lines: list[str] = field(default_factory=list)
     page_lines: list[str] = field(default_factory=list)  # whole page, for labelled header fields
+    tables: list[Grid] = field(default_factory=list)  # the body's data tables
 
 
 def _lines(el: Tag) -> list[str]:
@@ -204,6 +208,9 @@ def parse_html(text: str) -> HtmlDoc:
         content = (m.get("content") or "").strip()
         if key and content and key not in doc.meta:
             doc.meta[key] = content
+    canonical = soup.find("link", rel="canonical", href=True)
+    if canonical and str(canonical["href"]).startswith(("http://", "https://")):
+        doc.meta.setdefault("url", str(canonical["href"]).strip())
     if soup.title and soup.title.string:
         doc.page_title = soup.title.string.strip()
 
@@ -238,4 +245,5 @@ def parse_html(text: str) -> HtmlDoc:
     ]
     doc.headline = next((h for h in heads if 4 <= len(h) <= 80), "")
     doc.body_lines = _lines(body)
+    doc.tables = html_tables(body)
     return doc
