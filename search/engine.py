@@ -16,7 +16,7 @@ from corpus.sections import SECTIONS
 from index import columns, segment
 from index.analysis import grams_of
 from index.normalize import normalize
-from index.schema import PASSAGE, REPORT
+from index.schema import ALIAS, PASSAGE, REPORT
 from index.store import open_index
 from search import match, rank
 from search import query as ql
@@ -359,7 +359,10 @@ class Engine:
 
     # -- reports ------------------------------------------------------------------------------
     @staticmethod
-    def _report(f: dict) -> dict:
+    def _report(f: dict, copies: list[dict] | None = None) -> dict:
+        own = {"source": f.get("source", ""), "url": f.get("url")}
+        # a copy found on the web gives a local file its URL, so citations point at the page
+        url = f.get("url") or next((c.get("url") for c in copies or [] if c.get("url")), None)
         return {
             "report_id": f["report_id"],
             "title": f.get("title", ""),
@@ -367,14 +370,26 @@ class Engine:
             "year": f.get("year") or None,
             "published": f.get("published"),
             "source": f.get("source", ""),
-            "url": f.get("url"),
+            "url": url,
             "sections": list(f.get("sections") or []),
             "passages": int(f.get("passages") or 0),
+            "headings": list(f.get("headings") or []),
+            # where title/agency/year/published came from ("header-line", "inferred", …)
+            "provenance": dict(f.get("provenance") or {}),
+            # every source the report was found under (copies of one report are one report)
+            "sources": [own]
+            + sorted(
+                ({"source": c.get("source", ""), "url": c.get("url")} for c in copies or []),
+                key=lambda d: d["source"],
+            ),
         }
 
     def reports(self) -> dict:
         s, _ = self.searcher()
-        rows = [self._report(f) for f in s.documents(kind=REPORT)]
+        copies: dict[str, list[dict]] = {}
+        for f in s.documents(kind=ALIAS):
+            copies.setdefault(f["report_id"], []).append(f)
+        rows = [self._report(f, copies.get(f["report_id"])) for f in s.documents(kind=REPORT)]
         rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"], r["title"]))
         return {"reports": rows}
 
@@ -399,4 +414,5 @@ class Engine:
             }
             for h in hits
         ]
-        return {"report": self._report(head), "passages": passages}
+        copies = list(s.documents(kind=ALIAS, report_id=report_id))
+        return {"report": self._report(head, copies), "passages": passages}
