@@ -220,8 +220,18 @@ def _cells_grid(cells: list[tuple]) -> tuple[Grid, list[str]]:
     return grid, rows
 
 
-def _is_running(line: _Line, page_h: float) -> bool:
-    return line.bottom > page_h * 0.90 or line.top < page_h * 0.10
+def _edge_lines(lines: list[_Line], page_h: float) -> list[int]:
+    """Indexes of the lines that can be running headers or footers: the outermost two at the
+    top and at the bottom of the page, inside its outer tenth."""
+    if not lines:
+        return []
+    order = sorted(range(len(lines)), key=lambda k: -lines[k].top)
+    cands = order[:2] + order[-2:]
+    return [
+        k
+        for k in dict.fromkeys(cands)
+        if lines[k].bottom > page_h * 0.90 or lines[k].top < page_h * 0.10
+    ]
 
 
 def parse_pdf(data: bytes) -> ParsedDoc:
@@ -258,23 +268,26 @@ def _parse(pdf: pdfium.PdfDocument, data: bytes) -> ParsedDoc:
 
     # Running headers and footers: a line near the top or bottom of a page that recurs on
     # other pages (the digits aside, so "第3页" matches "第4页"), and page numbers anywhere there.
+    def running_key(text: str) -> str:  # "第3页" and "第4页" are one footer; long lines as they are
+        return re.sub(r"\d+", "#", text) if len(text) <= 30 else text
+
     edge = Counter()
+    edges_of = {i: set(_edge_lines(lines, heights[i])) for i, lines in enumerate(pages)}
     for i, lines in enumerate(pages):
-        for ln in lines:
-            if _is_running(ln, heights[i]):
-                edge[re.sub(r"\d+", "#", _squeeze(ln.text))] += 1
+        for k in edges_of[i]:
+            edge[running_key(_squeeze(lines[k].text))] += 1
 
     blocks: list[tuple[str, object]] = []  # ("line", _Line) or ("table", (grid, rows))
     grids: list[Grid] = []
     for i, lines in enumerate(pages):
         page_tables = sorted(tables.get(i, []), key=lambda t: -t[0][3])
         placed = [False] * len(page_tables)
-        for ln in lines:
+        for k, ln in enumerate(lines):
             text = _squeeze(ln.text)
             if not text:
                 continue
-            if _is_running(ln, heights[i]) and (
-                _PAGE_NO.match(text) or (n > 1 and edge[re.sub(r"\d+", "#", text)] > 1)
+            if k in edges_of[i] and (
+                _PAGE_NO.match(text) or (n > 1 and edge[running_key(text)] > 1)
             ):
                 continue
             mid = (ln.bottom + ln.top) / 2
@@ -324,7 +337,7 @@ def _parse(pdf: pdfium.PdfDocument, data: bytes) -> ParsedDoc:
         else:
             out.append(ln.text)
         # A line that reaches the right margin goes on below, unless the next one is indented.
-        open_para = ln.right > 0 and ln.right >= right - height * 1.5
+        open_para = ln.right > 0 and ln.right >= right - height * 2
     meta = pdf.get_metadata_dict()
     title = (meta.get("Title") or "").strip()
     return ParsedDoc(lines=out, tables=grids, weak_title=title)

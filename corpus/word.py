@@ -70,7 +70,7 @@ def _table(table) -> tuple[Grid, list[str]]:
     keeps that; the text rows show each cell once."""
     grid: Grid = []
     rows: list[str] = []
-    seen: set[int] = set()
+    seen: dict[int, object] = {}  # id → the cell element, kept alive so ids are not reused
     for row in table.rows:
         cells = row.cells
         grid.append([_cell_text(c) for c in cells])
@@ -78,7 +78,7 @@ def _table(table) -> tuple[Grid, list[str]]:
         for c in cells:
             if id(c._tc) in seen:
                 continue
-            seen.add(id(c._tc))
+            seen[id(c._tc)] = c._tc
             t = _cell_text(c)
             if t:
                 shown.append(t)
