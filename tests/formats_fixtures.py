@@ -97,14 +97,13 @@ def make_pdf(table: bool = True, pad_pages: int = 0, encrypt: str | None = None)
             pdf.multi_cell(0, 9, "    " + head, new_x="LMARGIN", new_y="NEXT")
         else:
             pdf.multi_cell(0, 9, "    " + text, new_x="LMARGIN", new_y="NEXT")
-    for i in range(pad_pages):
-        pdf.add_page()
-        pdf.set_font("cjk", size=14)
-        for k in range(14):
-            year = str(1950 + i * 14 + k)  # every paragraph its own: only footers recur
-            pdf.multi_cell(
-                0, 9, "    " + PARAS[1][1].replace("2022", year), new_x="LMARGIN", new_y="NEXT"
-            )
+    # every paragraph its own words and line breaks, flowing over the pages as in a real
+    # report: only the footers recur from page to page
+    for k in range(pad_pages * 14):
+        year = str(1950 + k)
+        text = PARAS[1][1].replace("2022", year).replace("4312", str(100 + 37 * k))
+        lead = "第" + "一二三四五六七八九十"[k % 10] + "，" * (k % 7)
+        pdf.multi_cell(0, 9, "    " + lead + text, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=14)
     pdf.cell(0, 9, AGENCY, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 9, "2023年1月20日", align="R", new_x="LMARGIN", new_y="NEXT")

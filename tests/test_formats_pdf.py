@@ -66,7 +66,7 @@ def test_pdf_running_header_page_numbers_over_pages(tmp_path):
     for n in range(1, 5):
         assert f"- {n} -" not in text
     for year in range(1950, 1950 + 3 * 14):  # every paragraph kept, whole, once
-        assert text.count(f"{year}年，示例市人民政府深入贯彻落实") == 1
+        assert text.count(f"{year}年，示例市人民政府深入贯彻落实") == 1, year
     assert text.count("全市政务公开工作取得新的成效") == 1 + 3 * 14
 
 
