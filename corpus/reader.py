@@ -14,12 +14,13 @@ from corpus.clean import clean_lines, nfkc
 from corpus.decode import DecodeError, decode_bytes
 from corpus.discover import SIDECAR_EXT, Found
 from corpus.html import parse_html
-from corpus.metadata import extract
+from corpus.dates import parse_date
+from corpus.metadata import extract, looks_like_title
 from corpus.model import ParsedDoc, Report, stable_id
 from corpus.passages import make_passages
 from corpus.pdf import PdfError, parse_pdf
 from corpus.plaintext import parse_text
-from corpus.sections import top_headings, unflatten
+from corpus.sections import match_heading, top_headings, unflatten
 from corpus.sniff import NotAReport, sniff
 from corpus.word import WordError, parse_doc, parse_docx, parse_rtf
 
@@ -275,7 +276,7 @@ def _warc_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError | Uni
     any_record = False
     seen: set[str] = set()
     with stream:
-        for rec in records(stream, max_bytes):
+        for rec in records(stream, max_bytes, found.size):
             any_record = True
             if isinstance(rec, Broken):
                 yield UnitError(found.path, rec.reason)
@@ -316,9 +317,14 @@ def _warc_unit(found: Found, base: str, rec) -> Unit:
 
 
 def _is_list_page(doc: ParsedDoc) -> bool:
-    """A portal's column page: short lines (link titles, dates), almost no sentences."""
+    """A portal's column page: little prose, and most lines are link titles or dates."""
     prose = sum(len(ln) for ln in doc.lines if len(ln) >= 40 and re.search(r"[，。；]", ln))
-    return prose < 200
+    if prose >= 400:
+        return False
+    listed = sum(
+        1 for ln in doc.lines if (looks_like_title(ln) and not match_heading(ln)) or parse_date(ln)
+    )
+    return prose < 80 or listed >= max(3, 0.6 * len(doc.lines))
 
 
 _CONTENT_KEYS = ("content", "text", "body")

@@ -243,6 +243,7 @@ _END_WEAK = re.compile(
 _WINDOW_END = re.compile(r"[，。；：！？,;:!?\s]|(?=\d{1,2}[、．.](?!\d))")
 _SENT_CLOSE = re.compile(r"^[。；;]")
 # A flattened table row: cells run together as digits (801000081), or a number that is not a date.
+_DIGITS_AFTER = re.compile(r"\d+(?![\d年月日])")
 _TABLE_DIGITS = re.compile(r"\d{5,}|\d(?![\d年月日号期届次.．%、])")
 
 
@@ -251,11 +252,18 @@ def _heading_len(rest: str) -> int | None:
     m = _WINDOW_END.search(rest)
     window = rest[: m.start()] if m else rest
     window = window[:40]
-    if not window or _TABLE_DIGITS.search(window):
+    if not window:
         return None
-    strong = [m.end() for m in _END_STRONG.finditer(window)]
+    strong = _END_STRONG.search(window)
     if strong:
-        return max(strong)
+        end = strong.end()
+        while (more := _END_STRONG.match(window, end)) is not None:
+            end = more.end()  # …情况 + 统计表
+        if _TABLE_DIGITS.search(window[:end]) or _DIGITS_AFTER.match(rest, end):
+            return None  # a table row's label: 一、本年新收…数量801000081
+        return end
+    if _TABLE_DIGITS.search(window):
+        return None
     # A run-in heading up to its full stop: （三）加强平台建设，完善政府信息公开形式。
     sent = _SENT_END.search(rest)
     if sent and sent.start() <= 40 and not _TABLE_DIGITS.search(rest[: sent.start()]):

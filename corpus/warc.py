@@ -45,7 +45,9 @@ class Broken:
     reason: str
 
 
-def records(stream, max_bytes: int) -> Iterator[Record | Skipped | Broken]:
+def records(stream, max_bytes: int, size: int = 0) -> Iterator[Record | Skipped | Broken]:
+    """The archive's records; `size` (the file's length) lets a record cut off at the end be
+    told from the end of the archive."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -53,7 +55,6 @@ def records(stream, max_bytes: int) -> Iterator[Record | Skipped | Broken]:
     offset = 0
     try:
         for rec in it:
-            offset = it.get_record_offset()
             if rec.rec_type not in ("response", "resource"):
                 continue
             uri = rec.rec_headers.get_header("WARC-Target-URI") or ""
@@ -69,11 +70,19 @@ def records(stream, max_bytes: int) -> Iterator[Record | Skipped | Broken]:
                 yield Skipped(uri, f"not a report ({ctype.split(';')[0]})")
                 continue
             payload = rec.content_stream().read(max_bytes + 1)
+            offset = it.get_record_offset()
+            if len(payload) <= max_bytes and getattr(rec.raw_stream, "limit", 0) > 0:
+                # fewer bytes than the record's Content-Length: the file was cut here
+                yield Broken(offset, f"truncated WARC record at offset {offset} ({uri})")
+                return
             if len(payload) > max_bytes:
                 yield Skipped(uri, f"too large (> {max_bytes / 1e6:.0f} MB limit)")
                 continue
             date = parse_date(rec.rec_headers.get_header("WARC-Date") or "")
             yield Record(uri, date, ctype, payload, offset)
+        end = getattr(it, "offset", 0)
+        if size and end < size - 4:
+            yield Broken(end, f"truncated or damaged WARC record at offset {end}")
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as e:
         # zlib.error is an Exception subclass raised by gzip members cut short
         yield Broken(offset, f"truncated or damaged WARC record after offset {offset} ({e})")
