@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from corpus.clean import clean_lines, nfkc
+from corpus.dates import parse_date
 from corpus.decode import DecodeError, decode_bytes
 from corpus.discover import SIDECAR_EXT, Found
 from corpus.html import parse_html
-from corpus.dates import parse_date
 from corpus.metadata import extract, looks_like_title
 from corpus.model import ParsedDoc, Report, stable_id
 from corpus.passages import make_passages

@@ -162,3 +162,21 @@ def test_binary_doc_without_tools_names_the_fix(tmp_path):
     )
     assert res.returncode == 3 and "Traceback" not in res.stderr
     assert "needs antiword or catdoc" in res.stderr
+
+
+def test_rtf_report_in_its_codepage(tmp_path):
+    def esc(s: str) -> str:
+        return "".join(f"\\'{b:02x}" for b in s.encode("gbk"))
+
+    body = (
+        esc("示例县人民政府2020年政府信息公开工作年度报告")
+        + r"\par "
+        + esc("一、总体情况")
+        + r"\par "
+        + esc("2020年，全县主动公开政府信息1520条，依申请公开办理规范，答复及时准确。")
+    )
+    p = tmp_path / "report.doc"  # an RTF saved as .doc, as Word users do
+    p.write_bytes(("{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0 SimSun;}}\\f0 " + body + "}").encode())
+    r = one(p)
+    assert r.title == "示例县人民政府2020年政府信息公开工作年度报告"
+    assert r.headings == ["一、总体情况"] and r.year == 2020
