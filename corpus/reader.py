@@ -121,9 +121,10 @@ def parse_document(data: bytes, ext_kind: str) -> ParsedDoc:
     return _html_doc(text) if kind == "html" else parse_text(text)
 
 
-def fingerprint(texts: list[str]) -> str:
-    """Equal for copies of one report however they were saved: letters and digits only."""
-    squeezed = re.sub(r"[\W_]+", "", nfkc("".join(texts)))
+def fingerprint(texts: list[str], year: int | None = None, agency: str = "") -> str:
+    """Equal for copies of one report however they were saved: its text (letters and digits
+    only), covered year and agency. Two years' reports that happen to share a body stay two."""
+    squeezed = f"{year or ''}\x1f{agency}\x1f" + re.sub(r"[\W_]+", "", nfkc("".join(texts)))
     return hashlib.blake2b(squeezed.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -191,7 +192,7 @@ def build_report(
         tables=doc.tables,
         headings=top_headings(body),
         provenance=meta.provenance,
-        fingerprint=fingerprint([p.text for p in passages]),
+        fingerprint=fingerprint([p.text for p in passages], meta.year, meta.agency),
     )
 
 
