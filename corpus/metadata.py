@@ -192,13 +192,18 @@ _CPC_CONGRESS = re.compile(
 )
 
 
+# Sessions off the yearly rhythm (the 2nd NPC met in 1959, 1960, 1962 and 1963).
+_NPC_SESSION_YEAR = {(2, 3): 1962, (2, 4): 1963}
+
+
 def session_year(text: str, congress: str | int | None = None) -> int | None:
     """The year of the NPC session or CPC congress a report names (or its `congress` number)."""
     m = _NPC_SESSION.search(text)
     if m:
-        start = _NPC_START.get(cn_to_int(m.group(1)))
+        npc, session = cn_to_int(m.group(1)), cn_to_int(m.group(2))
+        start = _NPC_START.get(npc)
         if start:
-            return start + cn_to_int(m.group(2)) - 1
+            return _NPC_SESSION_YEAR.get((npc, session), start + session - 1)
     if congress not in (None, "") and str(congress).isdigit():
         return _CPC_YEAR.get(int(congress))
     m = _CPC_CONGRESS.search(text)

@@ -265,14 +265,21 @@ def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
     yield Unit(key, found.path, h, parse)
 
 
+def _open(found: Found):
+    """The file opened for reading, or the UnitError that says why it cannot be."""
+    try:
+        return open(found.path, "rb")
+    except OSError as e:
+        return UnitError(found.path, f"unreadable ({e.strerror or e})")
+
+
 def _warc_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError | UnitSkip]:
     from corpus.warc import Broken, Record, Skipped, records
 
     base = os.path.abspath(found.path)
-    try:
-        stream = open(found.path, "rb")
-    except OSError as e:
-        yield UnitError(found.path, f"unreadable ({e.strerror or e})")
+    stream = _open(found)
+    if isinstance(stream, UnitError):
+        yield stream
         return
     any_record = False
     seen: set[str] = set()
@@ -333,10 +340,9 @@ _CONTENT_KEYS = ("content", "text", "body")
 
 def _jsonl_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
     base = os.path.abspath(found.path)
-    try:
-        f = open(found.path, "rb")
-    except OSError as e:
-        yield UnitError(found.path, f"unreadable ({e.strerror or e})")
+    f = _open(found)
+    if isinstance(f, UnitError):
+        yield f
         return
     with f:
         lineno = 0
