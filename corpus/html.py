@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from corpus.htmltables import html_tables
-from corpus.model import Grid
-
 # Containers used by the common government CMSs (TRS WCM, Hanweb, Ucap, Dayang …), most specific first.
 BODY_SELECTORS = [
     "#zoom",
@@ -121,7 +118,6 @@ class HtmlDoc:
     headline: str = ""
     body_lines: list[str] = field(default_factory=list)
     page_lines: list[str] = field(default_factory=list)  # whole page, for labelled header fields
-    tables: list[Grid] = field(default_factory=list)  # the body's data tables
 
 
 def _lines(el: Tag) -> list[str]:
@@ -245,5 +241,4 @@ def parse_html(text: str) -> HtmlDoc:
     ]
     doc.headline = next((h for h in heads if 4 <= len(h) <= 80), "")
     doc.body_lines = _lines(body)
-    doc.tables = html_tables(body)
     return doc

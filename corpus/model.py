@@ -51,6 +51,7 @@ class Report:
     source_key: str
     content_hash: str
     passages: list[Passage] = field(default_factory=list)
+    stats: dict | None = None  # the standard tables (corpus/stats.py), None without them
     tables: list[Grid] = field(default_factory=list)  # kept for the table reader, not indexed
     headings: list[str] = field(default_factory=list)  # top-level headings as printed
     # where each of title/agency/year/published came from ("header-line", "inferred", …)

@@ -22,6 +22,8 @@ from corpus.pdf import PdfError, parse_pdf
 from corpus.plaintext import parse_text
 from corpus.sections import match_heading, top_headings, unflatten
 from corpus.sniff import NotAReport, sniff
+from corpus.stats import read_stats
+from corpus.tables import html_grids
 from corpus.word import WordError, parse_doc, parse_docx, parse_rtf
 
 # Bump when extraction changes, so re-ingest refreshes reports parsed by older code.
@@ -79,7 +81,7 @@ def _html_doc(text: str) -> ParsedDoc:
     hints = {k: v for k, v in doc.meta.items() if k in ("title", "published", "source", "url")}
     return ParsedDoc(
         lines=body_lines,
-        tables=doc.tables,
+        tables=html_grids(text),  # the whole page's data tables, merged cells repeated
         hints=hints,
         provenance={k: _HINT_ORIGIN[k] for k in hints},
         header={**page_header, **header},
@@ -150,6 +152,7 @@ def build_report(
         lines = doc.lines
     if not lines:
         raise IngestError("no text left after cleaning")
+    cleaned = lines  # as printed: the table reader reads flattened digit runs from these
     lines = unflatten(lines)
     given = {**doc.provenance, **{k: (provenance or {}).get(k, "given") for k in hints}}
     all_hints = {**doc.hints, **hints}
@@ -193,6 +196,7 @@ def build_report(
         headings=top_headings(body),
         provenance=meta.provenance,
         fingerprint=fingerprint([p.text for p in passages], meta.year, meta.agency),
+        stats=read_stats(doc.tables, cleaned, meta.year),
     )
 
 

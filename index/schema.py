@@ -44,4 +44,5 @@ def make_schema() -> Schema:
         headings=STORED(),
         provenance=STORED(),
         fingerprint=STORED(),
+        stats=STORED(),  # JSON text of the report's standard tables, or None
     )

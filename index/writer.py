@@ -3,6 +3,7 @@ interrupted run leaves the last commit searchable, and idempotent across re-runs
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -119,6 +120,7 @@ def report_docs(report: Report) -> Iterable[dict]:
         "headings": report.headings,
         "provenance": report.provenance,
         "fingerprint": report.fingerprint,
+        "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else None,
         "section": "",
         "order": -1,
     }

@@ -11,6 +11,7 @@ marks as escaped HTML, for API users who want HTML."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,8 +20,16 @@ from search.highlight import mark_spans, spans
 
 NO_AGENCY = "（未注明机构）"
 NO_YEAR = "年份不详"
-# How a missing value reads to a person, everywhere (terminal, page, widget, charts).
-LABELS = {"no_agency": NO_AGENCY, "no_year": NO_YEAR}
+NO_TITLE = "（无标题）"
+# How a missing value reads to a person, everywhere (terminal, page, widget, charts); the web
+# page gets them from here too (static/labels.js is written from LABELS).
+LABELS = {
+    "no_agency": NO_AGENCY,
+    "no_year": NO_YEAR,
+    "no_year_short": "不详",  # where a column is narrow (the KWIC table, a chart's axis)
+    "no_title": NO_TITLE,
+    "no_section": "（未注明章节）",
+}
 
 
 def agency_label(value: str | None) -> str:
@@ -164,6 +173,7 @@ class ReportInfo(Record):
     url: str | None
     sections: list[str]
     passages: int
+    stats: dict | None  # the standard tables' figures (corpus/stats.py), None without them
     headings: list[str] = field(default_factory=list)  # top-level headings as printed
     # where title/agency/year/published came from ("header-line", "inferred", …)
     provenance: dict[str, str] = field(default_factory=dict)
@@ -187,6 +197,7 @@ def report_info(f: Mapping, copies: list[Mapping] = ()) -> ReportInfo:
         headings=list(f.get("headings") or []),
         provenance=dict(f.get("provenance") or {}),
         sources=[{"source": f.get("source", ""), "url": f.get("url")}, *others],
+        stats=json.loads(f["stats"]) if f.get("stats") else None,
     )
 
 
