@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from corpus.discover import discover, shown
@@ -111,12 +112,14 @@ def _report_problem(report: Report) -> str | None:
 
 
 class IngestLock:
-    """The ingest lock: held for a whole run, from before it reads which sources the index
-    holds until its last commit, so a second ingest waits and then finds them unchanged.
-    (Whoosh's write lock is taken per batch; between batches another ingest could slip in.)"""
+    """The ingest lock: held for a whole run, from before it creates the index or reads which
+    sources it holds until its last commit, so a second ingest waits and then finds them
+    unchanged. (Whoosh's write lock is taken per batch; between batches another ingest could
+    slip in, and two could both create a new index.)"""
 
-    def __init__(self, ix, timeout: float):
-        self.lock = ix.storage.lock(INDEX_NAME + "_INGEST")
+    def __init__(self, index_dir: str, timeout: float):
+        os.makedirs(index_dir, exist_ok=True)
+        self.lock = FileStorage(index_dir).lock(INDEX_NAME + "_INGEST")
         deadline = time.monotonic() + timeout
         while not self.lock.acquire(blocking=False):
             if time.monotonic() >= deadline:
@@ -271,9 +274,9 @@ def ingest(
     t0 = time.perf_counter()
     stats = IngestStats()
     try:
-        ix = open_or_create(index_dir)
-        lock = IngestLock(ix, lock_timeout)
+        lock = IngestLock(index_dir, lock_timeout)
         try:
+            ix = open_or_create(index_dir)
             return _ingest(paths, ix, stats, t0, max_mb, prune, lock_timeout, on_error, progress)
         finally:
             lock.release()
