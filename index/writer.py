@@ -188,20 +188,25 @@ def ingest(
     lock_timeout: float = 30.0,
     on_error: Callable[[str, str], None] | None = None,
     progress: Callable[[int, int, int, int], None] | None = None,
+    store=None,
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
-    and counted; they never stop the run."""
+    and counted; they never stop the run. `store` replaces the local index with another
+    writer of the same shape as `_Batch` plus `existing()` (index/cluster/writer.py)."""
     t0 = time.perf_counter()
     stats = IngestStats()
-    ix = open_or_create(index_dir)
-    existing = _existing(ix)
+    if store is None:
+        ix = open_or_create(index_dir)
+        existing = _existing(ix)
+    else:
+        existing = store.existing()
     seen_keys: set[str] = set()
     max_bytes = int(max_mb * 1_000_000)
 
     found = list(discover(paths))
     total_files = len(found)
     total_bytes = sum(f.size for f in found)
-    batch = _Batch(ix, lock_timeout)
+    batch = _Batch(ix, lock_timeout) if store is None else store
 
     def fail(source: str, reason: str) -> None:
         stats.failed.append((source, reason))
