@@ -18,7 +18,11 @@ _NODE = re.compile(r"(?P<host>[A-Za-z0-9_.\-]+|\[[0-9a-fA-F:]+\]):(?P<port>\d{1,
 
 
 class ClusterError(Exception):
-    """A cluster fault or a bad address; the message is one line naming the node."""
+    """A cluster fault; the message is one line naming the node."""
+
+
+class BadAddress(ClusterError):
+    """An engine address that cannot be read (a usage error)."""
 
 
 @dataclass(frozen=True)
@@ -49,17 +53,17 @@ def is_cluster(spec: str | None) -> bool:
 def parse_address(spec: str) -> Address:
     m = _ADDR.fullmatch(spec.strip())
     if not m:
-        raise ClusterError(
+        raise BadAddress(
             f"cannot read the engine address {spec!r}: use sphinxql://HOST:PORT[,HOST:PORT…]/NAME"
         )
     nodes = []
     for part in m.group("nodes").split(","):
         n = _NODE.fullmatch(part.strip())
         if not n or not 0 < int(n.group("port")) < 65536:
-            raise ClusterError(f"cannot read the node {part!r} in {spec!r}: use HOST:PORT")
+            raise BadAddress(f"cannot read the node {part!r} in {spec!r}: use HOST:PORT")
         nodes.append(Node(n.group("host").strip("[]"), int(n.group("port"))))
     if len(set(nodes)) != len(nodes):
-        raise ClusterError(f"a node is listed twice in {spec!r}")
+        raise BadAddress(f"a node is listed twice in {spec!r}")
     return Address(tuple(nodes), m.group("name"))
 
 

@@ -65,9 +65,18 @@ class ClusterEngine(Engine):
                 return conn.query_meta(sql, *args) if meta else conn.query(sql, *args)
             except ClusterError as e:
                 if "down or unreachable" not in str(e):
-                    raise
+                    raise self._down() or e from None
                 errors.append(str(e))
         raise ClusterError("; ".join(errors))
+
+    def _down(self) -> ClusterError | None:
+        """A distributed query names a missing agent by its API port; name the node instead."""
+        for conn in self.conns:
+            try:
+                conn.query("SHOW STATUS LIKE 'uptime'")
+            except ClusterError as e:
+                return e
+        return None
 
     def _corpus(self) -> dict:
         with self._lock:

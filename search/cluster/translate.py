@@ -70,7 +70,7 @@ def plan(
                 raise ql.QueryError(f"the phrase {node.text!r} has no searchable characters")
             parts = [norm]
         else:
-            parts = pieces(node)
+            parts = [p for p in pieces(node) if grams_of(p)]
             if not parts:
                 raise ql.QueryError(f"{node.text!r} has no searchable characters")
         if highlights is not None:
@@ -105,6 +105,7 @@ def plan(
     def rank(node) -> None:
         if isinstance(node, ql.Word):
             parts = [normalize(node.text).strip()] if node.quoted else pieces(node)
+            parts = parts if node.quoted else [p for p in parts if grams_of(p)]
             if len(parts) > 1:
                 out.rank.append(("text", normalize(node.text).strip()))
             for p in parts:
