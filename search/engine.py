@@ -30,6 +30,27 @@ class NotFound(LookupError):
     pass
 
 
+def search_args(
+    limit: int,
+    offset: int,
+    per_report: int | None,
+    agency: str | None,
+    year: str | None,
+    section: str | None,
+) -> tuple[int, list[ql.Filter]]:
+    """`search`'s checks, shared by every engine: (limit capped at MAX_LIMIT, filters)."""
+    if limit < 0 or offset < 0:
+        raise ql.QueryError("limit and offset must not be negative")
+    if per_report is not None and per_report < 1:
+        raise ql.QueryError("per-report must be at least 1")
+    filters = [
+        ql.check_filter(f, v)
+        for f, v in (("agency", agency), ("year", year), ("section", section))
+        if v
+    ]
+    return min(limit, MAX_LIMIT), filters
+
+
 @dataclass
 class _Columns:
     """Per-document arrays (indexed by Whoosh docnum) for facet counting."""
@@ -272,16 +293,7 @@ class Engine:
         offset: int = 0,
         per_report: int | None = None,
     ) -> dict:
-        if limit < 0 or offset < 0:
-            raise ql.QueryError("limit and offset must not be negative")
-        if per_report is not None and per_report < 1:
-            raise ql.QueryError("per-report must be at least 1")
-        limit = min(limit, MAX_LIMIT)
-        filters = [
-            ql.check_filter(f, v)
-            for f, v in (("agency", agency), ("year", year), ("section", section))
-            if v
-        ]
+        limit, filters = search_args(limit, offset, per_report, agency, year, section)
         s, cols = self.searcher()
         postings: dict = {}
         docs, rank_q, highlights = self.match(text, filters, postings)

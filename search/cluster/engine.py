@@ -31,7 +31,7 @@ from index.cluster.sphinxql import Address, ClusterError, Connection, parse_addr
 from search import query as ql
 from search import rank as local_rank
 from search.cluster.translate import Plan, plan, rank_tokens
-from search.engine import MAX_LIMIT, Engine, NotFound
+from search.engine import Engine, NotFound, search_args
 
 MAX_GROUPS = int(os.environ.get("GONGKAI_CLUSTER_MAX_GROUPS", "100000"))
 EXACT_RANK = int(os.environ.get("GONGKAI_CLUSTER_EXACT_RANK", "20000"))
@@ -129,16 +129,7 @@ class ClusterEngine(Engine):
         offset: int = 0,
         per_report: int | None = None,
     ) -> dict:
-        if limit < 0 or offset < 0:
-            raise ql.QueryError("limit and offset must not be negative")
-        if per_report is not None and per_report < 1:
-            raise ql.QueryError("per-report must be at least 1")
-        limit = min(limit, MAX_LIMIT)
-        filters = [
-            ql.check_filter(f, v)
-            for f, v in (("agency", agency), ("year", year), ("section", section))
-            if v
-        ]
+        limit, filters = search_args(limit, offset, per_report, agency, year, section)
         p = self.plan(text, filters)
         facets, total, n_reports = self._facets(p.match)
         hits = []
