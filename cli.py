@@ -12,6 +12,8 @@ import sys
 
 import click
 
+from index.settings import VERSION
+
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY, EXIT_CLUSTER = 0, 1, 2, 3, 4, 5
 DEFAULT_INDEX = "var/index"
 
@@ -75,11 +77,13 @@ def _engine(index_dir: str):
 
 
 def _print_json(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+    from search.results import plain
+
+    click.echo(json.dumps(plain(obj), ensure_ascii=False, indent=2))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option("0.1.0", prog_name="gongkai")
+@click.version_option(VERSION, prog_name="gongkai")
 def main() -> None:
     """Full-text search over government information-disclosure reports."""
 
@@ -201,32 +205,6 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
 
 
 # -- search ---------------------------------------------------------------------------------------
-def _snippet_lines(text: str, terms: list[str]) -> list[str]:
-    """Three lines of the passage from just before its first match, matches styled."""
-    from search.highlight import spans
-    from search.journal_text import wrap
-
-    hits = spans(text.replace("\n", " "), terms)
-    start = max(0, hits[0][0] - 40) if hits else 0
-    return wrap(
-        text, hits, width=70, max_lines=3, start=start, style=click.style, fg="yellow", bold=True
-    )
-
-
-def _terms_of(highlight: str) -> list[str]:
-    import html
-    import re
-
-    return list({html.unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", highlight)})
-
-
-def _facet_line(name: str, items: list[dict], n: int = 8) -> str:
-    shown = " · ".join(
-        f"{i['value'] if i['value'] not in (None, '') else '（未注明）'} {i['count']}"
-        for i in items[:n]
-    )
-    more = f" · … {len(items) - n} more" if len(items) > n else ""
-    return f"  {click.style(name, bold=True)}: {shown}{more}"
 
 
 @main.command()
@@ -260,48 +238,9 @@ def search(query, index_dir, agency, year, section, limit, offset, per_report, a
     if as_json:
         _print_json(res)
         return
-    _print_results(res)
+    from search.render.text import search_lines
 
-
-def _print_results(res: dict) -> None:
-    total, reports, hits = res["total"], res["reports"], res["hits"]
-    q = res["query"] or "(filters only)"
-    if not total:
-        click.echo(f"No passages match {q}.")
-        return
-    first = res["offset"] + 1
-    click.echo(
-        click.style(f"{q}", bold=True)
-        + f" — {total} passages in {reports} reports"
-        + (f" (showing {first}–{res['offset'] + len(hits)})" if hits else "")
-    )
-    click.echo()
-    for i, h in enumerate(hits, first):
-        click.echo(f"{i:>3}. " + click.style(h["title"], bold=True))
-        meta = " · ".join(
-            str(x)
-            for x in (
-                h["agency"] or "（未注明机构）",
-                h["year"] or "年份不详",
-                h["section"],
-                h["heading"],
-            )
-            if x
-        )
-        click.echo("     " + click.style(meta, fg="cyan"))
-        for line in _snippet_lines(h["text"], _terms_of(h["highlight"])):
-            click.echo("     " + line)
-        click.echo(
-            click.style(
-                f"     {h['source']}  ·  show {h['report_id']}  ·  score {h['score']}", dim=True
-            )
-        )
-        click.echo()
-    facets = res["facets"]
-    click.echo(click.style("Matching reports by", bold=True))
-    click.echo(_facet_line("agency", facets["agency"]))
-    click.echo(_facet_line("year", facets["year"], 12))
-    click.echo(_facet_line("section", facets["section"], 13))
+    _echo_lines(search_lines(res, click.style))
 
 
 # -- reports / show -------------------------------------------------------------------------------
@@ -314,13 +253,10 @@ def reports(index_dir, as_json):
     if as_json:
         _print_json(res)
         return
-    rows = res["reports"]
-    for r in rows:
-        click.echo(
-            f"{r['report_id']}  {r['year'] or '----'}  {click.style(r['agency'] or '（未注明）', fg='cyan')}  "
-            f"{r['title']}  ({r['passages']} passages)"
-        )
-    click.echo(f"{len(rows)} reports", err=True)
+    from search.render.text import reports_lines
+
+    _echo_lines(reports_lines(res, click.style))
+    click.echo(f"{len(res['reports'])} reports", err=True)
 
 
 @main.command()
@@ -338,22 +274,9 @@ def show(report_id, index_dir, as_json):
     if as_json:
         _print_json(res)
         return
-    r = res["report"]
-    click.echo(click.style(r["title"], bold=True))
-    click.echo(
-        click.style(
-            " · ".join(
-                str(x) for x in (r["agency"], r["year"], r["published"], r["source"], r["url"]) if x
-            ),
-            fg="cyan",
-        )
-    )
-    section = None
-    for p in res["passages"]:
-        if p["section"] != section:
-            section = p["section"]
-            click.echo("\n" + click.style(f"[{section}]", fg="green"))
-        click.echo(p["text"])
+    from search.render.text import show_lines
+
+    _echo_lines(show_lines(res, click.style))
 
 
 # -- web (serve) ----------------------------------------------------------------------------------
@@ -399,7 +322,8 @@ def _csv_option(f):
 
 def _journal(fn, *args, **kwargs):
     """Call a journalist tool; a bad query or unknown id is a one-line usage error."""
-    from search.journal import NotFound, QueryError
+    from search.engine import NotFound
+    from search.query import QueryError
 
     try:
         return fn(*args, **kwargs)
@@ -415,7 +339,7 @@ def _echo_lines(lines) -> None:
 
 
 def _echo_csv(rows, columns) -> None:
-    from search.journal import csv_text
+    from search.render.csv import csv_text
 
     for chunk in csv_text(rows, columns):
         click.echo(chunk, nl=False)
@@ -436,9 +360,9 @@ def compare(query, index_dir, agency, year, section, by, limit, as_json, as_csv)
 
     One passage per agency (or year) that matches, groups ordered by relevance, with the
     group's matching report and passage counts and a citation."""
-    from search.compare import COLUMNS
-    from search.compare import compare as run
-    from search.journal_text import compare_lines
+    from search.render.text import compare_lines
+    from search.tools.compare import COLUMNS
+    from search.tools.compare import compare as run
 
     engine = _engine(index_dir)
     res = _journal(run, engine, query, by, agency=agency, year=year, section=section, limit=limit)
@@ -447,11 +371,7 @@ def compare(query, index_dir, agency, year, section, by, limit, as_json, as_csv)
     elif as_csv:
         _echo_csv(res["results"], COLUMNS)
     else:
-        _echo_lines(compare_lines(res, _terms_of_all(res["results"]), click.style))
-
-
-def _terms_of_all(hits: list[dict]) -> list[str]:
-    return sorted({t for h in hits for t in _terms_of(h["highlight"])}, key=len, reverse=True)
+        _echo_lines(compare_lines(res, click.style))
 
 
 @main.command()
@@ -468,15 +388,16 @@ def trend(query, index_dir, agency, year, section, by, png_file, as_json, as_csv
     The share is of all the reports of that year in the index that pass the same filters, so
     a growing archive does not fake a trend. A terminal bar chart by default; --png also
     draws one."""
-    from search.journal_text import trend_lines
-    from search.trend import COLUMNS_BY, png
-    from search.trend import trend as run
+    from search.render.chart import trend_png
+    from search.render.text import trend_lines
+    from search.tools.trend import COLUMNS_BY
+    from search.tools.trend import trend as run
 
     engine = _engine(index_dir)
     res = _journal(run, engine, query, by, agency=agency, year=year, section=section)
     if png_file:
         try:
-            info = png(res, png_file)
+            info = trend_png(res, png_file)
         except OSError as e:
             fail(f"cannot write {png_file}: {e.strerror or e}")
         note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
@@ -507,8 +428,8 @@ def similar(passage_id, index_dir, agency, year, section, limit, min_similarity,
 
     For PASSAGE_ID (or a unique prefix of 6+ characters): copied boilerplate and where the
     copies differ, most similar first, with a similarity figure and the wording they share."""
-    from search.journal_text import similar_lines
-    from search.similar import similar as run
+    from search.render.text import similar_lines
+    from search.tools.similar import similar as run
 
     engine = _engine(index_dir)
     res = _journal(
@@ -554,9 +475,9 @@ def kwic(term, index_dir, agency, year, section, width, sort, limit, as_json, as
     TERM is one word or phrase, matched as the index normalizes it (traditional/simplified,
     full-width), plus optional filters (依申请公开 year:2015-2020). All matching passages are
     scanned, not only the top hits; the context is cut from the original text."""
-    from search.journal_text import kwic_lines
-    from search.kwic import COLUMNS
-    from search.kwic import kwic as run
+    from search.render.text import kwic_lines
+    from search.tools.kwic import COLUMNS
+    from search.tools.kwic import kwic as run
 
     engine = _engine(index_dir)
     res = _journal(
@@ -604,19 +525,21 @@ def export(query, index_dir, agency, year, section, fmt, output, order):
 
     Every matching passage with full metadata and a citation, streamed as CSV (UTF-8 with a
     BOM, opens in Excel) or JSON Lines."""
-    from search.export import chunks
-    from search.export import export as run
+    from search.render import rows_as
+    from search.tools.export import COLUMNS_BY_FORMAT
+    from search.tools.export import export as run
 
     engine = _engine(index_dir)
     exp = _journal(run, engine, query, agency=agency, year=year, section=section, order=order)
+    chunks = rows_as(fmt, exp.rows(), COLUMNS_BY_FORMAT[fmt])
     try:
         if output == "-":
-            for chunk in chunks(exp, fmt):
+            for chunk in chunks:
                 sys.stdout.write(chunk)
             sys.stdout.flush()
         else:
             with open(output, "w", encoding="utf-8", newline="") as out:
-                for chunk in chunks(exp, fmt):
+                for chunk in chunks:
                     out.write(chunk)
     except BrokenPipeError:  # `export … | head`: the reader has all it wants
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -640,8 +563,8 @@ def batch(file, index_dir, agency, year, section, as_json):
     query,dimension,value,reports — dimension "all" (empty value) is the query's matching
     reports in total, then "year", "agency" and "section" break them down as the facets of
     `search` do."""
-    from search.export import BATCH_COLUMNS, batch_rows, read_queries
-    from search.export import batch as run
+    from search.tools.export import BATCH_COLUMNS, batch_rows, read_queries
+    from search.tools.export import batch as run
 
     engine = _engine(index_dir)
     queries = _journal(read_queries, file)
@@ -661,7 +584,7 @@ def cite(passage_id, index_dir, as_json):
 
     PASSAGE_ID as printed by search --json, compare, kwic, similar or export; a unique
     prefix of 6+ characters works."""
-    from search.journal import cite as run
+    from search.tools.cite import cite as run
 
     res = _journal(run, _engine(index_dir), passage_id)
     if as_json:

@@ -7,17 +7,13 @@ Both tokenize the *normalized* text but report character offsets in the original
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
+from corpus.chars import LETTER, NOT_LETTER, WORDISH
 from index import segment
 from index.normalize import normalize_with_offsets
-
-_WORDISH = re.compile(r"\w", re.U)
-_CHAR = re.compile(r"[^\W_]", re.U)
-_NOT_CHAR = re.compile(r"[\W_]+", re.U)
 
 
 class _Base(Tokenizer):
@@ -72,7 +68,7 @@ class BigramTokenizer(_Base):
     (the `plain` column) confirms it. A passage of a single letter is indexed as that letter."""
 
     def _spans(self, text):
-        chars = [m.start() for m in _CHAR.finditer(text)]
+        chars = [m.start() for m in LETTER.finditer(text)]
         if len(chars) == 1:
             i = chars[0]
             yield text[i], i, i + 1, True
@@ -85,7 +81,7 @@ class PunctuationFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            if _WORDISH.search(t.text):
+            if WORDISH.search(t.text):
                 yield t
 
 
@@ -100,7 +96,7 @@ def gram_analyzer():
 def squeeze(text: str) -> str:
     """`text` without punctuation, spaces or underscores: what phrases are matched against, so
     "以公开为原则，不公开为例外" also finds 以公开为原则、不公开为例外."""
-    return _NOT_CHAR.sub("", text)
+    return NOT_LETTER.sub("", text)
 
 
 def bigrams(squeezed: str) -> list[str]:

@@ -1,6 +1,6 @@
 """The index layout: one document per passage (kind "p") and one per report (kind "r")
 holding the report's metadata and the content hash used to skip unchanged sources.
-`text` and `grams` are written in bulk by index/bulk.py; `plain` is filled from `text`."""
+`text` and `grams` are written in bulk by index/whoosh_ext/bulk.py; `plain` is filled from `text`."""
 
 from __future__ import annotations
 
@@ -38,4 +38,5 @@ def make_schema() -> Schema:
         content_hash=STORED(),
         sections=STORED(),
         passages=STORED(),
+        stats=STORED(),  # JSON text of the report's standard tables, or None
     )

@@ -8,6 +8,7 @@ from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, Index
 
+import index.whoosh_ext  # noqa: F401  (registers the codec under the names indexes pickled)
 from index.schema import make_schema
 
 INDEX_NAME = "gongkai"

@@ -3,6 +3,7 @@ interrupted run leaves the last commit searchable, and idempotent across re-runs
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -13,11 +14,10 @@ from whoosh.index import LockError
 from corpus.discover import discover
 from corpus.model import Report
 from corpus.reader import DEFAULT_MAX_MB, IngestError, Unit, UnitError, read_units
-from index.bulk import BulkSegmentWriter
-from index.codec import make_codec
-from index.procs import SafeMpWriter
 from index.schema import PASSAGE, REPORT
+from index.settings import BATCH_BYTES, BATCH_REPORTS
 from index.store import open_or_create
+from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
 
 
 class IndexBusy(Exception):
@@ -71,6 +71,7 @@ def report_docs(report: Report) -> Iterable[dict]:
         "content_hash": report.content_hash,
         "sections": report.sections,
         "passages": len(report.passages),
+        "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else None,
         "section": "",
         "order": -1,
     }
@@ -86,29 +87,15 @@ def report_docs(report: Report) -> Iterable[dict]:
         }
 
 
-SMALL_SEGMENT = 1000  # documents
-
-
-def merge_small_segments(writer, segments):
-    """A Whoosh merge policy: merge the segments under SMALL_SEGMENT documents into the
-    writer's new segment, keep the rest."""
-    from whoosh.reading import SegmentReader
-
-    small = [seg for seg in segments if seg.doc_count_all() < SMALL_SEGMENT]
-    if len(small) < 2:
-        return segments
-    for seg in small:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
-    return [seg for seg in segments if seg.doc_count_all() >= SMALL_SEGMENT]
-
-
 class _Batch:
     """A writer that commits every `max_reports` reports or `max_bytes` of text."""
 
     def __init__(
-        self, ix, lock_timeout: float, max_reports: int = 5000, max_bytes: int = 24_000_000
+        self,
+        ix,
+        lock_timeout: float,
+        max_reports: int = BATCH_REPORTS,
+        max_bytes: int = BATCH_BYTES,
     ):
         self.ix = ix
         self.lock_timeout = lock_timeout
@@ -122,19 +109,7 @@ class _Batch:
     def writer(self):
         if self.w is None:
             try:
-                if self.procs > 1:
-                    self.w = SafeMpWriter(
-                        self.ix,
-                        procs=self.procs,
-                        multisegment=True,
-                        timeout=self.lock_timeout,
-                        limitmb=512,
-                        codec=make_codec(),
-                    )
-                else:
-                    self.w = BulkSegmentWriter(
-                        self.ix, timeout=self.lock_timeout, limitmb=512, codec=make_codec()
-                    )
+                self.w = open_writer(self.ix, self.lock_timeout, self.procs)
             except LockError:
                 raise IndexBusy(
                     f"the index is locked by another ingest (waited {self.lock_timeout:g}s)"
@@ -167,11 +142,8 @@ class _Batch:
         """Merge the small segments that small re-ingests leave behind, so they do not pile up.
         Batch-sized segments stay as they are: merging them would rewrite the whole index for
         little gain (queries read every segment's postings with one read per term)."""
-        if sum(1 for seg in self.ix._segments() if seg.doc_count_all() < SMALL_SEGMENT) > 1:
-            w = BulkSegmentWriter(
-                self.ix, timeout=self.lock_timeout, limitmb=512, codec=make_codec()
-            )
-            w.commit(mergetype=merge_small_segments)
+        if small_segments(self.ix) > 1:
+            open_writer(self.ix, self.lock_timeout).commit(mergetype=merge_small_segments)
 
     def cancel(self) -> None:
         if self.w is not None:

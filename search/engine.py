@@ -12,18 +12,22 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
-from corpus.sections import SECTIONS
-from index import columns, segment
-from index.analysis import grams_of
-from index.normalize import normalize
 from index.schema import PASSAGE, REPORT
+from index.settings import BM25_B, BM25_K1, MAX_LIMIT
 from index.store import open_index
+from index.whoosh_ext import columns
 from search import match, rank
 from search import query as ql
-from search.highlight import mark
-
-MAX_LIMIT = 100
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from search.facets import facets
+from search.results import (
+    Passage,
+    QueryFilter,
+    ReportDetail,
+    ReportList,
+    SearchResult,
+    hit,
+    report_info,
+)
 
 
 class NotFound(LookupError):
@@ -31,28 +35,24 @@ class NotFound(LookupError):
 
 
 def search_args(
+    text: str,
     limit: int,
     offset: int,
     per_report: int | None,
     agency: str | None,
     year: str | None,
     section: str | None,
-) -> tuple[int, list[ql.Filter]]:
-    """`search`'s checks, shared by every engine: (limit capped at MAX_LIMIT, filters)."""
+) -> tuple[int, ql.Plan]:
+    """`search`'s checks and plan, shared by every engine: (limit capped at MAX_LIMIT, plan)."""
     if limit < 0 or offset < 0:
         raise ql.QueryError("limit and offset must not be negative")
     if per_report is not None and per_report < 1:
         raise ql.QueryError("per-report must be at least 1")
-    filters = [
-        ql.check_filter(f, v)
-        for f, v in (("agency", agency), ("year", year), ("section", section))
-        if v
-    ]
-    return min(limit, MAX_LIMIT), filters
+    return min(limit, MAX_LIMIT), ql.plan_text(text, ql.option_filters(agency, year, section))
 
 
 @dataclass
-class _Columns:
+class Columns:
     """Per-document arrays (indexed by Whoosh docnum) for facet counting."""
 
     report: np.ndarray
@@ -71,7 +71,7 @@ class _Columns:
     readers: dict  # column readers kept for this searcher generation (search/match.py)
 
 
-def _build_columns(searcher) -> _Columns:
+def _build_columns(searcher) -> Columns:
     reader = searcher.reader()
     leaves = [leaf for leaf, _offset in reader.leaf_readers() if leaf.doc_count_all()]
 
@@ -93,7 +93,7 @@ def _build_columns(searcher) -> _Columns:
     live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
     # report records carry section "" (every passage has a label)
     empty_sec = sec_vals.index("") if "" in sec_vals else -1
-    return _Columns(
+    return Columns(
         report=rep_idx.astype(np.int64),
         agency=ag_idx.astype(np.int32),
         year=year,
@@ -109,20 +109,18 @@ def _build_columns(searcher) -> _Columns:
 
 
 class Engine:
-    _CJK = _CJK
-
     def __init__(self, index_dir: str):
         self.index_dir = index_dir
         self.ix = open_index(index_dir)
         self._lock = threading.Lock()
         self._searcher = None
-        self._columns: _Columns | None = None
+        self._columns: Columns | None = None
 
     # -- searcher lifecycle -------------------------------------------------------------------
     def searcher(self):
         with self._lock:
             if self._searcher is None:
-                self._searcher = self.ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+                self._searcher = self.ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
                 self._columns = None
             elif not self._searcher.up_to_date():
                 # A new searcher, not Searcher.refresh(): Whoosh's reader reuse keeps the old
@@ -135,151 +133,54 @@ class Engine:
                 self._columns = _build_columns(self._searcher)
             return self._searcher, self._columns
 
+    def own_searcher(self):
+        """A searcher of one's own (close it when done) over the same index generation as the
+        engine's, so the engine's cached columns hold for its document numbers."""
+        for _ in range(3):
+            s, _ = self.searcher()
+            own = self.ix.searcher(weighting=s.weighting)
+            if own.reader().generation() == s.reader().generation():
+                return own
+            own.close()  # a commit landed in between: catch up and try again
+        raise ql.QueryError("the index is being updated right now; try again in a moment")
+
     def close(self) -> None:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
 
-    # -- query compilation --------------------------------------------------------------------
-    def _substring(self, s: str) -> wq.Query | None:
-        """Documents containing normalized string `s` anywhere (grep recall)."""
-        grams = grams_of(s)
-        if not grams:
-            return None
-        if len(grams) == 1:
-            g = grams[0]
-            if len(g) == 1:  # one character: any bigram that holds it
-                return wq.Or(
-                    [wq.Term("text", g), wq.Prefix("grams", g), wq.Wildcard("grams", "?" + g)]
-                )
-            return wq.Term("grams", g)
-        # Every bigram: a superset of the phrase's passages (search/match.py confirms them).
-        return wq.And([wq.Term("grams", g) for g in dict.fromkeys(grams)])
-
-    def _word(self, node: ql.Word, highlights: list[str]) -> wq.Query:
-        norm = normalize(node.text).strip()
-        if node.quoted:
-            q = self._substring(norm)
-            if q is None:
-                raise ql.QueryError(f"the phrase {node.text!r} has no searchable characters")
-            highlights.append(norm)
-            return q
-        pieces = (
-            [p for p in segment.cut(norm) if re.search(r"\w", p)] if _CJK.search(norm) else [norm]
-        )
-        pieces = [p for p in pieces if grams_of(p)]
-        if not pieces:
-            raise ql.QueryError(f"{node.text!r} has no searchable characters")
-        highlights.extend(pieces)
-        parts = [self._substring(p) for p in pieces]
-        return parts[0] if len(parts) == 1 else wq.And(parts)
-
-    @staticmethod
-    def _pieces(node: ql.Word) -> list[str]:
-        norm = normalize(node.text).strip()
-        if node.quoted or not _CJK.search(norm):
-            return [norm]
-        return [p for p in segment.cut(norm) if re.search(r"\w", p) and grams_of(p)]
-
-    def _rank(self, node) -> wq.Query | None:
-        """The scoring query: cheap term postings only (no positions), so it can be evaluated
-        with block-max skipping over the exact match set. Each piece scores through its
-        character bigrams, and a whole-word match in the jieba field scores double, so whole
-        words rank above partial matches; a multi-word run also scores as a whole."""
-        if isinstance(node, ql.Word):
-            terms: list[wq.Query] = []
-            pieces = self._pieces(node)
-            norm = normalize(node.text).strip()
-            if len(pieces) > 1:
-                terms.append(wq.Term("text", norm, boost=2.0))
-            s = self._searcher
-            for p in pieces:
-                grams = grams_of(p)
-                # a long phrase scores through its rarest bigrams (they carry the idf; the
-                # common ones would cost a long posting read each for little rank signal)
-                terms += [wq.Term("grams", g) for g in (match.rarest(s, grams, 3) if s else grams)]
-                terms.append(wq.Term("text", p, boost=2.0))
-            return wq.Or(terms) if terms else None
-        if isinstance(node, (ql.Filter, ql.Not)):
-            return None
-        parts = [q for q in (self._rank(n) for n in node.nodes) if q is not None]
-        return wq.Or(parts) if parts else None
-
-    def _filter(self, f: ql.Filter, cols: _Columns) -> wq.Query:
-        if f.field == "year":
-            a, b = ql.parse_year(f.value)
-            return wq.NumericRange("year", a, b)
-        if f.field == "section":
-            return wq.Term("section", f.value)
-        needle = normalize(f.value)
-        matches = [a for a in cols.agencies if a and needle in normalize(a)]
-        if not matches:
-            return wq.NullQuery
-        return wq.Or([wq.Term("agency", a) for a in matches])
-
-    def _compile(self, node, cols: _Columns, highlights: list[str]) -> wq.Query:
-        if isinstance(node, ql.Word):
-            return self._word(node, highlights)
-        if isinstance(node, ql.Filter):
-            return self._filter(node, cols)
-        if isinstance(node, ql.Not):
-            return wq.Not(self._compile(node.node, cols, []))
-        parts = [self._compile(n, cols, highlights) for n in node.nodes]
-        if isinstance(node, ql.Or):
-            return wq.Or(parts)
-        pos = [p for p in parts if not isinstance(p, wq.Not)]
-        neg = [p for p in parts if isinstance(p, wq.Not)]
-        if not pos:
-            pos = [wq.Term("kind", PASSAGE)]
-        q = wq.And(pos) if len(pos) > 1 else pos[0]
-        return wq.AndNot(q, wq.Or([n.query for n in neg])) if neg else q
-
-    @staticmethod
-    def _tree(text: str, filters: list[ql.Filter]):
-        nodes = []
-        if text.strip():
-            nodes.append(ql.parse(text))
-        nodes.extend(filters)
-        if not nodes:
-            raise ql.QueryError("empty query: give words to search for or a filter")
-        return nodes[0] if len(nodes) == 1 else ql.And(tuple(nodes))
-
-    def compile(
-        self, text: str, filters: list[ql.Filter], cols: _Columns
-    ) -> tuple[wq.Query, list[str]]:
-        """The exact match query (what a passage must satisfy) and the strings to highlight."""
-        q, _rank, highlights = self.compile_ranked(text, filters, cols)
-        return q, highlights
-
-    def compile_ranked(
-        self, text: str, filters: list[ql.Filter], cols: _Columns
-    ) -> tuple[wq.Query, wq.Query, list[str]]:
-        """(match query, ranking query, highlights). Rank with the second over the documents
-        of the first: `searcher.search(rank, filter=matched_docs)`."""
-        tree = self._tree(text, filters)
-        highlights: list[str] = []
-        q = self._compile(tree, cols, highlights)
-        if isinstance(q, wq.Not):
-            q = wq.AndNot(wq.Term("kind", PASSAGE), q.query)
-        if not highlights:  # filters only: restrict to passages (report records carry no text)
-            q = wq.And([wq.Term("kind", PASSAGE), q])
-        rank = self._rank(tree) or wq.Term("kind", PASSAGE)
-        return q, rank, highlights
-
-    def match(
-        self, text: str, filters: list[ql.Filter], cache: dict | None = None
-    ) -> tuple[np.ndarray, wq.Query, list[str]]:
-        """(sorted docnums of every matching passage, ranking query, strings to highlight).
-        The one matching path that search, facets and the journalist tools share. `cache`
-        receives the posting lists read, for ranking to reuse."""
+    # -- matching -----------------------------------------------------------------------------
+    def match(self, plan: ql.Plan, cache: dict | None = None) -> np.ndarray:
+        """Sorted docnums of every passage matching `plan`: the one matching path that search,
+        facets and the journalist tools share. `cache` receives the posting lists read, for
+        ranking to reuse."""
         s, cols = self.searcher()
-        _q, rank_q, highlights = self.compile_ranked(text, filters, cols)
-        ctx = match.Context(self, s, cols)
+        ctx = match.Context(s, cols)
         if cache is not None:
             ctx.postings = cache
-        docs = match.evaluate(ctx, self._tree(text, filters))
-        return docs, rank_q, highlights
+        return match.evaluate(ctx, plan.match)
+
+    def scores(self, searcher, rank_terms, docs: np.ndarray, cache: dict | None = None):
+        """BM25 scores of `docs` (a match set) for a plan's ranking terms, aligned with it; the
+        one ranking the tools share with `search`. `searcher`: the engine's or one's own."""
+        _s, cols = self.searcher()
+        return rank.scores(searcher, cols.lengths, rank_terms, docs, cache)
+
+    def passage_docnums(self, passage_id: str, prefix: bool) -> list[int]:
+        """Docnums of the passage with id `passage_id`, or (with `prefix`, when there is
+        none) of at most two passages whose id starts with it."""
+        s, _ = self.searcher()
+        docnum = s.document_number(kind=PASSAGE, passage_id=passage_id)
+        if docnum is not None or not prefix:
+            return [] if docnum is None else [docnum]
+        q = wq.And([wq.Term("kind", PASSAGE), wq.Prefix("passage_id", passage_id)])
+        found = []
+        for d in s.docs_for_query(q):
+            found.append(d)
+            if len(found) > 1:
+                break
+        return found
 
     # -- search -------------------------------------------------------------------------------
     def search(
@@ -292,105 +193,40 @@ class Engine:
         limit: int = 10,
         offset: int = 0,
         per_report: int | None = None,
-    ) -> dict:
-        limit, filters = search_args(limit, offset, per_report, agency, year, section)
+    ) -> SearchResult:
+        limit, plan = search_args(text, limit, offset, per_report, agency, year, section)
         s, cols = self.searcher()
         postings: dict = {}
-        docs, rank_q, highlights = self.match(text, filters, postings)
-        facets, n_reports = self._facets(docs, cols)
+        docs = self.match(plan, postings)
+        facet_counts, n_reports = facets(docs, cols)
 
         hits = []
         if limit and len(docs):
-            score = rank.scores(s, cols.lengths, rank_q, docs, postings)
+            score = self.scores(s, plan.rank, docs, postings)
             best = rank.top(docs, score, cols, offset + limit, per_report)[offset:]
             for i in best:
-                hits.append(self._hit(s.stored_fields(int(docs[i])), float(score[i]), highlights))
-        return {
-            "query": text,
-            "total": int(len(docs)),
-            "reports": n_reports,
-            "offset": offset,
-            "limit": limit,
-            "facets": facets,
-            "hits": hits,
-        }
-
-    def _facets(self, docs: np.ndarray, cols: _Columns) -> tuple[dict, int]:
-        if not len(docs):
-            return {"agency": [], "year": [], "section": []}, 0
-        rep = cols.report[docs]
-        _, first = np.unique(rep, return_index=True)
-        rep_docs = docs[first]  # one passage per matching report: its report-level values
-        ag = np.bincount(cols.agency[rep_docs], minlength=len(cols.agencies))
-        years, ycount = np.unique(cols.year[rep_docs], return_counts=True)
-        nsec = len(cols.sections)
-        pairs = np.unique(rep * nsec + cols.section[docs])
-        sec = np.bincount(pairs % nsec, minlength=nsec)
-
-        def listing(values, counts):
-            out = [{"value": v, "count": int(c)} for v, c in zip(values, counts, strict=True) if c]
-            out.sort(key=lambda d: (-d["count"], str(d["value"])))
-            return out
-
-        order = {name: i for i, name in enumerate(SECTIONS)}
-        section_list = [
-            {"value": v, "count": int(c)}
-            for v, c in zip(cols.sections, sec, strict=True)
-            if c and v
-        ]
-        section_list.sort(key=lambda d: (-d["count"], order.get(d["value"], 99)))
-        year_list = [
-            {"value": int(y) if y else None, "count": int(c)}
-            for y, c in zip(years, ycount, strict=True)
-        ]
-        year_list.sort(key=lambda d: (d["value"] is None, -(d["value"] or 0)))
-        return {
-            "agency": listing(cols.agencies, ag),
-            "year": year_list,
-            "section": section_list,
-        }, int(len(first))
-
-    @staticmethod
-    def _hit(f: dict, score: float | None, highlights: list[str]) -> dict:
-        text = f.get("text", "")
-        return {
-            "report_id": f["report_id"],
-            "passage_id": f["passage_id"],
-            "title": f.get("title", ""),
-            "agency": f.get("agency", ""),
-            "year": f.get("year") or None,
-            "published": f.get("published"),
-            "section": f.get("section", ""),
-            "heading": f.get("heading", ""),
-            "text": text,
-            "highlight": mark(text, highlights),
-            "score": round(float(score), 4) if score is not None else None,
-            "source": f.get("source", ""),
-            "url": f.get("url"),
-        }
+                fields = s.stored_fields(int(docs[i]))
+                hits.append(hit(fields, float(score[i]), plan.highlights))
+        return SearchResult(
+            query=text,
+            total=int(len(docs)),
+            reports=n_reports,
+            offset=offset,
+            limit=limit,
+            facets=facet_counts,
+            hits=hits,
+            terms=list(plan.terms),
+            filters=[QueryFilter(f.field, f.value) for f in plan.filters],
+        )
 
     # -- reports ------------------------------------------------------------------------------
-    @staticmethod
-    def _report(f: dict) -> dict:
-        return {
-            "report_id": f["report_id"],
-            "title": f.get("title", ""),
-            "agency": f.get("agency", ""),
-            "year": f.get("year") or None,
-            "published": f.get("published"),
-            "source": f.get("source", ""),
-            "url": f.get("url"),
-            "sections": list(f.get("sections") or []),
-            "passages": int(f.get("passages") or 0),
-        }
-
-    def reports(self) -> dict:
+    def reports(self) -> ReportList:
         s, _ = self.searcher()
-        rows = [self._report(f) for f in s.documents(kind=REPORT)]
-        rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"], r["title"]))
-        return {"reports": rows}
+        rows = [report_info(f) for f in s.documents(kind=REPORT)]
+        rows.sort(key=lambda r: (-(r.year or 0), r.agency, r.title))
+        return ReportList(reports=rows)
 
-    def show(self, report_id: str, highlight: str | None = None) -> dict:
+    def show(self, report_id: str) -> ReportDetail:
         s, _ = self.searcher()
         if not re.fullmatch(r"[0-9a-f]{1,64}", report_id or ""):
             raise NotFound(report_id)
@@ -403,12 +239,6 @@ class Engine:
             sortedby="order",
         )
         passages = [
-            {
-                "passage_id": h["passage_id"],
-                "section": h["section"],
-                "heading": h.get("heading", ""),
-                "text": h["text"],
-            }
-            for h in hits
+            Passage(h["passage_id"], h["section"], h.get("heading", ""), h["text"]) for h in hits
         ]
-        return {"report": self._report(head), "passages": passages}
+        return ReportDetail(report=report_info(head), passages=passages)

@@ -34,21 +34,26 @@ def spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(
+def mark_spans(
     text: str,
-    terms: Iterable[str],
+    found: Iterable[tuple[int, int]],
     open_tag: str = "<mark>",
     close_tag: str = "</mark>",
     escape: bool = True,
 ) -> str:
-    """`text` with matches wrapped. With escape=True (HTML) every other byte is escaped, so
-    the only markup in the result is the engine's own <mark>."""
+    """`text` with the (sorted, disjoint) `found` ranges wrapped. With escape=True (HTML) every
+    other byte is escaped, so the only markup in the result is the engine's own <mark>."""
     esc = html.escape if escape else (lambda s: s)
     out: list[str] = []
     pos = 0
-    for s, e in spans(text, terms):
+    for s, e in found:
         out.append(esc(text[pos:s]))
         out.append(open_tag + esc(text[s:e]) + close_tag)
         pos = e
     out.append(esc(text[pos:]))
     return "".join(out)
+
+
+def mark(text: str, terms: Iterable[str], **tags) -> str:
+    """`text` with every occurrence of `terms` wrapped (see mark_spans)."""
+    return mark_spans(text, spans(text, terms), **tags)

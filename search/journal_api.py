@@ -29,23 +29,30 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from index.settings import MAX_FILTER_CHARS, MAX_QUERY_CHARS
 from index.store import IndexMissing
-from search import compare as compare_mod
-from search import export as export_mod
-from search import kwic as kwic_mod
-from search import similar as similar_mod
-from search import trend as trend_mod
-from search.journal import Engine, NotFound, QueryError, csv_text, own_searcher
+from search.engine import Engine, NotFound
+from search.query import QueryError
+from search.render import rows_as
+from search.render.chart import trend_png_bytes
+from search.render.csv import csv_text
+from search.results import plain
+from search.tools import compare as compare_mod
+from search.tools import export as export_mod
+from search.tools import kwic as kwic_mod
+from search.tools import similar as similar_mod
+from search.tools import trend as trend_mod
+from search.tools.cite import cite
+from search.tools.common import own_searcher
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-MAX_FILTER_CHARS = 200
 MAX_KWIC = 20_000  # occurrences per kwic response
 HEADERS = {"Content-Security-Policy": API_CSP}
 
 Q = Annotated[
     str,
     Query(
-        max_length=500,
+        max_length=MAX_QUERY_CHARS,
         description='Query: words, "phrases", OR, NOT/-word, agency:… year:2010-2015 section:…',
     ),
 ]
@@ -111,7 +118,7 @@ def journal_router(
             return json_or(
                 res, lambda r: _csv_response(r["results"], compare_mod.COLUMNS, "compare")
             )
-        return json_or(res, lambda r: JSONResponse(r, headers=HEADERS))
+        return json_or(res, lambda r: JSONResponse(plain(r), headers=HEADERS))
 
     @router.get("/trend", summary="Matching reports per year and their share (= trend)")
     def api_trend(
@@ -128,8 +135,8 @@ def journal_router(
         if format == "csv":
             return _csv_response(res["rows"], trend_mod.COLUMNS_BY[by], "trend")
         if format == "png":
-            return Response(trend_mod.png_bytes(res), media_type="image/png", headers=HEADERS)
-        return JSONResponse(res, headers=HEADERS)
+            return Response(trend_png_bytes(res), media_type="image/png", headers=HEADERS)
+        return JSONResponse(plain(res), headers=HEADERS)
 
     @router.get(
         "/similar/{passage_id}",
@@ -152,7 +159,7 @@ def journal_router(
             year=year,
             section=section,
         )
-        return json_or(res, lambda r: JSONResponse(r, headers=HEADERS))
+        return json_or(res, lambda r: JSONResponse(plain(r), headers=HEADERS))
 
     @router.get("/kwic", summary="Every occurrence with its context (= kwic)")
     def api_kwic(
@@ -177,7 +184,7 @@ def journal_router(
         )
         if format == "csv":
             return json_or(res, lambda r: _csv_response(r["occurrences"], kwic_mod.COLUMNS, "kwic"))
-        return json_or(res, lambda r: JSONResponse(r, headers=HEADERS))
+        return json_or(res, lambda r: JSONResponse(plain(r), headers=HEADERS))
 
     @router.get("/export", summary="All matching passages with citations, streamed (= export)")
     def api_export(
@@ -206,7 +213,7 @@ def journal_router(
 
         def body() -> Iterator[str]:
             try:
-                yield from export_mod.chunks(exp, format)
+                yield from rows_as(format, exp.rows(), export_mod.COLUMNS_BY_FORMAT[format])
             finally:
                 own.close()
 
@@ -223,9 +230,7 @@ def journal_router(
 
     @router.get("/cite/{passage_id}", summary="A one-line citation of a passage (= cite)")
     def api_cite(passage_id: str):
-        from search.journal import cite
-
         res = call(cite, passage_id)
-        return json_or(res, lambda r: JSONResponse(r, headers=HEADERS))
+        return json_or(res, lambda r: JSONResponse(plain(r), headers=HEADERS))
 
     return router

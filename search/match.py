@@ -12,19 +12,19 @@ from functools import reduce
 import numpy as np
 
 from index.analysis import bigrams, squeeze
-from index.bulk import PLAIN
 from index.normalize import normalize
+from index.whoosh_ext.bulk import PLAIN
+from index.whoosh_ext.postings import postings
 from search import query as ql
-from search.rank import _postings
 
 EMPTY = np.zeros(0, dtype=np.int64)
 
 
 class Context:
-    """What evaluation needs from the engine for one searcher generation."""
+    """What evaluation needs for one searcher generation: the searcher and the engine's
+    per-document columns (see search/engine.py)."""
 
-    def __init__(self, engine, searcher, cols):
-        self.engine = engine
+    def __init__(self, searcher, cols):
         self.s = searcher
         self.cols = cols
         self._terms: dict[tuple[str, str], np.ndarray] = {}
@@ -33,7 +33,7 @@ class Context:
     def term(self, field: str, text: str) -> np.ndarray:
         key = (field, text)
         if key not in self._terms:
-            ids, _ = _postings(self.s, field, text, self.postings)  # sorted, each doc once
+            ids, _ = postings(self.s, field, text, self.postings)  # sorted, each doc once
             self._terms[key] = ids[self.cols.live[ids]] if len(ids) else EMPTY
         return self._terms[key]
 
@@ -72,6 +72,19 @@ def rarest(searcher, grams: list[str], k: int = 2) -> list[str]:
     return sorted(unique, key=lambda g: searcher.doc_frequency("grams", g))[:k]
 
 
+def _holding(ctx: Context, c: str) -> list[str]:
+    """The bigram terms that hold the character `c` (and `c` alone, a one-letter passage), from
+    the lexicon once per searcher generation."""
+    key = ("holding", c)
+    found = ctx.cols.readers.get(key)
+    if found is None:
+        reader = ctx.s.reader()
+        found = [t.decode("utf-8") for t in reader.expand_prefix("grams", c)]
+        found += [t for t in (b.decode("utf-8") for b in reader.lexicon("grams")) if t[1:] == c]
+        ctx.cols.readers[key] = found = list(dict.fromkeys(found))
+    return found
+
+
 def substring(ctx: Context, s: str) -> np.ndarray:
     """Passages whose normalized text contains `s` (the grep-recall match)."""
     plain = squeeze(s)
@@ -79,9 +92,9 @@ def substring(ctx: Context, s: str) -> np.ndarray:
     if not grams:
         return EMPTY
     if len(grams) == 1:
-        if len(plain) == 1:  # one character: let Whoosh expand the lexicon
-            q = ctx.engine._substring(s)
-            return np.unique(np.fromiter(ctx.s.docs_for_query(q), dtype=np.int64))
+        if len(plain) == 1:  # one character: as a word, or in any bigram that holds it
+            found = [ctx.term("text", plain)] + [ctx.term("grams", g) for g in _holding(ctx, plain)]
+            return reduce(np.union1d, found)
         return ctx.term("grams", grams[0])
     # Narrow by the rarest bigrams only (a phrase of common characters would otherwise read
     # every long posting list); the squeezed text confirms the rest.
@@ -94,13 +107,9 @@ def substring(ctx: Context, s: str) -> np.ndarray:
 
 
 def evaluate(ctx: Context, node) -> np.ndarray:
-    if isinstance(node, ql.Word):
-        pieces = ctx.engine._pieces(node)
-        if not pieces:
-            raise ql.QueryError(f"{node.text!r} has no searchable characters")
-        if node.quoted:
-            return substring(ctx, normalize(node.text).strip())
-        return _intersect([substring(ctx, p) for p in pieces])
+    """The sorted docnums of the passages matching a plan's match tree (search/query.py)."""
+    if isinstance(node, ql.Contains):
+        return _intersect([substring(ctx, p) for p in node.parts])
     if isinstance(node, ql.Filter):
         return _filter(ctx, node)
     if isinstance(node, ql.Not):

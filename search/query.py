@@ -7,16 +7,23 @@
     ( … )            grouping
     agency:平房区  year:2015  year:2010-2015  section:主动公开   filters
 
-Parsing gives a small AST; `compile` turns it into a Whoosh query against the index."""
+`parse` gives a small AST; `plan` turns it, once, into everything the engine and the tools need:
+the match tree (search/match.py evaluates it with numpy), the ranking terms (search/rank.py), the
+words to highlight, the query's filters and the words a concordance looks up. Nothing else
+reads a query: the page gets the plan's terms and filters from /api/search."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from corpus.chars import CJK, WORDISH
 from corpus.sections import SECTIONS
+from index import segment
+from index.analysis import grams_of
+from index.normalize import normalize
+from index.settings import MAX_QUERY_CHARS
 
-MAX_QUERY_CHARS = 500
 FILTER_FIELDS = ("agency", "year", "section")
 
 
@@ -199,6 +206,14 @@ def check_filter(f: str, v: str) -> Filter:
     return Filter(f, v)
 
 
+def option_filters(
+    agency: str | None = None, year: str | None = None, section: str | None = None
+) -> list[Filter]:
+    """The --agency/--year/--section options as query filters (checked: raises QueryError)."""
+    given = (("agency", agency), ("year", year), ("section", section))
+    return [check_filter(f, v) for f, v in given if v]
+
+
 def parse(q: str):
     """Parse a query string to an AST; raises QueryError with a one-line message."""
     if len(q) > MAX_QUERY_CHARS:
@@ -206,3 +221,129 @@ def parse(q: str):
     if "\x00" in q:
         raise QueryError("query contains a NUL character")
     return _Parser(_lex(q)).parse()
+
+
+def split_filters(text: str) -> tuple[str, list[Filter]]:
+    """`依申请公开 year:2015-2020` → ("依申请公开", [year:2015-2020]): the filters written in
+    `text` (read by the query lexer) and the rest of it as written, filters cut out."""
+    filters: list[Filter] = []
+    rest: list[str] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            rest.append(text[pos:])
+            break
+        if m.group("field"):
+            value = m.group("fq") if m.group("fq") is not None else m.group("fv")
+            filters.append(check_filter(m.group("field"), value or ""))
+            rest.append(" ")
+        else:
+            rest.append(text[pos : m.end()])
+        pos = m.end()
+    return "".join(rest).strip(), filters
+
+
+# -- the plan ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Contains:
+    """Passages whose normalized text contains every one of `parts` (a phrase is one part; an
+    unquoted Chinese run is its jieba words)."""
+
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Score:
+    """A ranking term group: BM25 of `terms` in `field`, times `boost`; with `rarest`, only
+    that many of the terms with the fewest documents (a long phrase's common bigrams would each
+    cost a long posting read for little rank signal)."""
+
+    field: str
+    terms: tuple[str, ...]
+    boost: float = 1.0
+    rarest: int | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    match: object  # And / Or / Not / Filter / Contains
+    rank: tuple[Score, ...]
+    highlights: tuple[str, ...]  # normalized strings to mark, in query order
+    filters: tuple[Filter, ...]  # the top-level filters (options and the query's own)
+    terms: tuple[str, ...]  # the query's words and phrases as written (not excluded ones)
+
+
+RANK_GRAMS = 3  # a piece scores through at most this many of its bigrams, the rarest
+
+
+def pieces(word: Word) -> list[str]:
+    """What must occur for `word` to match: a phrase or a non-Chinese word whole, a Chinese
+    run as its jieba words (search mode); each normalized, with something searchable in it."""
+    norm = normalize(word.text).strip()
+    if word.quoted or not CJK.search(norm):
+        out = [norm]
+    else:
+        out = [p for p in segment.cut(norm) if WORDISH.search(p)]
+    return [p for p in out if grams_of(p)]
+
+
+def _contains(word: Word) -> Contains:
+    parts = pieces(word)
+    if not parts:
+        what = "the phrase " if word.quoted else ""
+        raise QueryError(f"{what}{word.text!r} has no searchable characters")
+    return Contains(tuple(parts))
+
+
+def _rank(word: Word, parts: tuple[str, ...]) -> list[Score]:
+    """Each piece scores through its rarest bigrams, and a whole-word match in the jieba field
+    scores double, so whole words rank above partial matches; a multi-word run also scores as
+    a whole."""
+    out = []
+    if len(parts) > 1:
+        out.append(Score("text", (normalize(word.text).strip(),), 2.0))
+    for p in parts:
+        out.append(Score("grams", tuple(dict.fromkeys(grams_of(p))), 1.0, RANK_GRAMS))
+        out.append(Score("text", (p,), 2.0))
+    return out
+
+
+def plan(tree, filters: list[Filter] = ()) -> Plan:
+    """The plan of a parsed query (None for none) and the option filters, ANDed."""
+    inner = tree.nodes if isinstance(tree, And) else (tree,) if tree is not None else ()
+    nodes = [*filters, *inner]  # the options first, as `filters` lists them
+    if not nodes:
+        raise QueryError("empty query: give words to search for or a filter")
+    rank: list[Score] = []
+    highlights: list[str] = []
+    terms: list[str] = []
+
+    def build(node, excluded: bool):
+        if isinstance(node, Word):
+            c = _contains(node)
+            if not excluded:
+                rank.extend(_rank(node, c.parts))
+                highlights.extend(c.parts)
+                terms.append(node.text.strip())
+            return c
+        if isinstance(node, Filter):
+            return node
+        if isinstance(node, Not):
+            return Not(build(node.node, True))
+        return type(node)(tuple(build(n, excluded) for n in node.nodes))
+
+    match = build(nodes[0] if len(nodes) == 1 else And(tuple(nodes)), False)
+    top = match.nodes if isinstance(match, And) else (match,)
+    return Plan(
+        match=match,
+        rank=tuple(rank),
+        highlights=tuple(dict.fromkeys(highlights)),
+        filters=tuple(n for n in top if isinstance(n, Filter)),
+        terms=tuple(dict.fromkeys(t for t in terms if t)),
+    )
+
+
+def plan_text(text: str, filters: list[Filter] = ()) -> Plan:
+    """Parse `text` (may be empty when filters are given) and plan it with `filters`."""
+    return plan(parse(text) if text.strip() else None, filters)

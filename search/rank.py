@@ -6,18 +6,18 @@ thousands of matches costs a few milliseconds of array arithmetic."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3TermInfo
 
-from index import columns
-from index.codec import extent, read_postings
+from index.settings import BM25_B as B
+from index.settings import BM25_K1 as K1
+from index.whoosh_ext import columns
+from index.whoosh_ext.postings import postings
+from search.match import rarest
+from search.query import Score
 
-K1 = 1.2
-B = 0.75
-RANK_FIELDS = ("text", "grams")
 LENGTH_FIELD = "text"  # both fields describe the same passage; only the word field keeps lengths
 
 
@@ -45,60 +45,32 @@ def field_lengths(searcher) -> Lengths:
     return Lengths(by_field, mean)
 
 
-def _postings(
-    searcher, field: str, text: str, cache: dict | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums, ascending and each once; term frequencies) of a term across all segments.
-    `cache` (one per query) lets matching and ranking read each posting list once."""
-    if cache is not None:
-        if (field, text) not in cache:
-            cache[(field, text)] = _postings(searcher, field, text)
-        return cache[(field, text)]
-    ids: list[np.ndarray] = []
-    freqs: list[np.ndarray] = []
-    for leaf, offset in searcher.reader().leaf_readers():
-        if (field, text) not in leaf:
-            continue
-        postfile = getattr(getattr(leaf, "_terms", None), "_postfile", None)
-        info = leaf.term_info(field, text)
-        if isinstance(info, W3TermInfo) and info.is_inlined():
-            inl_ids, inl_weights, _values = info.inlined_postings()
-            got_ids = np.array(inl_ids, dtype=np.int64)
-            got_freqs = np.array(inl_weights, dtype=np.float32)
-        elif postfile is not None and isinstance(info, W3TermInfo):
-            got_ids, got_freqs = read_postings(postfile, *extent(info))
-        else:  # another codec: the generic (slower) path
-            got = list(leaf.postings(field, text).items_as("weight"))
-            got_ids = np.array([d for d, _ in got], dtype=np.int64)
-            got_freqs = np.array([w for _, w in got], dtype=np.float32)
-        ids.append(got_ids + offset)
-        freqs.append(got_freqs)
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate(ids), np.concatenate(freqs)
-
-
-def terms_of(rank: wq.Query) -> list[tuple[str, str, float]]:
-    """(field, text, boost) of every term in a ranking query built of Or/Term."""
+def terms_of(searcher, rank: Iterable[Score]) -> list[tuple[str, str, float]]:
+    """(field, text, boost) of every term a plan's ranking scores, in order (a `rarest`
+    group narrowed to its rarest terms in this index)."""
     out = []
-    for leaf in rank.leaves() if not isinstance(rank, wq.Term) else [rank]:
-        if isinstance(leaf, wq.Term) and leaf.fieldname in RANK_FIELDS:
-            out.append((leaf.fieldname, leaf.text, float(leaf.boost)))
+    for group in rank:
+        terms = rarest(searcher, list(group.terms), group.rarest) if group.rarest else group.terms
+        out.extend((group.field, t, group.boost) for t in terms)
     return out
 
 
 def scores(
-    searcher, lengths: Lengths, rank: wq.Query, docs: np.ndarray, cache: dict | None = None
+    searcher,
+    lengths: Lengths,
+    rank: Iterable[Score],
+    docs: np.ndarray,
+    cache: dict | None = None,
 ) -> np.ndarray:
-    """BM25 scores (summed over the ranking query's terms) for `docs`, aligned with it."""
+    """BM25 scores (summed over a plan's ranking terms) for `docs`, aligned with it."""
     total = np.zeros(len(docs), dtype=np.float64)
     if not len(docs):
         return total
     n_docs = max(1, searcher.doc_count())
     order = np.argsort(docs)
     sorted_docs = docs[order]
-    for field, text, boost in terms_of(rank):
-        ids, tf = _postings(searcher, field, text, cache)
+    for field, text, boost in terms_of(searcher, rank):
+        ids, tf = postings(searcher, field, text, cache)
         if not len(ids):
             continue
         df = len(ids)

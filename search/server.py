@@ -29,10 +29,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from index.settings import MAX_FILTER_CHARS, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, VERSION
 from index.store import IndexMissing
 from search import web
-from search.engine import MAX_LIMIT, Engine, NotFound
-from search.query import MAX_QUERY_CHARS, QueryError
+from search.engine import Engine, NotFound
+from search.query import QueryError
+from search.results import plain
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ASSETS = {  # the only files the app serves: URL name → media type
@@ -41,8 +43,6 @@ ASSETS = {  # the only files the app serves: URL name → media type
     "report.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
-MAX_FILTER_CHARS = 200
-MAX_OFFSET = 10_000
 REPORT_ID = re.compile(r"[0-9a-f]{1,64}")
 
 # Our own pages load only our own assets; the widget runs in a host page we don't control.
@@ -151,7 +151,7 @@ def create_app(
 
     app = FastAPI(
         title="gongkai",
-        version="0.1.0",
+        version=VERSION,
         summary="Full-text search over government information-disclosure annual reports.",
         description=(
             "The JSON API returns exactly what the CLI's `search --json`, `reports --json` "
@@ -214,7 +214,7 @@ def create_app(
 
     # -- the JSON API --------------------------------------------------------------------------
     def _api(content: dict) -> JSONResponse:
-        return JSONResponse(content, headers={"Content-Security-Policy": API_CSP})
+        return JSONResponse(plain(content), headers={"Content-Security-Policy": API_CSP})
 
     @app.get("/api/search", tags=["api"], summary="Search passages (= search --json)")
     def api_search(

@@ -8,7 +8,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from search.highlight import mark
-from search.query import QueryError
+from search.query import QueryError, plan_text
 
 STYLESHEET = (
     '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
@@ -26,11 +26,9 @@ def query_terms(engine, q: str | None) -> list[str]:
     if not q or not q.strip():
         return []
     try:
-        _, cols = engine.searcher()
-        _, terms = engine.compile(q, [], cols)
+        return list(plan_text(q).highlights)
     except QueryError:
         return []
-    return terms
 
 
 def _head(title: str, script: str | None = None) -> str:

@@ -15,6 +15,7 @@ HIT_KEYS = {
     "heading",
     "text",
     "highlight",
+    "spans",
     "score",
     "source",
     "url",
@@ -23,11 +24,32 @@ HIT_KEYS = {
 
 def test_search_json_has_exactly_the_documented_shape(samples_index):
     res = cli_json("search", "依申请公开", "--index", samples_index, "--limit", "3")
-    assert set(res) == {"query", "total", "reports", "offset", "limit", "facets", "hits"}
+    assert set(res) == {
+        "query",
+        "total",
+        "reports",
+        "offset",
+        "limit",
+        "facets",
+        "hits",
+        "terms",
+        "filters",
+    }
     assert set(res["facets"]) == {"agency", "year", "section"}
     assert all(set(d) == {"value", "count"} for f in res["facets"].values() for d in f)
     assert len(res["hits"]) == 3 and all(set(h) == HIT_KEYS for h in res["hits"])
     assert all("<mark>依申请公开</mark>" in h["highlight"] for h in res["hits"])
+    # the spans beside the HTML mark the same characters: the query's term, as written
+    assert all(h["spans"] for h in res["hits"])
+    assert all(h["text"][a:b] == "依申请公开" for h in res["hits"] for a, b in h["spans"])
+    assert res["terms"] == ["依申请公开"] and res["filters"] == []
+    filtered = cli_json(
+        "search", "依申请公开 year:2017", "--agency", "高陵", "--index", samples_index
+    )
+    assert filtered["filters"] == [
+        {"field": "agency", "value": "高陵"},
+        {"field": "year", "value": "2017"},
+    ]
 
 
 def test_options_and_inline_filters_agree(samples_index):
@@ -88,8 +110,11 @@ def test_reports_and_show(samples_index):
         "url",
         "sections",
         "passages",
+        "stats",  # the standard tables as figures (corpus/stats.py), null without them
     }
     assert all(set(r) == keys for r in rows)
+    with_tables = {r["source"].rsplit("/", 1)[-1] for r in rows if r["stats"]}
+    assert with_tables == {"jiangmen-sthjj-2021-ndbg.html", "lintong-2019-gongkai-ndbg.html"}
     r = rows[0]
     shown = cli_json("show", r["report_id"], "--index", samples_index)
     assert shown["report"] == r

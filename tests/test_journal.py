@@ -15,13 +15,13 @@ from conftest import SAMPLES, cli_json, run_cli
 
 from index.normalize import normalize, normalize_with_offsets
 from index.schema import PASSAGE
-from search.compare import compare
 from search.engine import Engine
-from search.export import batch, batch_rows, export
-from search.journal import citation, cite, readable_url
-from search.kwic import kwic
-from search.similar import similar
-from search.trend import trend
+from search.tools.cite import citation, cite, readable_url
+from search.tools.compare import compare
+from search.tools.export import batch, batch_rows, export
+from search.tools.kwic import kwic
+from search.tools.similar import similar
+from search.tools.trend import trend
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -354,7 +354,7 @@ def test_kwic_cli_csv_and_aligned_lines(samples_index):
     p = run_cli("kwic", "依申请公开", "--index", samples_index, "--width", "10")
     lines = [line for line in p.stdout.splitlines()[:-2] if " 依申请公开 " in line]
     assert len(lines) == res["total"]
-    from search.journal_text import cols
+    from search.render.text import cols
 
     starts = {cols(line[: line.index(" 依申请公开 ")]) for line in lines}
     assert len(starts) == 1, "the matches line up in one column"

@@ -57,7 +57,7 @@ def brute(engine, text):
 
     def ev(node):
         if isinstance(node, ql.Word):
-            pieces = engine._pieces(node)
+            pieces = ql.pieces(node)
             return {d for d in passages if all(words(p) in norm[d] for p in pieces)}
         if isinstance(node, ql.Filter):
             if node.field == "year":
@@ -75,12 +75,12 @@ def brute(engine, text):
         sets = [ev(n) for n in node.nodes]
         return set.union(*sets) if isinstance(node, ql.Or) else set.intersection(*sets)
 
-    return sorted(ev(engine._tree(text, [])))
+    return sorted(ev(ql.parse(text)))
 
 
 def fast(engine, text):
     s, cols = engine.searcher()
-    return match.evaluate(match.Context(engine, s, cols), engine._tree(text, [])).tolist()
+    return match.evaluate(match.Context(s, cols), ql.plan_text(text).match).tolist()
 
 
 @pytest.mark.parametrize("text", QUERIES)

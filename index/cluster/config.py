@@ -27,6 +27,7 @@ STRINGS = (
     "source_key",
     "content_hash",
     "sections",
+    "stats",
 )
 COLUMNS = ("id", *FIELDS, *UINT, *BIGINT, *STRINGS)
 

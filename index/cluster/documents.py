@@ -1,4 +1,4 @@
-"""Rows for the cluster's RT indexes, from gongkai's own analysis (index/bulk.py `analyse`:
+"""Rows for the cluster's RT indexes, from gongkai's own analysis (index/whoosh_ext/bulk.py `analyse`:
 the very terms the local index holds). Terms travel as ASCII tokens so that searchd's
 tokenizer (charset `0..9, a..z`) splits on the spaces gongkai put there and nowhere else:
 
@@ -16,7 +16,7 @@ import json
 
 from corpus.model import Report
 from corpus.sections import SECTIONS
-from index.bulk import analyse
+from index.whoosh_ext.bulk import analyse
 
 PASSAGE, REPORT = 0, 1
 ALL = "zall"  # on every passage: the positive side of a pure negation
@@ -109,6 +109,7 @@ def report_rows(report: Report) -> list[dict]:
             "content_hash": report.content_hash,
             "sections": json.dumps(report.sections, ensure_ascii=False),
             "npassages": len(report.passages),
+            "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else "",
         }
     )
     return rows

@@ -1,5 +1,8 @@
-"""The bulk segment writer (index/bulk.py) writes the same index Whoosh's own writer writes:
-the same terms, postings, weights, field lengths and columns, readable by Whoosh's readers."""
+"""The contract that pins whoosh-reloaded (pyproject.toml): what index/whoosh_ext/ does past
+Whoosh's public API still agrees with Whoosh. The bulk segment writer writes the same index
+Whoosh's own writer writes (the same terms, postings, weights, field lengths and columns,
+readable by Whoosh's readers); the numpy posting and column readers give Whoosh's values. Before
+moving the pin, run this file against the new version."""
 
 from __future__ import annotations
 
@@ -8,12 +11,12 @@ from conftest import SAMPLES, WORK_REPORTS, need_realdata
 from whoosh import index as windex
 
 from corpus.reader import read_reports
-from index import bulk
 from index.analysis import squeeze
-from index.bulk import GRAMS, PLAIN, WORDS, BulkSegmentWriter, analyse
-from index.codec import make_codec
 from index.normalize import normalize
 from index.schema import make_schema
+from index.whoosh_ext import bulk
+from index.whoosh_ext.bulk import GRAMS, PLAIN, WORDS, BulkSegmentWriter, analyse
+from index.whoosh_ext.codec import make_codec
 from index.writer import report_docs
 
 TRICKY = [
@@ -120,7 +123,7 @@ def test_analyse_matches_the_analyzers_on_the_real_corpus():
 
 
 def test_numpy_posting_reader_agrees_with_whooshs_matcher(samples_index):
-    from search.rank import _postings
+    from index.whoosh_ext.postings import postings as _postings
 
     ix = windex.open_dir(samples_index, indexname="gongkai")
     with ix.searcher() as s:
@@ -137,7 +140,7 @@ def test_numpy_posting_reader_agrees_with_whooshs_matcher(samples_index):
 
 
 def test_whole_columns_equal_whooshs_per_document_readers(samples_index):
-    from index import columns
+    from index.whoosh_ext import columns
 
     ix = windex.open_dir(samples_index, indexname="gongkai")
     with ix.searcher() as s:
@@ -173,3 +176,12 @@ def test_small_segments_from_re_ingests_are_merged(tmp_path):
     ingest([str(src)], fresh)
     for q in ("政务公开", '"补充说明第2条"', "补充说明"):
         assert Engine(ix_dir).search(q, limit=0) == Engine(fresh).search(q, limit=0)
+
+
+def test_indexes_written_before_the_codec_moved_still_name_it():
+    """A TOC pickles the codec class by module path: older indexes say index.codec."""
+    import pickle
+
+    from index.whoosh_ext.codec import GKCodec
+
+    assert pickle.loads(b"cindex.codec\nGKCodec\n.") is GKCodec

@@ -1,84 +1,18 @@
-"""trend: how many reports mention it, per year, and what share of that year's reports that is
-(so a growing archive does not fake a trend). The denominator is every report in the index with
-that year (counted over passages) that passes the same filters, so `--agency 平房区` gives the
-share of 平房区's own reports."""
+"""Charts of tool results as PNG, drawn with matplotlib (Agg, no pyplot: no global figure state,
+no GUI backend)."""
 
 from __future__ import annotations
 
 import io
 import threading
 
-import numpy as np
+from search.results import agency_label
 
-from search.journal import (
-    NO_AGENCY,
-    Engine,
-    QueryError,
-    matches,
-    universe,
-)
-
-BY = ("year", "agency")
-COLUMNS_BY = {
-    "year": ["year", "reports", "all_reports", "share"],
-    "agency": ["agency", "reports", "all_reports", "share"],
-}
 MAX_PNG_AGENCIES = 30
 _PLOT_LOCK = threading.Lock()  # rcParams are global: one chart at a time
 CJK_FONTS = ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "SimHei")
 
 
-def _reports_per_key(docs: np.ndarray, report: np.ndarray, keys: np.ndarray) -> dict[int, int]:
-    """Distinct reports per key among `docs` (a report's year and agency are its passages')."""
-    if not len(docs):
-        return {}
-    _, first = np.unique(report[docs], return_index=True)
-    values, counts = np.unique(keys[docs[first]], return_counts=True)
-    return {int(v): int(c) for v, c in zip(values, counts, strict=True)}
-
-
-def trend(
-    engine: Engine,
-    text: str,
-    by: str = "year",
-    *,
-    agency: str | None = None,
-    year: str | None = None,
-    section: str | None = None,
-) -> dict:
-    """{"query", "by", "total", "reports", "all_reports", "rows": [{by, reports, all_reports,
-    share}]}: a row for every year (agency) that has reports passing the filters, with the
-    matching ones among them; years ascending (no year last), agencies by matching reports."""
-    if by not in BY:
-        raise QueryError(f"trend by year or agency, not {by!r}")
-    m = matches(engine, text, agency=agency, year=year, section=section)
-    all_docs = universe(engine, m.filters)
-    cols = m.cols
-    keys = cols.year if by == "year" else cols.agency
-    hits = _reports_per_key(m.docs, cols.report, keys)
-    totals = _reports_per_key(all_docs, cols.report, keys)
-    for k in hits:  # cannot happen unless the index changed between the two reads
-        totals.setdefault(k, hits[k])
-    rows = []
-    for k, total in totals.items():
-        value = (k or None) if by == "year" else cols.agencies[k]
-        n = hits.get(k, 0)
-        rows.append({by: value, "reports": n, "all_reports": total, "share": n / total})
-    if by == "year":
-        rows.sort(key=lambda r: (r["year"] is None, r["year"] or 0))
-    else:
-        rows.sort(key=lambda r: (-r["reports"], -r["share"], r["agency"]))
-    return {
-        "query": text,
-        "by": by,
-        "total": int(len(m.docs)),
-        "reports": m.reports,
-        "all_reports": int(sum(totals.values())),
-        "rows": rows,
-    }
-
-
-# -- the PNG chart ------------------------------------------------------------------------------
 def _cjk_font() -> str | None:
     from matplotlib import font_manager
 
@@ -86,7 +20,7 @@ def _cjk_font() -> str | None:
     return next((n for n in CJK_FONTS if n in names), None)
 
 
-def png(res: dict, path_or_file) -> dict:
+def trend_png(res: dict, path_or_file) -> dict:
     """Draw the trend with matplotlib (Agg): matching reports on top, the share below. Labels
     are in Chinese when a CJK font is installed (Noto Sans CJK SC, WenQuanYi Zen Hei, SimHei),
     else in ASCII only: never fails for lack of a font. Returns {"font": name or None}."""
@@ -136,7 +70,7 @@ def png(res: dict, path_or_file) -> dict:
             )
             bottom.bar(xs, [r["share"] for r in rows], color="#2f855a")
             labels = [
-                (r["agency"] or NO_AGENCY) if font else f"#{i + 1}" for i, r in enumerate(rows)
+                agency_label(r["agency"]) if font else f"#{i + 1}" for i, r in enumerate(rows)
             ]
             bottom.set_xticks(xs, labels, rotation=40, ha="right", fontsize=8)
             xlabel = "机构" if font else "agency (#n = row n of the table in the terminal/CSV)"
@@ -164,7 +98,7 @@ def png(res: dict, path_or_file) -> dict:
     return {"font": font}
 
 
-def png_bytes(res: dict) -> bytes:
+def trend_png_bytes(res: dict) -> bytes:
     buf = io.BytesIO()
-    png(res, buf)
+    trend_png(res, buf)
     return buf.getvalue()

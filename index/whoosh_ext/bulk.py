@@ -4,7 +4,7 @@ Whoosh indexes a document by pushing every (field, term, doc) posting through a 
 sorting pool and a per-posting block writer: about 8 µs a posting, and a passage has several
 hundred. Here the word and bigram fields of a whole segment are gathered as flat lists, sorted
 once with numpy, and written a term at a time as W3 posting lists of packed blocks
-(index/codec.py): an ordinary Whoosh segment, which Whoosh's readers and merges read.
+(index/whoosh_ext/codec.py): an ordinary Whoosh segment, which Whoosh's readers and merges read.
 The id and facet fields (postings without values: ID, NUMERIC) are gathered the same way from
 the terms Whoosh's own field objects give; stored fields and columns go through Whoosh."""
 
@@ -24,10 +24,11 @@ from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from corpus.chars import WORDISH
 from index import segment
-from index.analysis import _WORDISH, bigrams, squeeze
-from index.codec import encode_block
+from index.analysis import bigrams, squeeze
 from index.normalize import normalize
+from index.whoosh_ext.codec import encode_block
 
 WORDS = "text"  # jieba words (scored, with lengths)
 GRAMS = "grams"  # bigrams of the squeezed text
@@ -40,10 +41,10 @@ _CHUNK = 1 << 17  # postings turned into Python lists at a time
 
 def analyse(text: str) -> tuple[list[str], list[str], str]:
     """(word terms, bigram terms, squeezed text) of a passage: the same terms the schema's
-    analyzers give for the `text` and `grams` fields (tests/test_bulk.py holds them equal)."""
+    analyzers give for the `text` and `grams` fields (tests/test_whoosh_contract.py holds them equal)."""
     norm = normalize(text)
     # isalnum() implies a \w character: it saves the regex for nearly every token
-    words = [w for w, _s, _e in segment.tokenize(norm) if w.isalnum() or _WORDISH.search(w)]
+    words = [w for w, _s, _e in segment.tokenize(norm) if w.isalnum() or WORDISH.search(w)]
     plain = squeeze(norm)
     return words, bigrams(plain), plain
 
@@ -112,7 +113,7 @@ def _sorted_postings(post: _Postings, blocklimit: int):
 
 def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: int, comp: int):
     """Write `post` as field `name` through a W3FieldWriter: a W3 posting list per term in
-    index/codec.py's packed blocks, and its W3 term info (no length statistics); a term with
+    codec.py's packed blocks, and its W3 term info (no length statistics); a term with
     one posting is inlined in its term info, as Whoosh does below its `inlinelimit`. Work goes
     a chunk of postings at a time, so memory stays near that of the arrays themselves."""
     vocab, starts, ends, docs, deltas, freqs = _sorted_postings(post, blocklimit)

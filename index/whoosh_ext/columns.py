@@ -2,7 +2,7 @@
 
 Whoosh's column readers hand out one value per call (a seek and a read each): fine for a
 document, about 6 s for the facet columns of a 500,000-passage index. These read a segment's
-column file at once; values are the same as Whoosh's readers give (tests/test_bulk.py)."""
+column file at once; values are the same as Whoosh's readers give (tests/test_whoosh_contract.py)."""
 
 from __future__ import annotations
 

@@ -1,19 +1,20 @@
-"""export: every passage a query matches, with full metadata and a citation, streamed as CSV
-(UTF-8 with a BOM, so Excel opens Chinese correctly) or JSON Lines. batch: many queries in one
+"""export: every passage a query matches, with full metadata and a citation, as rows to stream
+(search/render writes them as CSV or JSON Lines). batch: many queries in one
 go, summarised as matching reports per query per year, agency and section."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 
 import numpy as np
 
 from search import query as ql
 from search import rank
-from search.journal import Engine, QueryError, csv_text, hit, matches
+from search.engine import Engine
+from search.query import QueryError
+from search.tools.cite import hit
+from search.tools.common import matches
 
-FORMATS = ("csv", "jsonl")
 ORDERS = ("relevance", "document")
 COLUMNS = [
     "rank",
@@ -31,6 +32,8 @@ COLUMNS = [
     "url",
     "citation",
 ]
+# JSON Lines carry the highlight too (HTML), for readers that show the passage marked
+COLUMNS_BY_FORMAT = {"csv": COLUMNS, "jsonl": [*COLUMNS, "highlight"]}
 BATCH_COLUMNS = ["query", "dimension", "value", "reports"]
 BATCH_DIMENSIONS = ("year", "agency", "section")
 
@@ -48,8 +51,8 @@ class Export:
     def _ranked(self) -> Iterator[tuple[int, float | None]]:
         m = self.m
         docs = m.docs
-        if self.order == "relevance" and m.rank is not None:
-            score = rank.scores(m.searcher, m.cols.lengths, m.rank, docs)
+        if self.order == "relevance" and m.plan is not None:
+            score = m.scores()
             for i in rank.ranked(docs, score, m.cols.position).tolist():
                 yield int(docs[i]), float(score[i])
             return
@@ -80,26 +83,6 @@ def export(
         raise QueryError(f"order by relevance or document, not {order!r}")
     m = matches(engine, text, agency=agency, year=year, section=section, searcher=searcher)
     return Export(m, order)
-
-
-def csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
-    return csv_text(rows, COLUMNS)
-
-
-def jsonl_chunks(rows: Iterable[dict]) -> Iterator[str]:
-    for r in rows:
-        yield (
-            json.dumps(
-                {k: r[k] for k in COLUMNS} | {"highlight": r["highlight"]}, ensure_ascii=False
-            )
-            + "\n"
-        )
-
-
-def chunks(exp: Export, fmt: str) -> Iterator[str]:
-    if fmt not in FORMATS:
-        raise QueryError(f"format is csv or jsonl, not {fmt!r}")
-    return csv_chunks(exp.rows()) if fmt == "csv" else jsonl_chunks(exp.rows())
 
 
 # -- batch --------------------------------------------------------------------------------------

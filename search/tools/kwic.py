@@ -9,15 +9,14 @@ spaces (one for one, so offsets still hold)."""
 
 from __future__ import annotations
 
-import re
-
-from whoosh import query as wq
-
 from index.analysis import grams_of
 from index.normalize import normalize, normalize_with_offsets
-from index.schema import PASSAGE
+from index.settings import MAX_QUERY_CHARS
 from search import query as ql
-from search.journal import Engine, QueryError, citation, matches
+from search.engine import Engine
+from search.query import QueryError
+from search.tools.cite import citation
+from search.tools.common import matches
 
 SORTS = ("year", "agency", "left", "right")
 COLUMNS = [
@@ -38,43 +37,20 @@ COLUMNS = [
     "citation",
 ]
 MAX_WIDTH = 200
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
-_FILTER = re.compile(r"""(?<!\S)(agency|year|section):(?:"([^"]*)"|([^\s"]+))""")
 _SPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\u3000": " ", "\x0b": " ", "\x0c": " "})
 
 
 def split_term(term: str) -> tuple[str, list[ql.Filter]]:
     """`依申请公开 year:2015-2020` → ("依申请公开", [year:2015-2020]). Surrounding quotes are
     dropped: the rest is one literal word or phrase."""
-    filters = []
-    for m in _FILTER.finditer(term):
-        value = m.group(2) if m.group(2) is not None else m.group(3)
-        filters.append(ql.check_filter(m.group(1), value))
-    rest = _FILTER.sub(" ", term).strip()
+    rest, filters = ql.split_filters(term)
     if len(rest) >= 2 and rest[0] in '"“”' and rest[-1] in '"“”':
         rest = rest[1:-1].strip()
     if not rest:
         raise QueryError("give a word or phrase to look for, e.g. 依申请公开")
-    if len(rest) > ql.MAX_QUERY_CHARS:
+    if len(rest) > MAX_QUERY_CHARS:
         raise QueryError(f"term too long ({len(rest)} characters)")
     return rest, filters
-
-
-def _candidates(needle: str) -> wq.Query | None:
-    """A query every passage containing normalized `needle` matches (it may match more: the
-    text is scanned afterwards). Built from the bigrams wholly inside CJK runs, which the
-    gram index holds wherever the needle occurs; None when there is nothing safe to ask for."""
-    parts = []
-    for g in dict.fromkeys(grams_of(needle)):
-        if len(g) == 2 and _CJK.match(g[0]) and _CJK.match(g[1]):
-            parts.append(wq.Term("grams", g))
-        elif len(g) == 1 and _CJK.match(g):  # a lone CJK character: any bigram holding it
-            parts.append(
-                wq.Or([wq.Term("grams", g), wq.Prefix("grams", g), wq.Wildcard("grams", "?" + g)])
-            )
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 def occurrences(text: str, needle: str, width: int) -> list[tuple[int, str, str, str]]:
@@ -119,8 +95,10 @@ def kwic(
     needle = normalize(literal)
     if not needle.strip():
         raise QueryError(f"{literal!r} has no searchable characters")
-    extra = _candidates(needle) or wq.Term("kind", PASSAGE)
-    m = matches(engine, "", agency=agency, year=year, section=section, filters=inline, extra=extra)
+    # candidates: the passages whose squeezed text holds the squeezed needle (a superset of
+    # those whose text holds it; the scan below finds the occurrences)
+    also = (ql.Word(literal, quoted=True),) if grams_of(needle) else ()
+    m = matches(engine, "", agency=agency, year=year, section=section, filters=inline, also=also)
     rows = []
     passages = set()
     reports = set()

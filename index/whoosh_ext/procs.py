@@ -9,7 +9,7 @@ import signal
 
 from whoosh.multiproc import MpWriter
 
-from index.bulk import BulkSubWriterTask
+from index.whoosh_ext.bulk import BulkSubWriterTask
 
 PR_SET_PDEATHSIG = 1
 

@@ -21,13 +21,15 @@ from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
 from whoosh.system import pack_uint
 from whoosh.util.numlists import GrowableArray
 
+from index.settings import BLOCK_COMPRESSION, BLOCK_LIMIT
+
 _INT = struct.Struct("!i")  # a block's length, as StructFile.write_int writes it
 MIN_COMPRESS = 96  # bytes: smaller blocks come out of zlib no smaller
 
 
 class GKCodec(W3Codec):
     """W3 with packed blocks for bulk-written fields (and no per-block length statistics:
-    those only serve Whoosh's own top-k pruning; search/rank.py scores with numpy)."""
+    those only serve Whoosh's own top-k pruning; the search engine scores with numpy)."""
 
     length_stats = False
 
@@ -70,7 +72,7 @@ class GKFieldWriter(W3FieldWriter):
 
 
 def make_codec() -> GKCodec:
-    return GKCodec(blocklimit=512, compression=1)
+    return GKCodec(blocklimit=BLOCK_LIMIT, compression=BLOCK_COMPRESSION)
 
 
 def extent(terminfo) -> tuple[int, int]:

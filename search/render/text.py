@@ -1,4 +1,4 @@
-"""The journalist tools as text for a terminal. Each function returns lines; `style` is
+"""Results as text for a terminal: search, reports, show and the journalist tools. Each function returns lines; `style` is
 click.style (or anything with its signature; the default adds no styling), applied after
 wrapping so escape codes never split. Widths count CJK characters as two columns."""
 
@@ -7,8 +7,7 @@ from __future__ import annotations
 import textwrap
 import unicodedata
 
-from search.highlight import spans as match_spans
-from search.journal import NO_AGENCY, NO_YEAR
+from search.results import agency_label, year_label
 
 NEAR_COPY = 0.6  # similarity from which `similar` calls a passage a near copy
 
@@ -79,16 +78,74 @@ def _meta(*parts) -> str:
     return " · ".join(str(p) for p in parts if p)
 
 
-def _snippet(h: dict, terms: list[str], style, width: int = 70, max_lines: int = 3) -> list[str]:
-    """A window of the passage from a little before its first match."""
-    flat = h["text"].replace("\n", " ")
-    found = match_spans(flat, terms)
-    start = max(0, found[0][0] - 20) if found else 0
-    return wrap(flat, found, width, max_lines, start, style, fg="yellow", bold=True)
+def snippet(h, style=_plain, before: int = 20, width: int = 70, max_lines: int = 3) -> list[str]:
+    """A window of a hit's passage from `before` characters ahead of its first match, the
+    hit's highlight spans styled."""
+    found = [tuple(x) for x in h["spans"]]
+    start = max(0, found[0][0] - before) if found else 0
+    return wrap(h["text"], found, width, max_lines, start, style, fg="yellow", bold=True)
+
+
+# -- search, reports, show ----------------------------------------------------------------------
+def _facet_line(name: str, items, style, n: int = 8) -> str:
+    label = year_label if name == "year" else agency_label
+    shown = " · ".join(f"{label(i['value'])} {i['count']}" for i in items[:n])
+    more = f" · … {len(items) - n} more" if len(items) > n else ""
+    return f"  {style(name, bold=True)}: {shown}{more}"
+
+
+def search_lines(res, style=_plain) -> list[str]:
+    total, reports, hits = res["total"], res["reports"], res["hits"]
+    q = res["query"] or "(filters only)"
+    if not total:
+        return [f"No passages match {q}."]
+    first = res["offset"] + 1
+    out = [
+        style(f"{q}", bold=True)
+        + f" — {total} passages in {reports} reports"
+        + (f" (showing {first}–{res['offset'] + len(hits)})" if hits else ""),
+        "",
+    ]
+    for i, h in enumerate(hits, first):
+        out.append(f"{i:>3}. " + style(h["title"], bold=True))
+        meta = _meta(agency_label(h["agency"]), year_label(h["year"]), h["section"], h["heading"])
+        out.append("     " + style(meta, fg="cyan"))
+        out += ["     " + line for line in snippet(h, style, before=40)]
+        out.append(
+            style(f"     {h['source']}  ·  show {h['report_id']}  ·  score {h['score']}", dim=True)
+        )
+        out.append("")
+    facets = res["facets"]
+    out.append(style("Matching reports by", bold=True))
+    out.append(_facet_line("agency", facets["agency"], style))
+    out.append(_facet_line("year", facets["year"], style, 12))
+    out.append(_facet_line("section", facets["section"], style, 13))
+    return out
+
+
+def reports_lines(res, style=_plain) -> list[str]:
+    return [
+        f"{r['report_id']}  {r['year'] or '----'}  {style(agency_label(r['agency']), fg='cyan')}  "
+        f"{r['title']}  ({r['passages']} passages)"
+        for r in res["reports"]
+    ]
+
+
+def show_lines(res, style=_plain) -> list[str]:
+    r = res["report"]
+    facts = (r["agency"], r["year"], r["published"], r["source"], r["url"])
+    out = [style(r["title"], bold=True), style(_meta(*facts), fg="cyan")]
+    section = None
+    for p in res["passages"]:
+        if p["section"] != section:
+            section = p["section"]
+            out.append("\n" + style(f"[{section}]", fg="green"))
+        out.append(p["text"])
+    return out
 
 
 # -- compare ------------------------------------------------------------------------------------
-def compare_lines(res: dict, terms: list[str], style=_plain) -> list[str]:
+def compare_lines(res: dict, style=_plain) -> list[str]:
     by = res["by"]
     q = res["query"] or "(filters only)"
     if not res["results"]:
@@ -115,10 +172,10 @@ def compare_lines(res: dict, terms: list[str], style=_plain) -> list[str]:
             + "  "
             + style(counts, dim=True)
         )
-        other = (r["agency"] or NO_AGENCY) if by == "year" else (r["year"] or NO_YEAR)
+        other = agency_label(r["agency"]) if by == "year" else (year_label(r["year"]))
         meta = _meta(other, f"《{r['title']}》", r["section"], r["heading"])
         out.append(pad + fit(meta, 74).rstrip())
-        out += [pad + line for line in _snippet(r, terms, style)]
+        out += [pad + line for line in snippet(r, style)]
         out.append(pad + style(r["citation"], dim=True))
         out.append("")
     return out
@@ -143,9 +200,9 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
     if not rows:
         return ["No reports in the index pass these filters."]
     if by == "year":
-        labels = [str(r["year"]) if r["year"] else NO_YEAR for r in rows]
+        labels = [year_label(r["year"]) for r in rows]
     else:
-        labels = [r["agency"] or NO_AGENCY for r in rows]
+        labels = [agency_label(r["agency"]) for r in rows]
     label_w = min(max(cols(x) for x in labels), 28)
     top = max(r["reports"] for r in rows) or 1
     num_w = len(str(max(r["all_reports"] for r in rows)))
@@ -212,7 +269,7 @@ def kwic_lines(res: dict, style=_plain) -> list[str]:
     for r in rows:
         left = " " * (left_w - cols(r["left"])) + r["left"]
         right = r["right"] + " " * (right_w - cols(r["right"]))
-        where = f"{r['agency'] or NO_AGENCY} {r['year'] or '----'} {r['passage_id'][:8]}"
+        where = f"{agency_label(r['agency'])} {r['year'] or '----'} {r['passage_id'][:8]}"
         out.append(
             f"{left} {style(r['match'], fg='yellow', bold=True)} {right}  {style(where, dim=True)}"
         )
@@ -233,7 +290,7 @@ def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
         style("Passages like", bold=True)
         + " "
         + style(src["passage_id"], bold=True)
-        + style(f"  ({src['agency'] or NO_AGENCY} · {src['year'] or NO_YEAR})", fg="cyan"),
+        + style(f"  ({agency_label(src['agency'])} · {year_label(src['year'])})", fg="cyan"),
     ]
     out += ["  " + line for line in wrap(src["text"], [], 70, max_lines)]
     out.append("  " + style(src["citation"], dim=True))
@@ -259,7 +316,7 @@ def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
             f" {r['rank']:>{num_w}}. "
             + style(pct, bold=True)
             + "  "
-            + style(_meta(r["agency"] or NO_AGENCY, r["year"] or NO_YEAR), fg="cyan")
+            + style(_meta(agency_label(r["agency"]), year_label(r["year"])), fg="cyan")
             + "  "
             + _meta(f"《{r['title']}》", r["section"])
         )

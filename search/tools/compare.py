@@ -4,11 +4,14 @@ best passage, groups ordered by that passage's score."""
 from __future__ import annotations
 
 import numpy as np
-from whoosh import query as wq
 
 from search import rank as ranking
-from search.export import COLUMNS as EXPORT_COLUMNS
-from search.journal import Engine, QueryError, group_label, hit, matches
+from search.engine import Engine
+from search.query import QueryError
+from search.results import group_label
+from search.tools.cite import hit
+from search.tools.common import matches
+from search.tools.export import COLUMNS as EXPORT_COLUMNS
 
 BY = ("agency", "year")
 # a compare row is an export row with its group in front
@@ -49,7 +52,7 @@ def compare(
     }
 
     # the same ranking as `search`: BM25 over the match set, best first, ties in document order
-    score = ranking.scores(m.searcher, cols.lengths, m.rank or wq.Term("kind", "p"), m.docs)
+    score = m.scores()
     best: dict[int, tuple[int, float]] = {}
     for i in ranking.ranked(m.docs, score, cols.position).tolist():
         docnum = int(m.docs[i])

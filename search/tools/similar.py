@@ -15,7 +15,11 @@ from whoosh import query as wq
 
 from index.normalize import normalize_with_offsets
 from index.schema import REPORT
-from search.journal import Engine, QueryError, filters_of, hit, passage
+from search import query as ql
+from search.engine import Engine
+from search.query import QueryError
+from search.tools.cite import hit
+from search.tools.common import filters_of, passage
 
 NUM_TERMS = 24  # key terms of the source passage to ask for
 MIN_SHARED = 4  # shortest run of characters reported as shared wording
@@ -111,8 +115,7 @@ def similar(
     if not key_terms:
         return out
     q = wq.Or([wq.Term("text", t, boost=max(w, 0.01)) for t, w in key_terms])
-    _, cols = engine.searcher()
-    flt = engine.compile("", fl, cols)[0] if fl else None
+    flt = set(engine.match(ql.plan(None, fl)).tolist()) if fl else None
     mask = wq.Or([wq.Term("report_id", fields["report_id"]), wq.Term("kind", REPORT)])
     top = candidates or max(50, limit * 5)
     results = s.search(q, limit=top, filter=flt, mask=mask, terms=False)

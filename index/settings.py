@@ -1,0 +1,30 @@
+"""Every tunable figure of index/ and search/ in one place, and the version (from the package
+metadata, so pyproject.toml is its only spelling). corpus/ keeps its reading limits
+(corpus/reader.py): nothing below index/ may import from here."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    VERSION = version("gongkai")
+except PackageNotFoundError:  # run from a checkout that was never installed
+    VERSION = "0.0.0+unknown"
+
+# -- ingest ---------------------------------------------------------------------------------------
+WRITER_LIMIT_MB = 512  # Whoosh's memory budget per writer (its sorting pool)
+BATCH_REPORTS = 5000  # a batch commits after this many reports …
+BATCH_BYTES = 24_000_000  # … or this much text (UTF-8 bytes, estimated); bounds ingest memory
+SMALL_SEGMENT = 1000  # documents: segments under this are merged away at the end of an ingest
+BLOCK_LIMIT = 512  # postings per block in the codec
+BLOCK_COMPRESSION = 1  # zlib level of posting blocks
+
+# -- ranking --------------------------------------------------------------------------------------
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+# -- requests -------------------------------------------------------------------------------------
+MAX_QUERY_CHARS = 500
+MAX_FILTER_CHARS = 200
+MAX_LIMIT = 100  # hits per page
+MAX_OFFSET = 10_000

@@ -1,0 +1,205 @@
+"""The documentation runs: every command example in README.md and docs/*.md is executed, in
+order, as a reader would type it, in a fresh working folder that holds the sample and real
+indexes the docs name (var/samples, var/index, var/real, …). An example must exit 0, and every
+line of output the docs show (elisions with … aside) must appear in what it prints — so an
+example that stops working, or whose printed output drifts from the docs, fails the suite.
+
+Not run: `serve` (a server that runs until stopped: tests/test_api.py and the browser tests
+drive it), `curl` against it, and `make` (it is what runs this)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, WORK_REPORTS
+
+# journalists.md first: the passage ids it prints are the ones README.md quotes
+DOCS = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
+# Passage and report ids derive from the absolute path of a source file, so they differ from
+# checkout to checkout: output is compared with ids masked, and an id the docs pass to a
+# command is mapped to ours through the docs' earlier output where both print the same line.
+ID = re.compile(r"\b[0-9a-f]{8,16}\b")
+SEEN: dict[str, str] = {}  # the docs' id → ours (also an 8-character prefix → ours)
+
+
+def _local(docs_id: str) -> str | None:
+    if docs_id in SEEN:
+        return SEEN[docs_id]
+    for theirs, mine in SEEN.items():
+        if theirs.startswith(docs_id) or docs_id.startswith(theirs):
+            return mine[: len(docs_id)]
+    return None
+
+
+SKIP = re.compile(r"^(?:\S*python\S* cli\.py serve|curl|make)\b")
+FENCE = re.compile(r"^```")
+
+
+@dataclass
+class Example:
+    doc: str
+    line: int
+    command: str
+    shown: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc}:{self.line}"
+
+
+def examples(path: Path) -> list[Example]:
+    """Commands in fenced blocks: lines starting with `$ ` (their output follows) and, in
+    sh blocks, lines that run cli.py or set an environment variable."""
+    out: list[Example] = []
+    block: str | None = None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        text = lines[i]
+        if FENCE.match(text):
+            block = None if block is not None else text[3:].strip()
+            i += 1
+            continue
+        if block is None:
+            i += 1
+            continue
+        start = i
+        cmd = text
+        while cmd.endswith("\\") and i + 1 < len(lines):
+            i += 1
+            cmd = cmd[:-1] + " " + lines[i].strip()
+        if cmd.startswith("$ "):
+            ex = Example(path.name, start + 1, cmd[2:])
+            while i + 1 < len(lines) and not lines[i + 1].startswith("$ "):
+                if FENCE.match(lines[i + 1]):
+                    break
+                i += 1
+                ex.shown.append(lines[i])
+            out.append(ex)
+        elif block == "sh" and (" cli.py " in f" {cmd} " or cmd.startswith("export ")):
+            out.append(Example(path.name, start + 1, cmd))
+        i += 1
+    return [e for e in out if not SKIP.match(e.command)]
+
+
+ALL = {p.name: examples(p) for p in DOCS}
+
+
+def test_the_docs_have_examples_to_run():
+    assert len(ALL["README.md"]) >= 8 and len(ALL["journalists.md"]) >= 12
+    assert all(e.command for exs in ALL.values() for e in exs)
+
+
+@pytest.fixture(scope="session")
+def docs_base(tmp_path_factory) -> Path:
+    """A folder laid out like a checkout beside ../shared, with the indexes the docs name
+    built by the docs' own ingest commands (so sources read corpus/samples/…)."""
+    base = tmp_path_factory.mktemp("docs")
+    work = base / "work"
+    work.mkdir()
+    (work / "corpus").symlink_to(ROOT / "corpus")
+    if WORK_REPORTS.parent.parent.exists():
+        (base / "shared").symlink_to(WORK_REPORTS.parent.parent)
+    cli = [sys.executable, str(ROOT / "cli.py")]
+    for name in ("samples", "index", "demo-index", "web-demo"):
+        subprocess.run(
+            [*cli, "ingest", "corpus/samples", "--index", f"var/{name}"],
+            cwd=work,
+            check=True,
+            capture_output=True,
+        )
+    if WORK_REPORTS.exists():
+        subprocess.run(
+            [*cli, "ingest", "../shared/realdata", "--index", "var/real"],
+            cwd=work,
+            check=True,
+            capture_output=True,
+        )
+    return base
+
+
+def _shell(command: str) -> str:
+    """The command with `python` as this interpreter and cli.py as this checkout's."""
+    py = shlex.quote(sys.executable)
+    command = re.sub(r"^(?:\.venv/bin/)?python(?=\s)", py, command)
+    return command.replace(" cli.py ", f" {shlex.quote(str(ROOT / 'cli.py'))} ")
+
+
+def _report_id(work: Path) -> str:
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "reports", "--index", "var/index", "--json"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    import json
+
+    return json.loads(p.stdout)["reports"][0]["report_id"]
+
+
+@pytest.mark.parametrize("doc", list(ALL))
+def test_every_example_runs_as_documented(doc, docs_base, tmp_path):
+    if not ALL[doc]:
+        pytest.skip(f"{doc} has no command examples")
+    if any("var/real" in e.command or "realdata" in e.command for e in ALL[doc]):
+        if not WORK_REPORTS.exists():
+            pytest.skip(f"{doc} runs on the real corpus, not found at {WORK_REPORTS.parent}")
+    work = docs_base / "work"  # shared: a copy elsewhere would be other sources to ingest
+    (tmp_path / "home" / "scraped").mkdir(parents=True)  # README: ingest … ~/scraped/
+    env = {**os.environ, "HOME": str(tmp_path / "home"), "NO_COLOR": "1"}
+    env.pop("GONGKAI_INDEX", None)
+    failures, unmapped = [], []
+    for ex in ALL[doc]:
+        if ex.command.startswith("export "):
+            name, _, value = ex.command[len("export ") :].split("#")[0].strip().partition("=")
+            env[name] = value
+            continue
+        if ex.command.startswith("cat ") and ex.shown:  # the docs show a file: write it
+            (work / ex.command.split()[1]).write_text("\n".join(ex.shown) + "\n", "utf-8")
+            continue
+        command = _shell(ex.command.split("  #")[0].strip())
+        if "REPORT_ID" in command:
+            command = command.replace("REPORT_ID", _report_id(work))
+        ids = ID.findall(ex.command.split("  #")[0])
+        if any(_local(i) is None for i in ids):
+            unmapped.append(ex.id)  # an id the docs printed nowhere we ran: cannot be mapped
+            continue
+        for i in ids:
+            command = command.replace(i, _local(i))
+        p = subprocess.run(
+            ["bash", "-c", command],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        printed = [line.rstrip().lstrip("\ufeff") for line in (p.stdout + p.stderr).splitlines()]
+        if p.returncode != 0:
+            failures.append(f"{ex.id} `{ex.command}` exit {p.returncode}: {p.stderr.strip()[:300]}")
+            continue
+        by_mask = {}
+        for line in printed:
+            by_mask.setdefault(ID.sub("<id>", line), line)
+        missing = []
+        for shown in ex.shown:
+            if "…" in shown or not shown.strip():
+                continue
+            got = by_mask.get(ID.sub("<id>", shown.rstrip()))
+            if got is None:
+                missing.append(shown)
+                continue
+            for mine, theirs in zip(ID.findall(got), ID.findall(shown), strict=True):
+                SEEN.setdefault(theirs, mine)
+        if missing:
+            failures.append(f"{ex.id} `{ex.command}` did not print: {missing[:3]}")
+    assert not failures, "\n".join(failures)
+    assert len(unmapped) <= len(ALL[doc]) // 4, f"too many examples not run: {unmapped}"
