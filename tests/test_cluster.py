@@ -135,6 +135,77 @@ def test_cli_json_matches_local(real_pair, real_index, nodes):
     assert json.loads(b.stdout) == json.loads(a.stdout)
 
 
+# -- the journalist tools on the cluster ---------------------------------------------------------
+TOOL_QUERIES = ["就业 -疫情", '"高质量发展"', "改革 OR 开放", "year:2015-2018 脱贫", "人"]
+
+
+@pytest.mark.parametrize("q", TOOL_QUERIES)
+def test_tools_same_as_local(real_pair, q):
+    """compare, trend, kwic, export and batch give the local engine's answers, through the
+    same matching path (search/tools/common.py) and ranking."""
+    from search.results import plain
+    from search.tools.compare import compare
+    from search.tools.export import batch, export
+    from search.tools.kwic import kwic
+    from search.tools.trend import trend
+
+    local, cluster = real_pair
+    for by in ("agency", "year"):
+        a = compare(local, q, by=by, limit=None)
+        assert a["groups"] > 0
+        assert compare(cluster, q, by=by, limit=None) == a
+        assert trend(cluster, q, by=by) == trend(local, q, by=by)
+    term = q.strip('"').split()[0] if not q.startswith("year") else "脱贫 year:2015-2018"
+    for sort in ("year", "right"):
+        a = kwic(local, term, sort=sort, width=10)
+        assert a["total"] > 0
+        assert kwic(cluster, term, sort=sort, width=10) == a
+    for order in ("relevance", "document"):
+        a, b = export(local, q, order=order), export(cluster, q, order=order)
+        assert (b.total, b.reports) == (a.total, a.reports)
+        rows = list(a.rows())
+        assert len(rows) == a.total > 0
+        assert list(b.rows()) == rows
+    assert plain(batch(cluster, [q, "经济"])) == plain(batch(local, [q, "经济"]))
+
+
+def test_tools_cli_json_same_as_local(real_pair, real_index, nodes, tmp_path):
+    """Every tool's --json (export: JSON Lines) is the same on the cluster as locally; cite
+    finds a passage by its id and by a unique prefix; similar says it is unavailable."""
+    local, _cluster = real_pair
+    pid = local.search("就业优先", limit=1)["hits"][0]["passage_id"]
+    queries = tmp_path / "q.txt"
+    queries.write_text("就业\n# a comment\n\"高质量发展\" year:2018-2020\n", encoding="utf-8")
+    for args in (
+        ["compare", "就业 -疫情", "--by", "year", "--json"],
+        ["trend", "脱贫攻坚", "--by", "agency", "--json"],
+        ["kwic", "以人民为中心", "--sort", "left", "--json"],
+        ["export", "\"高质量发展\"", "--format", "jsonl"],
+        ["batch", str(queries), "--json"],
+        ["cite", pid, "--json"],
+        ["cite", pid[:8], "--json"],
+    ):
+        a = run_cli(*args, "--index", real_index)
+        b = run_cli(*args, "--engine", nodes.address)
+        assert a.returncode == b.returncode == 0, (args, b.stderr)
+        assert a.stdout.strip()
+        if "jsonl" in args:
+            assert len(a.stdout.splitlines()) > 1
+            assert [json.loads(x) for x in b.stdout.splitlines()] == [
+                json.loads(x) for x in a.stdout.splitlines()
+            ], args
+        else:
+            assert json.loads(b.stdout) == json.loads(a.stdout), args
+    for bad in ("ffffffffffffffff", "f4d4"):
+        a = run_cli("cite", bad, "--index", real_index)
+        b = run_cli("cite", bad, "--engine", nodes.address)
+        assert a.returncode == b.returncode == 2
+        assert b.stderr == a.stderr
+    r = run_cli("similar", pid, "--engine", nodes.address, "--json")
+    assert r.returncode == 5 and "not available on a cluster" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
 # -- ingest faults on a cluster of their own ---------------------------------------------------
 @pytest.fixture
 def fresh(tmp_path):
