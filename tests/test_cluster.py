@@ -175,12 +175,12 @@ def test_tools_cli_json_same_as_local(real_pair, real_index, nodes, tmp_path):
     local, _cluster = real_pair
     pid = local.search("就业优先", limit=1)["hits"][0]["passage_id"]
     queries = tmp_path / "q.txt"
-    queries.write_text("就业\n# a comment\n\"高质量发展\" year:2018-2020\n", encoding="utf-8")
+    queries.write_text('就业\n# a comment\n"高质量发展" year:2018-2020\n', encoding="utf-8")
     for args in (
         ["compare", "就业 -疫情", "--by", "year", "--json"],
         ["trend", "脱贫攻坚", "--by", "agency", "--json"],
         ["kwic", "以人民为中心", "--sort", "left", "--json"],
-        ["export", "\"高质量发展\"", "--format", "jsonl"],
+        ["export", '"高质量发展"', "--format", "jsonl"],
         ["batch", str(queries), "--json"],
         ["cite", pid, "--json"],
         ["cite", pid[:8], "--json"],
