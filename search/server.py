@@ -29,6 +29,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from index.cluster.sphinxql import ClusterError
 from index.settings import MAX_FILTER_CHARS, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, VERSION
 from index.store import IndexMissing
 from search import web
@@ -204,6 +205,10 @@ def create_app(
     async def no_index(request: Request, exc: IndexMissing):
         return _error(503, str(exc))
 
+    @app.exception_handler(ClusterError)
+    async def cluster_down(request: Request, exc: ClusterError):
+        return _error(503, str(exc))  # a node down or unreachable, named
+
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception):
         return _error(500, f"internal error ({type(exc).__name__}); please report it")
@@ -248,21 +253,22 @@ def create_app(
             if value is not None and len(value) > MAX_FILTER_CHARS:
                 raise QueryError(f"{name} is too long (at most {MAX_FILTER_CHARS} characters)")
         return _api(
-            engines.call(
-                Engine.search,
-                q,
-                agency=agency,
-                year=year,
-                section=section,
-                limit=min(limit, MAX_LIMIT),
-                offset=offset,
-                per_report=per_report,
+            engines.call(  # the engine's own methods: the local index's or a cluster's
+                lambda engine: engine.search(
+                    q,
+                    agency=agency,
+                    year=year,
+                    section=section,
+                    limit=min(limit, MAX_LIMIT),
+                    offset=offset,
+                    per_report=per_report,
+                )
             )
         )
 
     @app.get("/api/reports", tags=["api"], summary="All reports in the index (= reports --json)")
     def api_reports():
-        return _api(engines.call(Engine.reports))
+        return _api(engines.call(lambda engine: engine.reports()))
 
     @app.get(
         "/api/reports/{report_id}",
@@ -274,7 +280,7 @@ def create_app(
         if not REPORT_ID.fullmatch(report_id):
             return _error(404, f"no report {report_id!r} in the index")
         try:
-            return _api(engines.call(Engine.show, report_id))
+            return _api(engines.call(lambda engine: engine.show(report_id)))
         except NotFound:
             return _error(404, f"no report {report_id!r} in the index")
 

@@ -206,6 +206,69 @@ def test_tools_cli_json_same_as_local(real_pair, real_index, nodes, tmp_path):
     assert "Traceback" not in r.stderr
 
 
+def _serve(args: list[str]):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.conftest import ROOT
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "cli.py"), "serve", *args, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/api/reports", timeout=2).read()
+            return proc, base
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError(proc.stderr.read().decode())
+
+
+def _get(url: str) -> tuple[int, dict]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_serve_over_the_cluster(real_pair, real_index, nodes):
+    """`serve --engine` answers /api/search and the tools' endpoints over HTTP on loopback
+    exactly as `serve --index` does."""
+    from urllib.parse import quote
+
+    local = _serve(["--index", real_index])
+    cluster = _serve(["--engine", nodes.address])
+    try:
+        for path in (
+            "/api/search?q=" + quote("就业 -疫情") + "&limit=5",
+            "/api/search?q=" + quote('"高质量发展"') + "&year=2018-2023&per_report=1",
+            "/api/reports",
+            "/api/compare?q=" + quote("脱贫") + "&by=year",
+            "/api/kwic?term=" + quote("以人民为中心"),
+        ):
+            a, b = _get(local[1] + path), _get(cluster[1] + path)
+            assert a[0] == 200 and b == a, path
+        assert _get(cluster[1] + "/api/search?q=" + quote("(就业"))[0] == 400
+    finally:
+        for proc, _base in (local, cluster):
+            proc.terminate()
+            proc.wait(10)
+
+
 # -- ingest faults on a cluster of their own ---------------------------------------------------
 @pytest.fixture
 def fresh(tmp_path):
@@ -303,8 +366,15 @@ def test_node_down_is_named(fresh):
     ingest([str(SAMPLES)], None, store=ClusterStore(fresh.address))
     engine = ClusterEngine(fresh.address)
     assert engine.search("公开")["total"] > 0
+    server, base = _serve(["--engine", fresh.address])
     fresh.stop_node(1)
     node = fresh.nodes[1]
+    try:  # the web API: 503 naming the node, as JSON
+        status, body = _get(base + "/api/search?q=%E5%85%AC%E5%BC%80")
+        assert status == 503 and f"{node.host}:{node.sql_port}" in body["error"], body
+    finally:
+        server.terminate()
+        server.wait(10)
     with pytest.raises(ClusterError, match=f"{node.host}:{node.sql_port} is down"):
         engine.search("公开")
     p = run_cli("search", "公开", "--engine", fresh.address)
