@@ -21,12 +21,12 @@ from search import query as ql
 from search.facets import facets
 from search.results import (
     Passage,
-    QueryFilter,
     ReportDetail,
     ReportList,
     SearchResult,
     hit,
     report_info,
+    search_result,
 )
 
 
@@ -207,16 +207,15 @@ class Engine:
             for i in best:
                 fields = s.stored_fields(int(docs[i]))
                 hits.append(hit(fields, float(score[i]), plan.highlights))
-        return SearchResult(
-            query=text,
-            total=int(len(docs)),
+        return search_result(
+            text,
+            plan,
+            total=len(docs),
             reports=n_reports,
             offset=offset,
             limit=limit,
             facets=facet_counts,
             hits=hits,
-            terms=list(plan.terms),
-            filters=[QueryFilter(f.field, f.value) for f in plan.filters],
         )
 
     # -- reports ------------------------------------------------------------------------------

@@ -43,12 +43,12 @@ from search.results import (
     Facets,
     FacetValue,
     Passage,
-    QueryFilter,
     ReportDetail,
     ReportList,
     SearchResult,
     hit,
     report_info,
+    search_result,
 )
 
 MAX_GROUPS = int(os.environ.get("GONGKAI_CLUSTER_MAX_GROUPS", "100000"))
@@ -323,16 +323,15 @@ class ClusterEngine(Engine):
         hits = []
         if limit and total:
             hits = self._hits(plan, expr, total, offset + limit, per_report)[offset:]
-        return SearchResult(
-            query=text,
+        return search_result(
+            text,
+            plan,
             total=total,
             reports=n_reports,
             offset=offset,
             limit=limit,
             facets=facets,
             hits=hits,
-            terms=list(plan.terms),
-            filters=[QueryFilter(f.field, f.value) for f in plan.filters],
         )
 
     def _grouped(self, match: str, attr: str, cap: int) -> list[tuple]:
