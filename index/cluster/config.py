@@ -28,6 +28,9 @@ STRINGS = (
     "content_hash",
     "sections",
     "stats",
+    "headings",
+    "provenance",
+    "fingerprint",
 )
 COLUMNS = ("id", *FIELDS, *UINT, *BIGINT, *STRINGS)
 

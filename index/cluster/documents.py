@@ -14,11 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 
-from corpus.model import Report
+from corpus.model import Report, stable_id
 from corpus.sections import SECTIONS
 from index.whoosh_ext.bulk import analyse
 
-PASSAGE, REPORT = 0, 1
+PASSAGE, REPORT, ALIAS = 0, 1, 2  # ALIAS: another source of a report (a copy)
 ALL = "zall"  # on every passage: the positive side of a pure negation
 REPORT_TOKEN = "zrep"
 NONE = "znone"  # on nothing: a filter that matches no value
@@ -110,6 +110,25 @@ def report_rows(report: Report) -> list[dict]:
             "sections": json.dumps(report.sections, ensure_ascii=False),
             "npassages": len(report.passages),
             "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else "",
+            "headings": json.dumps(report.headings, ensure_ascii=False),
+            "provenance": json.dumps(report.provenance, ensure_ascii=False),
+            "fingerprint": report.fingerprint or "",
         }
     )
     return rows
+
+
+def alias_row(doc: dict) -> dict:
+    """index/writer.py's `alias_doc` (a copy of a report found under another source) as a row
+    on its report's shard (so deleting the report by `rid` takes its copies too)."""
+    return {
+        "id": doc_id(stable_id("alias", doc["source_key"])),
+        "kind": ALIAS,
+        "rid": report_key(doc["report_id"]),
+        "report_id": doc["report_id"],
+        "source_key": doc["source_key"],
+        "content_hash": doc["content_hash"],
+        "source": doc.get("source") or "",
+        "url": doc.get("url") or "",
+        "meta": "zalias",
+    }

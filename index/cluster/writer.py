@@ -12,15 +12,25 @@ from collections import defaultdict
 
 from corpus.model import Report
 from index.cluster.config import COLUMNS
-from index.cluster.documents import PASSAGE, REPORT, report_key, report_rows, shard_of
+from index.cluster.documents import (
+    ALIAS,
+    PASSAGE,
+    REPORT,
+    alias_row,
+    report_key,
+    report_rows,
+    shard_of,
+)
 from index.cluster.sphinxql import Address, Connection, parse_address
+from index.writer import Known
 
 PAGE = 5000  # rows per paged SELECT
 MAX_STATEMENT = 4_000_000  # bytes of values per REPLACE (searchd's max_packet_size is 32M)
 
 
 class ClusterStore:
-    """The cluster side of index.writer.ingest: existing(), add(), delete_report(), commit()."""
+    """The cluster side of index.writer.ingest: existing(), add(), add_alias(), delete_report(),
+    delete_alias(), commit()."""
 
     def __init__(self, address: str | Address, max_reports: int = 500, max_bytes: int = 8_000_000):
         self.address = parse_address(address) if isinstance(address, str) else address
@@ -32,29 +42,47 @@ class ClusterStore:
     def _reset(self) -> None:
         self.rows: dict[int, list[dict]] = defaultdict(list)
         self.drop: dict[int, set[int]] = defaultdict(set)  # shard → report keys to clear
+        self.drop_ids: dict[int, set[int]] = defaultdict(set)  # shard → row ids to clear
         self.n = self.size = 0
 
     def _shard(self, report_id: str) -> int:
         return shard_of(report_id, len(self.conns))
 
-    def existing(self) -> dict[str, tuple[str, str, str]]:
-        """source_key → (report_id, content_hash, source), read shard by shard, a page at a time."""
-        out = {}
+    def existing(self) -> Known:
+        """What the cluster holds (index/writer.py `Known`): every source, report or copy,
+        and reports by fingerprint; read shard by shard, a page at a time."""
+        known = Known({}, {}, {}, {})
         for i, conn in enumerate(self.conns):
             last = 0
             while True:
                 rows = conn.query(
-                    f"SELECT id, source_key, report_id, content_hash, source FROM "
-                    f"{self.address.shard(i)} WHERE kind = {REPORT} AND id > %s "
+                    f"SELECT id, kind, source_key, report_id, content_hash, source, fingerprint "
+                    f"FROM {self.address.shard(i)} WHERE kind IN ({REPORT}, {ALIAS}) AND id > %s "
                     f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}",
                     last,
                 )
-                for _id, key, rid, h, source in rows:
-                    out[key] = (rid, h, source)
+                for _id, kind, key, rid, h, source, fp in rows:
+                    known.sources[key] = (rid, h, source)
+                    if kind == REPORT:
+                        known.primary[rid] = key
+                        if fp:
+                            known.by_print[fp] = (rid, key)
+                    else:
+                        known.copies.setdefault(rid, set()).add(key)
                 if len(rows) < PAGE:
                     break
                 last = rows[-1][0]
-        return out
+        return known
+
+    def add_alias(self, doc: dict) -> None:
+        row = alias_row(doc)
+        self.rows[self._shard(doc["report_id"])].append(row)
+        self.n += 1
+
+    def delete_alias(self, source_key: str) -> None:
+        gone = alias_row({"source_key": source_key, "report_id": "0", "content_hash": ""})["id"]
+        for shard in range(len(self.conns)):  # its report's shard is not named: ask them all
+            self.drop_ids[shard].add(gone)
 
     def add(self, report: Report, replace: bool) -> None:
         shard = self._shard(report.report_id)
@@ -88,10 +116,11 @@ class ClusterStore:
         return ids
 
     def commit(self) -> None:
-        for shard in sorted(set(self.rows) | set(self.drop)):
+        for shard in sorted(set(self.rows) | set(self.drop) | set(self.drop_ids)):
             index = self.address.shard(shard)
             statements: list[tuple[str, tuple]] = [("BEGIN", ())]
             old = self._old_ids(shard, self.drop.get(shard, set()))
+            old += sorted(self.drop_ids.get(shard, set()))
             for k in range(0, len(old), 1000):
                 ids = ",".join(str(int(i)) for i in old[k : k + 1000])
                 statements.append((f"DELETE FROM {index} WHERE id IN ({ids})", ()))

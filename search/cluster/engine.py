@@ -32,7 +32,7 @@ import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from corpus.sections import SECTIONS
-from index.cluster.documents import PASSAGE, REPORT, doc_id, report_key
+from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
 from index.settings import BM25_B, BM25_K1
 from index.whoosh_ext.bulk import analyse
@@ -62,7 +62,8 @@ _HIT_COLS = (
     "source, url, ord"
 )
 _REPORT_COLS = (
-    "id, report_id, title, agency, year, published, source, url, sections, npassages, stats"
+    "id, report_id, title, agency, year, published, source, url, sections, npassages, stats, "
+    "headings, provenance"
 )
 _SECTION_ORDER = {name: i for i, name in enumerate(SECTIONS)}
 
@@ -445,8 +446,18 @@ class ClusterEngine(Engine):
         rows = self._paged(_REPORT_COLS, f"kind = {REPORT} {where}", *args)
         return [_report_fields(r) for r in rows]
 
+    def _copies(self, where: str, *args) -> dict[str, list[dict]]:
+        """Each report's other sources (its ALIAS rows), by report id."""
+        out: dict[str, list[dict]] = {}
+        for _id, rid, source, url in self._paged(
+            "id, report_id, source, url", f"kind = {ALIAS} {where}", *args
+        ):
+            out.setdefault(rid, []).append({"source": source, "url": url or None})
+        return out
+
     def reports(self) -> ReportList:
-        rows = [report_info(f) for f in self._report_rows("")]
+        copies = self._copies("")
+        rows = [report_info(f, copies.get(f["report_id"], [])) for f in self._report_rows("")]
         rows.sort(key=lambda r: (-(r.year or 0), r.agency, r.title))
         return ReportList(reports=rows)
 
@@ -467,7 +478,8 @@ class ClusterEngine(Engine):
         passages = [
             Passage(pid, sec, head, text) for rid, pid, sec, head, text in rows if rid == report_id
         ]
-        return ReportDetail(report=report_info(heads[0]), passages=passages)
+        copies = self._copies("AND rid = %s", key).get(report_id, [])
+        return ReportDetail(report=report_info(heads[0], copies), passages=passages)
 
 
 _LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -522,7 +534,8 @@ def _hit_fields(r: tuple) -> dict:
 
 
 def _report_fields(r: tuple) -> dict:
-    _id, report_id, title, agency, year, published, source, url, sections, n, stats = r
+    _id, report_id, title, agency, year, published, source, url, sections, n, stats = r[:11]
+    headings, provenance = r[11:13]
     return {
         "report_id": report_id,
         "title": title,
@@ -534,4 +547,6 @@ def _report_fields(r: tuple) -> dict:
         "sections": json.loads(sections or "[]"),
         "passages": int(n),
         "stats": stats or None,
+        "headings": json.loads(headings or "[]"),
+        "provenance": json.loads(provenance or "{}"),
     }
