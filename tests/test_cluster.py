@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 
+from search.results import plain
 from tests.conftest import CONGRESS, SAMPLES, WORK_REPORTS, need_realdata, run_cli
 
 searchd = shutil.which("searchd")
@@ -297,6 +298,32 @@ def _copy_samples(dst):
         if f.suffix in (".txt", ".html", ".shtml"):
             shutil.copy(f, dst / f.name)
     return dst
+
+
+def test_copies_are_one_report_as_locally(fresh, tmp_path):
+    """A report found under a second source is one report with two sources on the cluster as
+    locally; when the copy's file goes, its source goes from the listing on both."""
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+    from search.cluster.engine import ClusterEngine
+    from search.engine import Engine
+
+    src = _copy_samples(tmp_path / "src")
+    first = sorted(src.glob("*.txt"))[0]
+    shutil.copy(first, src / ("copy_of_" + first.name))
+    local_dir = str(tmp_path / "ix")
+    for round_ in (1, 2):
+        a = ingest([str(src)], local_dir, prune=True)
+        b = ingest([str(src)], None, store=ClusterStore(fresh.address), prune=True)
+        assert (b.ingested, b.unchanged, len(b.copies)) == (a.ingested, a.unchanged, len(a.copies))
+        local = plain(Engine(local_dir).reports())
+        assert plain(ClusterEngine(fresh.address).reports()) == local
+        two = [r for r in local["reports"] if len(r["sources"]) == 2]
+        if round_ == 1:  # the copy is a second source of its report
+            assert len(a.copies) == 1 and len(two) == 1
+            (src / ("copy_of_" + first.name)).unlink()
+        else:  # its file gone (pruned): one source again
+            assert two == []
 
 
 def test_changed_report_replaces_its_passages(fresh, tmp_path):
