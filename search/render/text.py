@@ -276,13 +276,14 @@ def kwic_lines(res: dict, style=_plain) -> list[str]:
     left_w = max(cols(r["left"]) for r in rows)
     right_w = max(cols(r["right"]) for r in rows)
     terms = res.get("terms") or []
-    out = []
+    out: list[str] = []
+    heading = None
     for r in rows:
-        if len(terms) > 1 and (not out or r["term"] != last):
-            total = next(t["total"] for t in terms if t["term"] == r["term"])
+        if len(terms) > 1 and r["term"] != heading:
+            heading = r["term"]
+            total = next(t["total"] for t in terms if t["term"] == heading)
             out += [""] if out else []
-            out.append(style(f"{r['term']}: {total} occurrences", bold=True))
-        last = r.get("term")
+            out.append(style(f"{heading}: {total} occurrences", bold=True))
         left = " " * (left_w - cols(r["left"])) + r["left"]
         right = r["right"] + " " * (right_w - cols(r["right"]))
         where = f"{agency_label(r['agency'])} {r['year'] or '----'} {r['passage_id'][:8]}"
