@@ -619,23 +619,31 @@ def export(query, index_dir, agency, year, section, fmt, output, order, as_json)
 @_filter_options
 @_json_option
 def batch(file, index_dir, agency, year, section, as_json):
-    """Run many queries: matching reports per year, agency, section.
+    """Run many queries: matching reports per year, agency, section, and their share.
 
     FILE has one query a line (blank lines and lines starting with # are skipped; - reads
     standard input). Prints a CSV in long format, a row per query × dimension × value:
-    query,dimension,value,reports — dimension "all" (empty value) is the query's matching
-    reports in total, then "year", "agency" and "section" break them down as the facets of
-    `search` do."""
+    query,dimension,value,reports,all_reports,share — dimension "all" (empty value) is the
+    query's matching reports in total, then "year", "agency" and "section" break them down as
+    the facets of `search` do; all_reports is that year's (agency's, section's) reports passing
+    the same filters and share = reports / all_reports, as `trend` has them. A line that is
+    not a query is named on stderr with its line number and skipped; the others still run
+    and the exit code is 3."""
     from search.tools.export import BATCH_COLUMNS, batch_rows, read_queries
     from search.tools.export import batch as run
 
     engine = _engine(index_dir)
-    queries = _journal(read_queries, file)
+    queries, errors = _journal(read_queries, file)
+    for n, reason in errors:
+        click.echo(f"line {n}: {reason} (skipped)", err=True)
     res = _journal(run, engine, [q for _, q in queries], agency=agency, year=year, section=section)
     if as_json:
-        _print_json(res)
+        _print_json({**res, "errors": [{"line": n, "error": r} for n, r in errors]})
     else:
         _echo_csv(batch_rows(res), BATCH_COLUMNS)
+    if errors:
+        click.echo(f"{len(queries)} queries run, {len(errors)} lines skipped", err=True)
+        sys.exit(EXIT_PARTIAL)
 
 
 @main.command()
