@@ -60,13 +60,13 @@ def report_docs(report: Report) -> Iterable[dict]:
         "title": report.title,
         "published": report.published,
         "source": report.source,
+        "source_key": report.source_key,  # the absolute path (#line): what a citation names
         "url": report.url,
     }
     yield {
         **common,
         "kind": REPORT,
         "passage_id": "r:" + report.report_id,
-        "source_key": report.source_key,
         "content_hash": report.content_hash,
         "sections": report.sections,
         "passages": len(report.passages),

@@ -150,7 +150,7 @@ def kwic(
             "url": f.get("url"),
             "order": f.get("order", 0),
         }
-        cite = citation(meta)
+        cite = citation({**meta, "source_key": f.get("source_key")})
         for needle, (offset, left, match, right) in found:
             per_term[needle] += 1
             rows.append(
