@@ -74,8 +74,9 @@ def trend_png(res: dict, path_or_file) -> dict:
     and the measure in the title. Labels are in Chinese when a CJK font is installed (any font
     fontconfig says covers Chinese), else in ASCII only: never fails for lack of a font.
     Reports of no known year are not drawn (they are not a year, and would set the scale);
-    a note under the chart gives their figures. Returns {"font": name or None,
-    "missing_glyphs": how many characters the font could not draw}."""
+    a note under the chart gives their figures. Returns what was drawn: {"font": name or None,
+    "missing_glyphs": characters the font could not draw, "title", "labels" (the agencies on
+    the axis), "notes"}."""
     import warnings
 
     import matplotlib
@@ -180,7 +181,13 @@ def trend_png(res: dict, path_or_file) -> dict:
         fig.tight_layout(rect=(0, 0.03 if notes else 0, 1, 1))
         fig.savefig(path_or_file, format="png", dpi=120)
     missing = sum(1 for w in caught if "missing from" in str(w.message))
-    return {"font": font, "missing_glyphs": missing}
+    return {
+        "font": font,
+        "missing_glyphs": missing,
+        "title": title,
+        "labels": [t.get_text() for t in bottom.get_xticklabels()] if by != "year" else [],
+        "notes": notes,
+    }
 
 
 def trend_png_bytes(res: dict) -> bytes:
