@@ -27,6 +27,7 @@ class Report:
     source_key: str
     content_hash: str
     passages: list[Passage] = field(default_factory=list)
+    stats: dict | None = None  # the standard tables (corpus/stats.py), None without them
 
     @property
     def sections(self) -> list[str]:

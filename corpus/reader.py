@@ -16,9 +16,11 @@ from corpus.html import parse_html
 from corpus.metadata import extract
 from corpus.model import Report, stable_id
 from corpus.passages import make_passages
+from corpus.stats import read_stats
+from corpus.tables import html_grids
 
 # Bump when extraction changes, so re-ingest refreshes reports parsed by older code.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 DEFAULT_MAX_MB = 16
 
 
@@ -93,6 +95,7 @@ def build_report(
         source_key=key,
         content_hash=content_hash,
         passages=passages,
+        stats=read_stats(html_grids(text) if kind == "html" else [], body_lines, meta.year),
     )
 
 

@@ -38,4 +38,5 @@ def make_schema() -> Schema:
         content_hash=STORED(),
         sections=STORED(),
         passages=STORED(),
+        stats=STORED(),  # JSON text of the report's standard tables, or None
     )

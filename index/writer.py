@@ -3,6 +3,7 @@ interrupted run leaves the last commit searchable, and idempotent across re-runs
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -70,6 +71,7 @@ def report_docs(report: Report) -> Iterable[dict]:
         "content_hash": report.content_hash,
         "sections": report.sections,
         "passages": len(report.passages),
+        "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else None,
         "section": "",
         "order": -1,
     }

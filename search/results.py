@@ -11,6 +11,7 @@ marks as escaped HTML, for API users who want HTML."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,8 +20,16 @@ from search.highlight import mark_spans, spans
 
 NO_AGENCY = "（未注明机构）"
 NO_YEAR = "年份不详"
-# How a missing value reads to a person, everywhere (terminal, page, widget, charts).
-LABELS = {"no_agency": NO_AGENCY, "no_year": NO_YEAR}
+NO_TITLE = "（无标题）"
+# How a missing value reads to a person, everywhere (terminal, page, widget, charts); the web
+# page gets them from here too (static/labels.js is written from LABELS).
+LABELS = {
+    "no_agency": NO_AGENCY,
+    "no_year": NO_YEAR,
+    "no_year_short": "不详",  # where a column is narrow (the KWIC table, a chart's axis)
+    "no_title": NO_TITLE,
+    "no_section": "（未注明章节）",
+}
 
 
 def agency_label(value: str | None) -> str:
@@ -164,6 +173,7 @@ class ReportInfo(Record):
     url: str | None
     sections: list[str]
     passages: int
+    stats: dict | None  # the standard tables' figures (corpus/stats.py), None without them
 
 
 def report_info(f: Mapping) -> ReportInfo:
@@ -171,6 +181,7 @@ def report_info(f: Mapping) -> ReportInfo:
         **_source(f),
         sections=list(f.get("sections") or []),
         passages=int(f.get("passages") or 0),
+        stats=json.loads(f["stats"]) if f.get("stats") else None,
     )
 
 

@@ -110,8 +110,11 @@ def test_reports_and_show(samples_index):
         "url",
         "sections",
         "passages",
+        "stats",  # the standard tables as figures (corpus/stats.py), null without them
     }
     assert all(set(r) == keys for r in rows)
+    with_tables = {r["source"].rsplit("/", 1)[-1] for r in rows if r["stats"]}
+    assert with_tables == {"jiangmen-sthjj-2021-ndbg.html", "lintong-2019-gongkai-ndbg.html"}
     r = rows[0]
     shown = cli_json("show", r["report_id"], "--index", samples_index)
     assert shown["report"] == r
