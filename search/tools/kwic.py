@@ -47,9 +47,14 @@ def split_term(term: str) -> tuple[str, list[ql.Filter]]:
     if len(rest) >= 2 and rest[0] in '"“”' and rest[-1] in '"“”':
         rest = rest[1:-1].strip()
     if not rest:
-        raise QueryError("give a word or phrase to look for, e.g. 依申请公开")
+        raise QueryError("give a word or phrase to look for, e.g. 依申请公开", "no_term")
     if len(rest) > MAX_QUERY_CHARS:
-        raise QueryError(f"term too long ({len(rest)} characters)")
+        raise QueryError(
+            f"term too long ({len(rest)} characters)",
+            "too_long",
+            length=len(rest),
+            limit=MAX_QUERY_CHARS,
+        )
     return rest, filters
 
 
@@ -94,7 +99,7 @@ def kwic(
     literal, inline = split_term(term)
     needle = normalize(literal)
     if not needle.strip():
-        raise QueryError(f"{literal!r} has no searchable characters")
+        raise QueryError(f"{literal!r} has no searchable characters", "unsearchable", word=literal)
     # candidates: the passages whose squeezed text holds the squeezed needle (a superset of
     # those whose text holds it; the scan below finds the occurrences)
     also = (ql.Word(literal, quoted=True),) if grams_of(needle) else ()

@@ -26,6 +26,8 @@ from search.results import LABELS, NO_AGENCY, NO_TITLE, NO_YEAR
 from search.web.api import check_report_id
 from search.web.engines import Engines
 from search.web.errors import WebError
+from search.web.formats import file_name
+from search.web.messages import ERRORS_ZH
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -68,8 +70,12 @@ TEMPLATES.globals.update(max_query=MAX_QUERY_CHARS)
 
 # -- assets -----------------------------------------------------------------------------------
 def labels_module() -> str:
-    """static/labels.js, written from search/results.py: the page never spells a label."""
-    return f"export const LABELS = Object.freeze({json.dumps(LABELS, ensure_ascii=False)});\n"
+    """static/labels.js, written from search/results.py and messages.py: the page never spells
+    a label or an error message."""
+    return "".join(
+        f"export const {name} = Object.freeze({json.dumps(table, ensure_ascii=False)});\n"
+        for name, table in (("LABELS", LABELS), ("ERRORS", ERRORS_ZH))
+    )
 
 
 _IMPORT = re.compile(r'^import \{[^}]*\} from "\./([\w.]+)";\n', re.M)
@@ -203,6 +209,8 @@ def report_page(report, *, chosen: str | None, query: str, terms: list[str]) -> 
         meta=" · ".join((r.get("agency") or NO_AGENCY, str(r.get("year") or NO_YEAR))),
         n_passages=r.get("passages") or len(report["passages"]),
         url_is_web=_is_web_url(r.get("url")),
+        url=file_name(r.get("url") or ""),
+        source=file_name(r.get("source") or ""),
         groups=groups,
         query=query,
         back="/?" + urlencode({"q": query}) if query else "/",

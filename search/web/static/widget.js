@@ -12,7 +12,7 @@
  *
  * Written as a module over dom.js; the server bundles the two into one classic script
  * (search/web/pages.py `bundle`), since a host page loads it with a plain <script src>. */
-import { agencyText, el, reportHref, spanned, titleText } from "./dom.js";
+import { agencyText, el, errorText, reportHref, spanned, titleText } from "./dom.js";
 import { LABELS } from "./labels.js";
 
 const script =
@@ -167,11 +167,12 @@ function mount(host) {
         headers: { Accept: "application/json" },
       });
       const body = await r.json().catch(() => null);
-      if (!r.ok) throw new Error(body && typeof body.error === "string" ? body.error : `HTTP ${r.status}`);
+      if (!r.ok) throw Object.assign(new Error(errorText(body, r.status)), { code: body && body.code });
       res = body;
     } catch (err) {
       if (my !== seq) return;
       status.className = "gk-status gk-error";
+      status.dataset.code = err.code || "";
       status.textContent =
         err instanceof TypeError
           ? "无法连接检索服务（本网站可能未获准调用该服务）。"
