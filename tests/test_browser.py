@@ -98,14 +98,18 @@ def _static_server(directory: Path, port: int) -> http.server.ThreadingHTTPServe
     return httpd
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
+def run_servers(tmp_path_factory, extra: dict[str, str], pages: dict[str, str]):
+    """Index corpus/samples plus the `extra` files (name → text), start the real `cli.py serve`
+    on it (allowing CORS from the host origin) and two static sites serving `pages` (name →
+    HTML, with {api} for the server's URL): the host origin and one the server does not allow.
+    Yields {"api", "host", "other"}; stops them all after."""
     from index.writer import ingest
 
-    extra = tmp_path_factory.mktemp("browser-extra")
-    (extra / "xss_report.txt").write_text(XSS_REPORT, encoding="utf-8")
+    extra_dir = tmp_path_factory.mktemp("browser-extra")
+    for name, text in extra.items():
+        (extra_dir / name).write_text(text, encoding="utf-8")
     index = str(tmp_path_factory.mktemp("browser-index"))
-    stats = ingest([str(SAMPLES), str(extra)], index)
+    stats = ingest([str(SAMPLES), str(extra_dir)], index)
     assert not stats.failed, stats.failed
 
     api_port, host_port, other_port = free_port(), free_port(), free_port()
@@ -135,7 +139,8 @@ def servers(tmp_path_factory):
         time.sleep(0.2)
 
     site = tmp_path_factory.mktemp("host-site")
-    (site / "host.html").write_text(HOST_PAGE.format(api=api), encoding="utf-8")
+    for name, html in pages.items():
+        (site / name).write_text(html.format(api=api), encoding="utf-8")
     statics = [_static_server(site, host_port), _static_server(site, other_port)]
     yield {"api": api, "host": host, "other": other}
     for s in statics:
@@ -146,6 +151,13 @@ def servers(tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    yield from run_servers(
+        tmp_path_factory, {"xss_report.txt": XSS_REPORT}, {"host.html": HOST_PAGE}
+    )
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ JS = "text/javascript; charset=utf-8"
 MEDIA = {".css": "text/css; charset=utf-8", ".js": JS, ".svg": "image/svg+xml"}
 # The page's modules (static/*.js, static/views/*.js) import each other by relative URL.
 SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js"]
-VIEWS = ["results", "facets", "actions", "similar", "compare", "trend", "kwic", "intro"]
+VIEWS = ["results", "facets", "actions", "similar", "compare", "trend", "kwic", "intro", "empty"]
 
 # Our own pages load only our own assets; the widget runs in a host page we don't control.
 PAGE_CSP = (

@@ -11,6 +11,7 @@ import { fetchJSON, apiParams, getSearch } from "./api.js";
 import { el } from "./dom.js";
 import { $, FIELDS, VIEWS, go, hasFilters, onChange, readState, state } from "./state.js";
 import { renderCompare } from "./views/compare.js";
+import { renderEmpty } from "./views/empty.js";
 import { showIntro } from "./views/intro.js";
 import { fetchKwic, kwicDefault, renderKwic } from "./views/kwic.js";
 import { PAGE, VIEW_LABEL, renderActiveFilters, renderTabs, showResults } from "./views/results.js";
@@ -91,6 +92,7 @@ function showError(s, err) {
   box.title = err.detail || ""; // the API's English line, for whoever reports the fault
   box.hidden = false;
   $("hits").replaceChildren();
+  renderEmpty(s, null);
   $("pager").hidden = true;
   $("summary").replaceChildren();
   $("summary").dataset.total = "";
