@@ -227,6 +227,7 @@ def test_the_report_view_names_the_file_not_the_servers_directories(page, server
     html = page.content()
     assert str(tb.SAMPLES) not in html and str(Path("/tmp")) + "/" not in html
     assert "来源文件" in page.locator(".report-facts").inner_text()
+    page.evaluate("window.scrollTo(0, 0)")
     both_widths(page, "report")
     assert page.problems == []
 
@@ -264,7 +265,7 @@ def test_reports_without_a_year_stand_apart_from_the_year_charts(page, servers):
 
 # -- the widget in a 400 px column --------------------------------------------------------------
 def test_the_widget_fits_a_400px_column_and_its_chips_filter(page, servers):
-    page.set_viewport_size({"width": 900, "height": 900})
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{servers['host']}/column.html")
     widget = page.locator("#gongkai")
     widget.locator(".gk-input").fill("依申请公开")
@@ -272,19 +273,30 @@ def test_the_widget_fits_a_400px_column_and_its_chips_filter(page, servers):
     widget.locator(".gk-hit").first.wait_for()
     before = int(widget.locator(".gk-status").get_attribute("data-total"))
 
-    def fits() -> None:
+    def fits(column: int = 400) -> None:
         width = page.locator("#column").evaluate("e => e.clientWidth")
-        assert width == 400
+        assert width == column
         inner = widget.locator(".gk-root").evaluate("e => [e.scrollWidth, e.clientWidth]")
         assert inner[0] <= inner[1] + 1, inner
-        assert widget.locator(".gk-root").evaluate("e => e.getBoundingClientRect().width") <= 400
+        assert widget.locator(".gk-root").evaluate("e => e.getBoundingClientRect().width") <= column
+        chips = widget.locator(".gk-chip").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().right)"
+        )
+        right = widget.locator(".gk-root").evaluate("e => e.getBoundingClientRect().right")
+        assert all(r <= right for r in chips)
         assert no_horizontal_overflow(page)
 
-    fits()
     years = widget.locator('.gk-facet[data-field="year"] .gk-chip')
     agencies = widget.locator('.gk-facet[data-field="agency"] .gk-chip')
     expect(years.first).to_be_visible()
     expect(agencies.first).to_be_visible()
+    fits()
+    shot(page, "widget-column-1280.png", full_page=True)
+    widget.screenshot(path=str(tb.OUTPUT / "widget-column-400.png"))
+    page.locator("#column").evaluate("e => { e.style.width = '320px' }")  # a narrower column
+    fits(320)
+    widget.screenshot(path=str(tb.OUTPUT / "widget-column-320.png"))
+    page.locator("#column").evaluate("e => { e.style.width = '' }")
     chip = years.nth(1)
     year = chip.get_attribute("data-value")
     count = int(chip.locator(".gk-chip-n").inner_text())
@@ -298,11 +310,7 @@ def test_the_widget_fits_a_400px_column_and_its_chips_filter(page, servers):
     assert after == want["total"] and want["reports"] == count
     expect(widget.locator(f'.gk-chip[aria-pressed="true"][data-value="{year}"]')).to_be_visible()
     fits()
-    shot(page, "widget-column-900.png", full_page=True)
-    page.set_viewport_size({"width": 400, "height": 900})  # the column is the whole screen
-    page.wait_for_timeout(150)
-    shot(page, "widget-column-400.png", full_page=True)
-    page.set_viewport_size({"width": 900, "height": 900})
+    widget.screenshot(path=str(tb.OUTPUT / "widget-column-400-filtered.png"))
 
     widget.locator(f'.gk-chip[aria-pressed="true"][data-value="{year}"]').click()  # widen again
     expect(widget.locator(".gk-status")).to_have_attribute("data-total", str(before))

@@ -229,7 +229,8 @@ export function drawTrend(s, res) {
     );
   }
   box.replaceChildren(root);
-  const peak = rows.reduce((a, r) => (r.share > a.share ? r : a), rows[0]);
+  const drawn = known.length ? known : rows;
+  const peak = drawn.reduce((a, r) => (r.share > a.share ? r : a), drawn[0]);
   readout.replaceChildren(
     peak.reports
       ? `占比最高：${yearText(peak.year)} ${pct(peak.share, 1)}（${peak.reports} / ${peak.all_reports}）。把鼠标移到柱上看每年的数字，点击柱子查看该年的段落。`
