@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -195,6 +196,13 @@ def page(browser):
     ctx, pg = open_page(browser)
     yield pg
     ctx.close()
+
+
+def api_get(base: str, path: str, **params) -> dict:
+    """The server's JSON answer to GET path?params."""
+    url = f"{base}{path}?{urllib.parse.urlencode(params)}" if params else f"{base}{path}"
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return json.loads(r.read())
 
 
 def shot(page, name: str, **kw) -> None:
@@ -379,11 +387,17 @@ def test_widget_in_a_host_page(page, servers):
     assert page.problems == []
 
 
-def test_widget_refused_for_an_origin_not_allowed(page, servers):
-    page.goto(f"{servers['other']}/host.html")
+def widget_search(page, url: str, q: str):
+    """Open the host page at `url` and search `q` in its widget; the widget's locator."""
+    page.goto(url)
     widget = page.locator("#gongkai")
-    widget.locator(".gk-input").fill("依申请公开")
+    widget.locator(".gk-input").fill(q)
     widget.locator(".gk-input").press("Enter")
+    return widget
+
+
+def test_widget_refused_for_an_origin_not_allowed(page, servers):
+    widget = widget_search(page, f"{servers['other']}/host.html", "依申请公开")
     expect(widget.locator(".gk-status.gk-error")).to_be_visible()
     assert widget.locator(".gk-hit").count() == 0
     assert any("CORS" in p or "Access-Control" in p or "blocked" in p for p in page.problems)

@@ -62,17 +62,8 @@ def servers(tmp_path_factory):
     yield from tb.run_servers(tmp_path_factory, extra, {"column.html": COLUMN_PAGE})
 
 
-@pytest.fixture
-def page(browser):
-    ctx, pg = tb.open_page(browser)
-    yield pg
-    ctx.close()
-
-
-def api(base: str, path: str, **params) -> dict:
-    url = f"{base}{path}?{urllib.parse.urlencode(params)}" if params else f"{base}{path}"
-    with urllib.request.urlopen(url, timeout=30) as r:
-        return json.loads(r.read())
+page = tb.page
+api = tb.api_get
 
 
 def no_horizontal_overflow(page) -> bool:
@@ -266,10 +257,7 @@ def test_reports_without_a_year_stand_apart_from_the_year_charts(page, servers):
 # -- the widget in a 400 px column --------------------------------------------------------------
 def test_the_widget_fits_a_400px_column_and_its_chips_filter(page, servers):
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{servers['host']}/column.html")
-    widget = page.locator("#gongkai")
-    widget.locator(".gk-input").fill("依申请公开")
-    widget.locator(".gk-input").press("Enter")
+    widget = tb.widget_search(page, f"{servers['host']}/column.html", "依申请公开")
     widget.locator(".gk-hit").first.wait_for()
     before = int(widget.locator(".gk-status").get_attribute("data-total"))
 
@@ -318,10 +306,7 @@ def test_the_widget_fits_a_400px_column_and_its_chips_filter(page, servers):
 
 
 def test_the_widget_shows_errors_in_chinese(page, servers):
-    page.goto(f"{servers['host']}/column.html")
-    widget = page.locator("#gongkai")
-    widget.locator(".gk-input").fill('"依申请公开')
-    widget.locator(".gk-input").press("Enter")
+    widget = tb.widget_search(page, f"{servers['host']}/column.html", '"依申请公开')
     status = widget.locator(".gk-status.gk-error")
     expect(status).to_be_visible()
     expect(status).to_have_attribute("data-code", "unclosed_quote")
