@@ -159,6 +159,22 @@ def test_no_answer_names_a_directory_of_the_servers_disk(client, web_index):
         assert cited["citation"].endswith("来源：" + Path(cli[hit["report_id"]]).name)
 
 
+def test_report_view_names_each_copy_by_file_name(tmp_path):
+    sample = sorted(SAMPLES.glob("*.txt"))[0]
+    for d in ("inbox/甲", "archive/乙"):
+        (tmp_path / d).mkdir(parents=True)
+        (tmp_path / d / f"copy-{d[-1]}.txt").write_bytes(sample.read_bytes())
+    index = str(tmp_path / "index")
+    assert not ingest([str(tmp_path / "inbox"), str(tmp_path / "archive")], index).failed
+    with TestClient(create_app(index)) as c:
+        (report,) = get_ok(c, "/api/reports")["reports"]  # copies are one report
+        assert sorted(s["source"] for s in report["sources"]) == ["copy-乙.txt", "copy-甲.txt"]
+        page = c.get(f"/reports/{report['report_id']}").text
+    assert str(tmp_path) not in page and "inbox" not in page and "archive" not in page
+    assert re.search(r'id="report-source">copy-.\.txt<', page)
+    assert re.search(r'id="report-copies">copy-.\.txt<', page)
+
+
 def test_file_names_keep_urls_and_records():
     from search.web.formats import file_name
 

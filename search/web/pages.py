@@ -211,6 +211,9 @@ def report_page(report, *, chosen: str | None, query: str, terms: list[str]) -> 
         url_is_web=_is_web_url(r.get("url")),
         url=file_name(r.get("url") or ""),
         source=file_name(r.get("source") or ""),
+        copies=list(
+            dict.fromkeys(file_name(c.get("source") or "") for c in (r.get("sources") or [])[1:])
+        ),
         groups=groups,
         query=query,
         back="/?" + urlencode({"q": query}) if query else "/",
