@@ -246,6 +246,7 @@ function mount(host) {
 
   function show(res) {
     status.className = "gk-status";
+    delete status.dataset.code;
     status.replaceChildren();
     showFacets(res);
     if (!res.total) {
