@@ -54,19 +54,28 @@ def split_term(term: str) -> tuple[list[str], list[ql.Filter]]:
     term, its quotes dropped. Exclusions are refused: a concordance lists what is there."""
     rest, filters = ql.split_filters(term)
     if len(rest) > MAX_QUERY_CHARS:
-        raise QueryError(f"term too long ({len(rest)} characters)")
+        raise QueryError(
+            f"term too long ({len(rest)} characters)",
+            "too_long",
+            length=len(rest),
+            limit=MAX_QUERY_CHARS,
+        )
     terms: list[str] = []
     for tok in _TERM.findall(rest):
         if tok == "OR":
             continue
         if tok == "NOT" or tok.startswith("-"):
-            raise QueryError(f"kwic lists occurrences; {tok!r} excludes (use it with search)")
+            raise QueryError(
+                f"kwic lists occurrences; {tok!r} excludes (use it with search)",
+                "kwic_exclusion",
+                word=tok,
+            )
         if len(tok) >= 2 and tok[0] in _QUOTES and tok[-1] in _QUOTES:
             tok = tok[1:-1].strip()
         if tok and tok not in terms:
             terms.append(tok)
     if not terms:
-        raise QueryError("give a word or phrase to look for, e.g. 依申请公开")
+        raise QueryError("give a word or phrase to look for, e.g. 依申请公开", "no_term")
     return terms, filters
 
 
@@ -112,7 +121,9 @@ def kwic(
     needles = [normalize(t) for t in literals]
     for literal, needle in zip(literals, needles, strict=True):
         if not needle.strip():
-            raise QueryError(f"{literal!r} has no searchable characters")
+            raise QueryError(
+                f"{literal!r} has no searchable characters", "unsearchable", word=literal
+            )
     needles = list(dict.fromkeys(needles))  # 依申請公開 and 依申请公开 are one term
     # candidates: the passages whose squeezed text holds a squeezed term (a superset of those
     # whose text holds it; the scan below finds the occurrences). A term without a bigram (one
