@@ -142,7 +142,9 @@ class Engine:
             if own.reader().generation() == s.reader().generation():
                 return own
             own.close()  # a commit landed in between: catch up and try again
-        raise ql.QueryError("the index is being updated right now; try again in a moment")
+        raise ql.QueryError(
+            "the index is being updated right now; try again in a moment", "index_busy"
+        )
 
     def close(self) -> None:
         with self._lock:

@@ -37,6 +37,7 @@ class ClusterStore:
         self.conns = [Connection(n) for n in self.address.nodes]
         self.max_reports = max_reports
         self.max_bytes = max_bytes
+        self.on_commit = None  # index/writer.py's hook: called before each commit
         self._reset()
 
     def _reset(self) -> None:
@@ -116,6 +117,8 @@ class ClusterStore:
         return ids
 
     def commit(self) -> None:
+        if self.on_commit and (self.rows or self.drop or self.drop_ids):
+            self.on_commit()
         for shard in sorted(set(self.rows) | set(self.drop) | set(self.drop_ids)):
             index = self.address.shard(shard)
             statements: list[tuple[str, tuple]] = [("BEGIN", ())]
