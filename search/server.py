@@ -41,6 +41,7 @@ ASSETS = {  # the only files the app serves: URL name → media type
     "app.css": "text/css; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
     "report.js": "text/javascript; charset=utf-8",
+    "stats.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
 REPORT_ID = re.compile(r"[0-9a-f]{1,64}")
@@ -211,6 +212,9 @@ def create_app(
     from search.journal_api import journal_router
 
     app.include_router(journal_router(engines.get, lock=engines.lock))
+    from search.stats_api import router as stats_router
+
+    app.include_router(stats_router)
 
     # -- the JSON API --------------------------------------------------------------------------
     def _api(content: dict) -> JSONResponse:

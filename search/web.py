@@ -4,11 +4,20 @@ the <mark> that `search.highlight.mark` puts around query terms in escaped text.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from urllib.parse import urlencode
 
 from search.highlight import mark
 from search.query import QueryError, plan_text
+from search.render.stats_html import PARTS, stats_tables
+
+# The headings the standard tables stand under (二、主动公开… 三、收到和处理… 四、…复议、…诉讼…).
+TABLE_HEADINGS = {
+    "active": re.compile(r"主动公开.*情况"),
+    "requests": re.compile(r"收到和处理|依申请公开.*情况"),
+    "review": re.compile(r"行政复议.*行政诉讼|复议.*诉讼情况"),
+}
 
 STYLESHEET = (
     '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
@@ -95,8 +104,13 @@ def report_page(report: dict, *, chosen: str | None, query: str, terms: list[str
             f'<a class="p-link" href="#p-{pid}" title="链接到此段" aria-label="链接到此段">¶</a></p>'
         )
 
+    tables = stats_tables(r["stats"]) if r.get("stats") else {}
     section = None
     for heading, group_section, items in _groups(passages):
+        part = next(
+            (k for k, words in TABLE_HEADINGS.items() if k in tables and words.search(heading)),
+            None,
+        )
         if group_section and group_section != section:
             body.append(f'<div class="section-label">{e(group_section)}</div>')
         section = group_section or section
@@ -105,7 +119,11 @@ def report_page(report: dict, *, chosen: str | None, query: str, terms: list[str
         text = first["text"]
         sub = " sub" if heading[:1] in "(（0123456789" else ""
         anchor = f"h-{first['passage_id']}"
-        if not heading:
+        if part and heading and " | " in text and text.strip() != heading:
+            # a table's rows under its heading: the heading, then the table (rows folded below)
+            body.append(f'<h2 class="group-heading{sub}" id="{e(anchor)}">{marked(heading)}</h2>')
+            rest = items
+        elif not heading:
             body.append(passage(first, text))
         elif text.strip() == heading:  # a heading-only passage: the heading is the passage
             anchor = f"p-{first['passage_id']}"
@@ -121,7 +139,22 @@ def report_page(report: dict, *, chosen: str | None, query: str, terms: list[str
             body.append(passage(first, text))
         if heading:
             toc.append(f'<li class="toc-item{sub}"><a href="#{e(anchor)}">{e(heading)}</a></li>')
+        if part:  # the standard table as a table; its rows as text stay, folded, searchable
+            body.append(tables.pop(part))
+            rows = [p for p in rest if " | " in p["text"]]
+            rest = [p for p in rest if " | " not in p["text"]]
+            if rows:
+                is_open = " open" if any(p["passage_id"] == chosen for p in rows) else ""
+                body.append(
+                    f'<details class="table-text"{is_open}><summary>表格原文（逐行文字）</summary>'
+                )
+                body.extend(passage(p, p["text"]) for p in rows)
+                body.append("</details>")
         body.extend(passage(p, p["text"]) for p in rest)
+        body.append("</section>")
+    if tables:  # tables whose heading the text does not carry (a flattened crawl): at the end
+        body.append('<section class="group"><h2 class="group-heading">标准表格（据原表读出）</h2>')
+        body.extend(tables[k] for k in PARTS if k in tables)
         body.append("</section>")
     n_marks = "".join(body).count("<mark>")
 

@@ -1,6 +1,6 @@
 /* gongkai search page. No dependencies, no build step.
  * The URL is the state (?q=&agency=&year=&section=&offset=, and for the journalist views
- * view=compare|trend|kwic with by=, sort=, term=): every change pushes a history entry, so
+ * view=compare|trend|kwic|stats with by=, sort=, term=, metric=, rate=): every change pushes a history entry, so
  * result lists and views can be bookmarked and shared and back/forward work.
  * Safety: values from the index are only ever inserted as text (textContent / text nodes);
  * the API's `highlight` is rebuilt node by node, keeping exactly the engine's <mark> tags. */
@@ -13,13 +13,14 @@
   const AGENCIES_SHOWN = 8;
   const NARROW = window.matchMedia("(max-width: 860px)");
   const EXAMPLES = ["依申请公开", '"行政复议"', "收费 OR 减免", "存在问题 培训", "year:2010-2015 网站"];
-  const VIEWS = ["results", "compare", "trend", "kwic"];
-  const VIEW_LABEL = { results: "结果", compare: "对比", trend: "趋势", kwic: "语境" };
+  const VIEWS = ["results", "compare", "trend", "kwic", "stats"];
+  const VIEW_LABEL = { results: "结果", compare: "对比", trend: "趋势", kwic: "语境", stats: "数据" };
   const VIEW_HINT = {
     results: "逐段浏览命中的段落",
     compare: "每个机构（或年份）最相关的一段，并排比较",
     trend: "各年份命中的报告数及占当年报告的比例",
     kwic: "一个词在所有报告中的每一处上下文",
+    stats: "年报标准表格中的数字：各机构各年份的申请、复议和诉讼",
   };
   const KWIC_SORTS = ["year", "agency", "left", "right"];
   const KWIC_LIMIT = 1000;
@@ -128,6 +129,8 @@
     s.by = p.get("by") === "year" ? "year" : "agency";
     s.sort = KWIC_SORTS.includes(p.get("sort")) ? p.get("sort") : "year";
     s.term = (p.get("term") || "").trim();
+    s.metric = /^[a-z_.]{1,80}$/.test(p.get("metric") || "") ? p.get("metric") : "";
+    s.rate = ["refused", "granted", "corrected"].includes(p.get("rate")) ? p.get("rate") : "";
     if (s.view !== "results") s.offset = 0;
     return s;
   }
@@ -143,6 +146,8 @@
     if (view === "compare" && s.by === "year") p.set("by", "year");
     if (view === "kwic" && s.term) p.set("term", s.term);
     if (view === "kwic" && s.sort && s.sort !== "year") p.set("sort", s.sort);
+    if (view === "stats" && s.metric) p.set("metric", s.metric);
+    if (view === "stats" && s.rate) p.set("rate", s.rate);
     const qs = p.toString();
     return "/" + (qs ? "?" + qs : "");
   }
@@ -196,7 +201,7 @@
     inflight = new AbortController();
     const signal = inflight.signal;
     $("error").hidden = true;
-    if (!s.q.trim() && !hasFilters(s)) {
+    if (!s.q.trim() && !hasFilters(s) && s.view !== "stats") {
       showPanels(null);
       showIntro(my, signal);
       return;
@@ -206,13 +211,16 @@
     document.body.classList.add("loading");
     const results = s.view === "results";
     const p = apiParams(s, { limit: results ? PAGE : 0, offset: results ? s.offset : 0 });
-    const searching = fetchJSON("/api/search?" + p.toString(), signal);
+    // only the 数据 view opens without a query or filter: its figures are every report's
+    const blank = !s.q.trim() && !hasFilters(s);
+    const searching = blank ? Promise.resolve(null) : fetchJSON("/api/search?" + p.toString(), signal);
     const viewing = fetchView(s, signal);
     if (viewing) viewing.catch(() => {}); // awaited below; never an unhandled rejection
     try {
       const res = await searching;
       if (my !== seq) return;
-      showResults(s, res);
+      if (res) showResults(s, res);
+      else showEverything(s);
       if (viewing) {
         try {
           const data = await viewing;
@@ -254,6 +262,19 @@
     box.replaceChildren(el("strong", { text: `无法显示${VIEW_LABEL[s.view]}：` }), message);
     box.hidden = false;
     if (s.view !== "results") $("view-" + s.view).hidden = true;
+  }
+
+  /* No query and no filter (the 数据 view): no passages to count, every report's figures. */
+  function showEverything(s) {
+    $("summary").replaceChildren("全部报告");
+    $("summary").dataset.total = "";
+    renderActiveFilters(s);
+    for (const f of FIELDS) $("facet-" + f).hidden = true;
+    $("chart-panel").hidden = true;
+    $("export").hidden = true;
+    $("hits").replaceChildren();
+    $("pager").hidden = true;
+    renderTabs(s, null);
   }
 
   function showResults(s, res) {
@@ -597,6 +618,9 @@
       if (!term) return null;
       return fetchJSON("/api/kwic?" + kwicParams(s, { sort: s.sort, limit: KWIC_LIMIT }).toString(), signal);
     }
+    if (s.view === "stats") {
+      return import("/static/stats.js").then((m) => m.load(s, signal, fetchJSON, apiParams));
+    }
     return null;
   }
 
@@ -604,6 +628,11 @@
     if (s.view === "compare") renderCompare(s, data);
     else if (s.view === "trend") renderTrend(s, data, res);
     else if (s.view === "kwic") renderKwic(s, data);
+    else if (s.view === "stats") {
+      import("/static/stats.js").then((m) =>
+        m.render($("view-stats"), s, data, (change) => go({ ...current, ...change, offset: 0 })),
+      );
+    }
   }
 
   /* -- citing and finding copies (on hits, compare cards) ---------------------------------- */
