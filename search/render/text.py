@@ -378,7 +378,11 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
     printed total that disagrees with its parts."""
     by, rows, cov = res["by"], res["rows"], res["coverage"]
     what = res["metric_label"] + f" ({res['metric']})"
-    scope = f"“{res['query']}”" if res["query"] else "all reports"
+    scope = " ".join(
+        [f"“{res['query']}”"] * bool(res["query"])
+        + [f"{k}:{res[k]}" for k in ("agency", "year") if res.get(k)]
+    )
+    scope = scope or "all reports"
     out = [style(what, bold=True) + f" — by {by}, {scope}"]
     out.append(
         f"{cov['matched']} reports selected: {cov['with_tables']} with readable standard tables, "
