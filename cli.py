@@ -302,6 +302,17 @@ def _echo_lines(lines) -> None:
         click.echo(line)
 
 
+def _draw_png(draw, res, png_file: str) -> None:
+    """`draw(res, png_file)` (a search/render/chart function); a file that cannot be written is
+    a usage error."""
+    try:
+        info = draw(res, png_file)
+    except OSError as e:
+        fail(f"cannot write {png_file}: {e.strerror or e}")
+    note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
+    click.echo(f"chart → {png_file}{note}", err=True)
+
+
 def _echo_csv(rows, columns) -> None:
     from search.render.csv import csv_text
 
@@ -360,12 +371,7 @@ def trend(query, index_dir, agency, year, section, by, png_file, as_json, as_csv
     engine = _engine(index_dir)
     res = _journal(run, engine, query, by, agency=agency, year=year, section=section)
     if png_file:
-        try:
-            info = trend_png(res, png_file)
-        except OSError as e:
-            fail(f"cannot write {png_file}: {e.strerror or e}")
-        note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
-        click.echo(f"chart → {png_file}{note}", err=True)
+        _draw_png(trend_png, res, png_file)
     if as_json:
         _print_json(res)
     elif as_csv:
@@ -581,12 +587,7 @@ def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_j
     if png_file:
         from search.render.chart import stats_png
 
-        try:
-            info = stats_png(res, png_file)
-        except OSError as e:
-            fail(f"cannot write {png_file}: {e.strerror or e}")
-        note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
-        click.echo(f"chart → {png_file}{note}", err=True)
+        _draw_png(stats_png, res, png_file)
     if as_json:
         _print_json(res)
     elif as_csv:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ import pytest
 import test_browser as tb  # skips this module too when playwright or chromium is missing
 from conftest import ROOT, cli_json
 from playwright.sync_api import expect
-from test_stats_cli import MADE, REALREPORTS, made_figures, report_page
+from test_stats_cli import sources
 
 browser = tb.browser
 shot = tb.shot
@@ -29,19 +28,8 @@ shot = tb.shot
 def server(tmp_path_factory):
     from index.writer import ingest
 
-    src = tmp_path_factory.mktemp("stats-browser-src")
-    for agency, year, seed, mention, odd in MADE:
-        page = report_page(agency, year, made_figures(seed, odd), mention)
-        (src / f"{agency}{year}.html").write_text(page, encoding="utf-8")
-    paths = [str(src)]
-    if REALREPORTS.exists():
-        real = tmp_path_factory.mktemp("stats-browser-real")
-        for f in REALREPORTS.iterdir():
-            if f.suffix in (".html", ".txt"):
-                shutil.copy(f, real / f.name)
-        paths.append(str(real))
     index = str(tmp_path_factory.mktemp("stats-browser-index"))
-    assert not ingest(paths, index).failed
+    assert not ingest(sources(tmp_path_factory), index).failed
     port = tb.free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(tmp_path_factory.mktemp("stats-serve-log") / "serve.log", "w+")  # noqa: SIM115

@@ -128,7 +128,8 @@ def docs_base(tmp_path_factory) -> Path:
 def _shell(command: str) -> str:
     """The command with `python` as this interpreter and cli.py as this checkout's."""
     py = shlex.quote(sys.executable)
-    command = re.sub(r"^(?:\.venv/bin/)?python(?=\s)", py, command)
+    # every command of a chain (`a && b`, `a | b`, `a; b`), not only the first
+    command = re.sub(r"(^|&&\s*|\|\s*|;\s*)(?:\.venv/bin/)?python(?=\s)", rf"\g<1>{py}", command)
     return command.replace(" cli.py ", f" {shlex.quote(str(ROOT / 'cli.py'))} ")
 
 

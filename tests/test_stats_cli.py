@@ -55,8 +55,8 @@ def made_figures(seed: int, odd: str | None) -> dict:
     return figures
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory) -> str:
+def sources(tmp_path_factory) -> list[str]:
+    """Folders to ingest: the reports of MADE, and a copy of the real reports when present."""
     src = tmp_path_factory.mktemp("stats-src")
     for agency, year, seed, mention, odd in MADE:
         page = report_page(agency, year, made_figures(seed, odd), mention)
@@ -68,6 +68,12 @@ def index(tmp_path_factory) -> str:
             if f.name != "expect.json":
                 shutil.copy(f, real / f.name)
         paths.append(str(real))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory) -> str:
+    paths = sources(tmp_path_factory)
     d = str(tmp_path_factory.mktemp("stats-index"))
     p = run_cli("ingest", *paths, "--index", d)
     assert p.returncode in (0, 3), p.stderr  # 3: a format this checkout cannot read yet
