@@ -259,7 +259,7 @@ def serve(index_dir, host, port, cors_origins):
     """Serve the search page, the JSON API (/api/…, /docs) and the widget (/widget.js)."""
     import uvicorn
 
-    from search.server import check_origin, create_app
+    from search.web.app import check_origin, create_app
 
     try:
         origins = [check_origin(o) for o in cors_origins]

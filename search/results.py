@@ -20,8 +20,16 @@ from search.highlight import mark_spans, spans
 
 NO_AGENCY = "（未注明机构）"
 NO_YEAR = "年份不详"
-# How a missing value reads to a person, everywhere (terminal, page, widget, charts).
-LABELS = {"no_agency": NO_AGENCY, "no_year": NO_YEAR}
+NO_TITLE = "（无标题）"
+# How a missing value reads to a person, everywhere (terminal, page, widget, charts); the web
+# page gets them from here too (static/labels.js is written from LABELS).
+LABELS = {
+    "no_agency": NO_AGENCY,
+    "no_year": NO_YEAR,
+    "no_year_short": "不详",  # where a column is narrow (the KWIC table, a chart's axis)
+    "no_title": NO_TITLE,
+    "no_section": "（未注明章节）",
+}
 
 
 def agency_label(value: str | None) -> str:

@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
 from fastapi.testclient import TestClient  # noqa: E402
 
 from index.writer import ingest  # noqa: E402
-from search.server import create_app  # noqa: E402
+from search.web.app import create_app  # noqa: E402
 
 ALLOWED = "http://news.example.org"
 OTHER = "http://evil.example.net"
@@ -312,7 +312,11 @@ def test_security_headers_on_pages(client, web_index):
 
 
 def test_pages_use_no_external_assets(client):
-    for path in ["/", "/static/app.css", "/static/app.js", "/static/report.js"]:
+    from search.web.pages import ASSETS
+
+    modules = [f"/static/{name}" for name in ASSETS if name != "widget.js"]
+    assert {"/static/app.js", "/static/dom.js", "/static/views/kwic.js"} <= set(modules)
+    for path in ["/", "/static/app.css", "/static/app.js", "/static/report.js", *modules]:
         r = client.get(path)
         assert r.status_code == 200, path
         text = r.text.replace("http://www.w3.org/2000/svg", "")
@@ -341,7 +345,7 @@ def test_no_cors_origin_means_no_cors_headers(web_index):
 
 
 def test_bad_cors_origin_is_refused():
-    from search.server import check_origin
+    from search.web.app import check_origin
 
     assert check_origin("https://news.example.org/") == "https://news.example.org"
     assert check_origin("http://localhost:8080") == "http://localhost:8080"

@@ -620,16 +620,12 @@ def test_empty_results_are_not_errors(samples_index):
 def api(planted):
     pytest.importorskip("fastapi")
     pytest.importorskip("httpx")
-    import threading
-
-    from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from search.journal_api import journal_router
+    from search.web.app import create_app
 
     engine, _ = planted
-    app = FastAPI()
-    app.include_router(journal_router(lambda: engine, lock=threading.Lock()))
+    app = create_app(engine=engine)  # the app over an engine already open
     return TestClient(app), engine
 
 

@@ -19,7 +19,7 @@ from conftest import ROOT, SAMPLES
 from hypothesis import HealthCheck, settings
 
 from index.writer import ingest
-from search.server import create_app
+from search.web.app import create_app
 
 _IX = tempfile.mkdtemp(prefix="gongkai-fuzz-")
 ingest([str(SAMPLES)], _IX)

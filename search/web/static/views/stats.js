@@ -1,8 +1,10 @@
 /* gongkai 数据 view: the standard tables' figures (GET /api/stats, = `stats --json`) as a
  * sortable agency × year table of one metric, a chart over the years, the reports' printed
  * totals that disagree with their parts, and how many reports had readable tables.
- * A native ES module: the page imports it when the view opens. Values from the index are
- * only ever inserted as text. */
+ * Values from the index are only ever inserted as text. */
+import { apiParams, fetchJSON } from "../api.js";
+import { el, svg } from "../dom.js";
+import { LABELS } from "../labels.js";
 
 export const METRICS = [
   ["requests.new.total", "本年新收申请（总计）"],
@@ -28,30 +30,8 @@ export const RATES = [
   ["granted", "予以公开率"],
   ["corrected", "复议诉讼纠错率"],
 ];
-const NO_YEAR = "年份不详";
-
-function el(tag, props, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k === "on") for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
-    else node.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
-  }
-  return node;
-}
-
-function svg(tag, attrs, ...children) {
-  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
-  for (const c of children) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-  return node;
-}
+const NO_YEAR = LABELS.no_year;
+const NO_AGENCY = LABELS.no_agency;
 
 export function figure(v) {
   if (v === null || v === undefined) return "—";
@@ -68,7 +48,7 @@ function signed(v) {
 }
 
 /* The two answers the view needs: agency by agency (the table) and year by year (the chart). */
-export async function load(s, signal, fetchJSON, apiParams) {
+export async function fetchStats(s, signal) {
   const extra = { metric: s.metric || METRICS[0][0] };
   if (s.rate) extra.rate = s.rate;
   const [agencies, years] = await Promise.all([
@@ -136,7 +116,7 @@ function renderChecks(box, res) {
         el(
           "li",
           null,
-          el("a", { href: "/reports/" + encodeURIComponent(c.report_id), text: `${c.agency || "（未注明机构）"} ${c.year || NO_YEAR}` }),
+          el("a", { href: "/reports/" + encodeURIComponent(c.report_id), text: `${c.agency || NO_AGENCY} ${c.year || NO_YEAR}` }),
           `：${c.rule}，表中印为 ${figure(c.printed)}，分项相加为 ${figure(c.computed)}`,
         ),
       ),
@@ -219,8 +199,8 @@ function renderTable(table, res, rerender) {
   table.replaceChildren(el("thead", null, el("tr", null, ...th)), el("tbody", null, ...body));
 }
 
-/* Draw the view into `box` (the #view-stats panel); `choose(next)` changes the page state. */
-export function render(box, s, data, choose) {
+/* Draw the view into `box` (the #view-stats panel); `choose(change)` changes the page state. */
+export function renderStats(box, s, data, choose) {
   const { agencies, years } = data;
   if (!box.firstChild) {
     box.append(
@@ -259,6 +239,6 @@ export function render(box, s, data, choose) {
   rerender();
   const un = agencies.unread.length;
   box.querySelector("#stats-unread").textContent = un
-    ? `没有可读标准表格的报告（${un} 份）：` + agencies.unread.slice(0, 8).map((u) => `${u.agency || "（未注明机构）"} ${u.year || NO_YEAR}`).join("、") + (un > 8 ? " 等" : "")
+    ? `没有可读标准表格的报告（${un} 份）：` + agencies.unread.slice(0, 8).map((u) => `${u.agency || NO_AGENCY} ${u.year || NO_YEAR}`).join("、") + (un > 8 ? " 等" : "")
     : "";
 }

@@ -1,0 +1,119 @@
+"""The web app: `create_app(index_dir)` is what `cli.py serve` runs.
+
+    GET /api/search?q=&agency=&year=&section=&limit=&offset=&per_report=   = search --json
+    GET /api/reports                                                       = reports --json
+    GET /api/reports/{report_id}                                           = show --json
+    GET /api/compare, trend, similar, kwic, export, cite                   the journalist tools
+    GET /api/stats?q=&agency=&year=&by=&metric=&rate=&sort=&format=        = stats --json
+    GET /                    the search page (a template and native ES modules, nothing external)
+    GET /reports/{id}        one report, passages in order (?passage=ID&q=QUERY to point/mark)
+    GET /widget.js           the embeddable widget
+    GET /docs, /openapi.json the API documented, served offline
+
+One long-lived engine per app; the local Engine reopens its searcher only when the index has
+new commits, so reports committed by a running ingest appear without a restart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
+
+from index.settings import VERSION
+from search.web import api, errors, pages, stats, tools
+from search.web.engines import EngineSource
+
+
+def check_origin(origin: str) -> str:
+    """A CORS origin as the browser sends it: scheme://host[:port], no path. '*' allows any."""
+    origin = origin.strip().rstrip("/")
+    if origin == "*":
+        return origin
+    parts = urlsplit(origin)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ValueError(
+            f"--cors-origin {origin!r} is not an origin like https://news.example.org or "
+            "http://localhost:8080 (scheme, host and port only)"
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise ValueError(f"--cors-origin {origin!r} has a bad port") from None
+    return origin
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs with its JS and CSS from the swagger-ui-bundle package, not a CDN."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="gongkai API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+
+
+def create_app(
+    index_dir: str | None = None, *, cors_origins: Sequence[str] = (), engine: Any = None
+) -> FastAPI:
+    """The web app over the index in `index_dir`, or over `engine`: an already open Engine,
+    or any object with its methods (the cluster engine). `cors_origins`: origins
+    (scheme://host:port) whose pages may call the API from the browser (the embedded widget);
+    others get no CORS headers."""
+    from search.engine import Engine
+
+    origins = [check_origin(o) for o in cors_origins]
+    app = FastAPI(
+        title="gongkai",
+        version=VERSION,
+        summary="Full-text search over government information-disclosure annual reports.",
+        description=(
+            "The JSON API returns exactly what the CLI's `search --json`, `reports --json` "
+            "and `show --json` print. Errors are JSON objects with an `error` message."
+        ),
+        docs_url=None,  # served below from local files: intranets are offline
+        redoc_url=None,
+    )
+    app.state.engines = EngineSource(
+        (lambda: Engine(index_dir)) if index_dir is not None else None, engine
+    )
+    app.state.cors_origins = origins
+    _mount_docs(app)
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET"],
+            allow_credentials=False,
+            max_age=600,
+        )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    errors.install(app, pages.not_found_page)
+    for router in (api.router, tools.router, stats.router, pages.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,85 @@
+"""Every answer that is not a result goes through here: the layers below raise their own
+exceptions (QueryError, NotFound, IndexMissing…), `web_error` reads each as one `WebError`
+with its HTTP status and the CLI's exit code, and `handle` is the app's only exception
+handler. API errors are JSON objects {"error": message, …}; a missing report page is the
+not-found page."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from index.store import IndexMissing
+from search.engine import NotFound
+from search.query import QueryError
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+API_HEADERS = {"Content-Security-Policy": API_CSP}
+EXIT_INTERNAL, EXIT_USAGE = 1, 2  # as cli.py documents them
+
+
+class WebError(Exception):
+    """A request that gets no result: an HTTP status, the exit code the CLI gives the same
+    fault, a one-line message, and any extra JSON keys."""
+
+    def __init__(self, status: int, message: str, *, exit_code: int = EXIT_USAGE, **extra):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.exit_code = exit_code
+        self.extra = extra
+
+    def body(self) -> dict:
+        return {"error": self.message, **self.extra}
+
+
+# What the layers below raise, as (HTTP status, exit code).
+KNOWN: dict[type[BaseException], tuple[int, int]] = {
+    QueryError: (400, EXIT_USAGE),
+    NotFound: (404, EXIT_USAGE),
+    IndexMissing: (503, EXIT_USAGE),
+}
+HTTP_MESSAGES = {404: "not found", 405: "method not allowed"}
+
+
+def _invalid(exc: RequestValidationError) -> WebError:
+    errors = jsonable_encoder(exc.errors(), exclude={"input", "ctx", "url"})
+    message = "; ".join(
+        f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', '')}"
+        for e in errors
+    )
+    return WebError(422, message or "invalid request", detail=errors)
+
+
+def web_error(exc: BaseException) -> WebError:
+    """The one reading of an exception as an HTTP answer."""
+    if isinstance(exc, WebError):
+        return exc
+    if isinstance(exc, RequestValidationError):
+        return _invalid(exc)
+    if isinstance(exc, StarletteHTTPException):
+        return WebError(exc.status_code, HTTP_MESSAGES.get(exc.status_code, str(exc.detail)))
+    for kind, (status, code) in KNOWN.items():
+        if isinstance(exc, kind):
+            message = str(exc.args[0]) if exc.args else str(exc) or "not found"
+            return WebError(status, message, exit_code=code)
+    return WebError(
+        500, f"internal error ({type(exc).__name__}); please report it", exit_code=EXIT_INTERNAL
+    )
+
+
+def install(app: FastAPI, not_found_page) -> None:
+    """Make `handle` the app's handler for every exception. `not_found_page()` is the HTML a
+    missing report page gets."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        err = web_error(exc)
+        if err.status == 404 and request.url.path.startswith("/reports/"):
+            return not_found_page()
+        return JSONResponse(err.body(), status_code=err.status, headers=API_HEADERS)
+
+    for kind in (RequestValidationError, StarletteHTTPException, WebError, *KNOWN, Exception):
+        app.add_exception_handler(kind, handle)

@@ -1,0 +1,261 @@
+/* gongkai embeddable search widget.
+ *
+ *   <div id="gongkai"></div>
+ *   <script src="http://HOST:PORT/widget.js" data-target="#gongkai"></script>
+ *
+ * Optional attributes on the script tag: data-limit (hits per page, 1–20, default 5),
+ * data-query (a first search to run), data-agency / data-year / data-section (fixed filters).
+ * The widget calls the API at the origin it was loaded from (the server must be started with
+ * --cors-origin for the host page's origin). It renders inside a Shadow DOM, so the host
+ * page's CSS cannot reach it and its CSS cannot reach the host page. Text from the index is
+ * only inserted as text; marks come from the API's spans.
+ *
+ * Written as a module over dom.js; the server bundles the two into one classic script
+ * (search/web/pages.py `bundle`), since a host page loads it with a plain <script src>. */
+import { agencyText, el, reportHref, spanned, titleText } from "./dom.js";
+import { LABELS } from "./labels.js";
+
+const script =
+  document.currentScript ||
+  Array.from(document.querySelectorAll("script[src]"))
+    .reverse()
+    .find((s) => /\/widget\.js(?:[?#]|$)/.test(s.src));
+const ORIGIN = script ? new URL(script.src, location.href).origin : location.origin;
+const opts = script ? script.dataset : {};
+const SELECTOR = opts.target || "#gongkai";
+const LIMIT = Math.min(20, Math.max(1, parseInt(opts.limit, 10) || 5));
+const FIXED = {};
+for (const f of ["agency", "year", "section"]) if (opts[f]) FIXED[f] = opts[f];
+
+const CSS = `
+:host { all: initial; display: block; }
+.gk-root {
+all: initial; display: block; box-sizing: border-box;
+font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB",
+  "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif;
+font-size: 15px; line-height: 1.7; color: #1c2128; text-align: left;
+background: #fff; border: 1px solid #dfe3e8; border-top: 3px solid #a4262c;
+border-radius: 8px; padding: 14px 16px 10px;
+}
+.gk-root *, .gk-root *::before, .gk-root *::after { box-sizing: border-box; }
+.gk-title { display: flex; align-items: baseline; justify-content: space-between; gap: 8px;
+margin: 0 0 8px; font-size: 13px; color: #6b7480; }
+.gk-title strong { color: #a4262c; font-size: 14px; letter-spacing: 1px; }
+.gk-form { display: flex; margin: 0 0 10px; }
+.gk-input { flex: 1; min-width: 0; font: inherit; font-size: 15px; color: #1c2128;
+padding: 7px 11px; margin: 0; border: 1px solid #c9cfd6; border-right: 0;
+border-radius: 6px 0 0 6px; background: #fff; outline: none; }
+.gk-input:focus { border-color: #a4262c; box-shadow: 0 0 0 3px rgba(164, 38, 44, .15); }
+.gk-btn { font: inherit; font-size: 14px; font-weight: 600; letter-spacing: 1px; margin: 0;
+padding: 0 16px; border: 0; border-radius: 0 6px 6px 0; background: #a4262c; color: #fff;
+cursor: pointer; }
+.gk-btn:hover { background: #8c1f24; }
+.gk-status { display: block; margin: 0 0 6px; font-size: 13px; color: #6b7480; }
+.gk-status strong { color: #1c2128; }
+.gk-error { color: #8a2a1c; }
+.gk-hits { display: block; list-style: none; margin: 0; padding: 0; }
+.gk-hit { display: block; padding: 9px 0; margin: 0; border-top: 1px solid #eef0f3; }
+.gk-hit:first-child { border-top: 0; }
+.gk-meta { display: block; font-size: 12.5px; color: #6b7480; margin: 0; }
+.gk-tag { display: inline-block; margin-left: 6px; padding: 0 6px; border-radius: 4px;
+background: #eef2f7; color: #3d5675; font-size: 12px; }
+.gk-link { display: block; margin: 1px 0 2px; font-size: 15.5px; font-weight: 600;
+line-height: 1.45; color: #1f4f8f; text-decoration: none; }
+.gk-link:hover { text-decoration: underline; color: #143a6b; }
+.gk-text { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4;
+overflow: hidden; margin: 0; font-size: 14px; line-height: 1.8; color: #2a3038;
+white-space: normal; overflow-wrap: anywhere; }
+.gk-text mark { display: inline; background: #ffe58a; color: #1c2128; padding: 0 1px;
+border-radius: 2px; font: inherit; }
+.gk-foot { display: flex; align-items: center; justify-content: space-between; gap: 8px;
+flex-wrap: wrap; margin-top: 8px; padding-top: 8px; border-top: 1px solid #eef0f3;
+font-size: 13px; }
+.gk-pages { display: flex; gap: 6px; align-items: center; color: #6b7480; }
+.gk-page { font: inherit; font-size: 13px; padding: 2px 10px; margin: 0; border: 1px solid #d3d8de;
+border-radius: 6px; background: #fff; color: #1c2128; cursor: pointer; }
+.gk-page:disabled { opacity: .45; cursor: default; }
+.gk-more { color: #1f4f8f; text-decoration: none; }
+.gk-more:hover { text-decoration: underline; }
+[hidden] { display: none !important; }
+`;
+
+/* node(tag, "gk-…", text): the widget's nodes all carry one class. */
+const node = (tag, cls, text) => el(tag, { class: cls, text: text === undefined || text === null ? null : String(text) });
+
+function mount(host) {
+  if (host.dataset.gongkaiMounted) return;
+  host.dataset.gongkaiMounted = "1";
+  let root;
+  try {
+    root = host.attachShadow({ mode: "open" });
+  } catch (_) {
+    root = host; // no Shadow DOM: fall back to gk- prefixed classes
+  }
+  let styled = false;
+  if (root !== host && "adoptedStyleSheets" in root) {
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+      styled = true;
+    } catch (_) {
+      styled = false;
+    }
+  }
+  if (!styled) {
+    root.appendChild(node("style", null, root === host ? CSS.replace(/:host\s*\{[^}]*\}/, "") : CSS));
+  }
+
+  const box = node("div", "gk-root");
+  box.setAttribute("part", "root");
+  const title = node("div", "gk-title");
+  title.append(node("strong", null, "政府信息公开年报检索"));
+  const form = node("form", "gk-form");
+  form.setAttribute("role", "search");
+  const input = node("input", "gk-input");
+  input.type = "search";
+  input.maxLength = 500;
+  input.placeholder = "输入检索词，如：依申请公开";
+  input.setAttribute("aria-label", "检索词");
+  const button = node("button", "gk-btn", "检索");
+  button.type = "submit";
+  form.append(input, button);
+  const status = node("div", "gk-status");
+  status.setAttribute("aria-live", "polite");
+  const hits = node("ol", "gk-hits");
+  const foot = node("div", "gk-foot");
+  foot.hidden = true;
+  const pages = node("div", "gk-pages");
+  const prev = node("button", "gk-page", "‹ 上一页");
+  const next = node("button", "gk-page", "下一页 ›");
+  prev.type = next.type = "button";
+  const pageInfo = node("span", "gk-page-info");
+  pages.append(prev, pageInfo, next);
+  const more = node("a", "gk-more", "在完整检索页中查看 →");
+  more.target = "_blank";
+  more.rel = "noopener";
+  foot.append(pages, more);
+  box.append(title, form, status, hits, foot);
+  root.appendChild(box);
+
+  let query = "";
+  let offset = 0;
+  let seq = 0;
+
+  function params(extra) {
+    const p = new URLSearchParams(extra);
+    for (const [k, v] of Object.entries(FIXED)) p.set(k, v);
+    return p;
+  }
+
+  async function run() {
+    const my = ++seq;
+    if (!query && !Object.keys(FIXED).length) {
+      status.textContent = "";
+      hits.replaceChildren();
+      foot.hidden = true;
+      return;
+    }
+    status.className = "gk-status";
+    status.textContent = "检索中…";
+    const p = params({ q: query, limit: String(LIMIT), offset: String(offset) });
+    let res;
+    try {
+      const r = await fetch(`${ORIGIN}/api/search?${p}`, {
+        mode: "cors",
+        credentials: "omit",
+        headers: { Accept: "application/json" },
+      });
+      const body = await r.json().catch(() => null);
+      if (!r.ok) throw new Error(body && typeof body.error === "string" ? body.error : `HTTP ${r.status}`);
+      res = body;
+    } catch (err) {
+      if (my !== seq) return;
+      status.className = "gk-status gk-error";
+      status.textContent =
+        err instanceof TypeError
+          ? "无法连接检索服务（本网站可能未获准调用该服务）。"
+          : `无法检索：${err.message}`;
+      hits.replaceChildren();
+      foot.hidden = true;
+      return;
+    }
+    if (my !== seq) return;
+    show(res);
+  }
+
+  function show(res) {
+    status.className = "gk-status";
+    status.replaceChildren();
+    if (!res.total) {
+      status.textContent = "没有找到匹配的段落。";
+    } else {
+      const n = node("strong", null, res.total.toLocaleString("zh-CN"));
+      const m = node("strong", null, res.reports.toLocaleString("zh-CN"));
+      status.append("共 ", n, " 段，来自 ", m, " 份报告");
+    }
+    status.dataset.total = String(res.total);
+    hits.replaceChildren(
+      ...res.hits.map((h) => {
+        const li = node("li", "gk-hit");
+        li.dataset.year = h.year === null ? "" : String(h.year);
+        const meta = node("div", "gk-meta", `${agencyText(h.agency)} · ${h.year || LABELS.no_year}`);
+        if (h.section) meta.appendChild(node("span", "gk-tag", h.section));
+        const link = node("a", "gk-link", titleText(h.title));
+        const rp = new URLSearchParams({ passage: h.passage_id, q: query });
+        link.href = `${ORIGIN}/reports/${encodeURIComponent(h.report_id)}?${rp}#p-${encodeURIComponent(h.passage_id)}`;
+        link.target = "_blank";
+        link.rel = "noopener";
+        const text = node("p", "gk-text");
+        text.appendChild(spanned(h.text, h.spans));
+        li.append(meta, link, text);
+        return li;
+      }),
+    );
+    const page = Math.floor(res.offset / LIMIT) + 1;
+    const pagesTotal = Math.max(1, Math.ceil(res.total / LIMIT));
+    pageInfo.textContent = `${page} / ${pagesTotal}`;
+    prev.disabled = res.offset <= 0;
+    next.disabled = res.offset + LIMIT >= res.total;
+    pages.hidden = pagesTotal <= 1;
+    more.href = `${ORIGIN}/?${params(query ? { q: query } : {})}`;
+    foot.hidden = !res.total;
+  }
+
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    query = input.value.trim();
+    offset = 0;
+    run();
+  });
+  prev.addEventListener("click", () => {
+    offset = Math.max(0, offset - LIMIT);
+    run();
+  });
+  next.addEventListener("click", () => {
+    offset += LIMIT;
+    run();
+  });
+  if (opts.query) {
+    input.value = query = opts.query;
+    run();
+  }
+}
+
+function start() {
+  let host = null;
+  try {
+    host = document.querySelector(SELECTOR);
+  } catch (_) {
+    host = null;
+  }
+  if (!host) {
+    console.warn(`gongkai widget: no element matches data-target ${JSON.stringify(SELECTOR)}`);
+    return;
+  }
+  mount(host);
+}
+
+if (!script) console.warn("gongkai widget: cannot find its own <script> tag");
+else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

@@ -1,0 +1,153 @@
+"""The journalist tools over HTTP, the same features as the CLI:
+
+    GET /api/compare?q=&by=agency|year&limit=&format=json|csv            = compare
+    GET /api/trend?q=&by=year|agency&format=json|csv|png                   = trend
+    GET /api/similar/{passage_id}?limit=&min_similarity=                   = similar
+    GET /api/kwic?term=&width=&sort=&limit=&format=json|csv                = kwic
+    GET /api/export?q=&format=csv|jsonl&order=relevance|document            = export (streamed)
+    GET /api/cite/{passage_id}                                             = cite
+    (all take agency=, year=, section= as search does)
+
+Errors are JSON objects {"error": message} (search/web/errors.py): 400 for a bad query or
+parameter, 404 for an unknown passage, 503 when there is no index yet. An export streams from
+a searcher of its own (closed when the download ends), so a long download neither holds the
+engine lock nor sees the index change under it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from search.render.chart import trend_png_bytes
+from search.tools import compare as compare_mod
+from search.tools import export as export_mod
+from search.tools import kwic as kwic_mod
+from search.tools import similar as similar_mod
+from search.tools import trend as trend_mod
+from search.tools.cite import cite
+from search.tools.common import own_searcher
+from search.web.engines import Engines
+from search.web.formats import as_json, png, respond, responses, rows
+from search.web.params import FilterOptions, Q
+
+MAX_KWIC = 20_000  # occurrences per kwic response
+router = APIRouter(prefix="/api", tags=["journalist tools"])
+
+
+@router.get(
+    "/compare",
+    summary="The best passage of each agency or year (= compare)",
+    responses=responses("csv"),
+)
+def api_compare(
+    engines: Engines,
+    options: FilterOptions,
+    q: Q,
+    by: Literal["agency", "year"] = "agency",
+    limit: Annotated[int, Query(ge=0, le=1000, description="Groups; 0: all")] = 20,
+    format: Literal["json", "csv"] = "json",
+):
+    res = engines.call(compare_mod.compare, q, by, **options.kwargs(), limit=limit)
+    return respond(
+        format, res, csv=lambda r: rows("csv", r["results"], compare_mod.COLUMNS, "compare")
+    )
+
+
+@router.get(
+    "/trend",
+    summary="Matching reports per year and their share (= trend)",
+    responses=responses("csv", "png"),
+)
+def api_trend(
+    engines: Engines,
+    options: FilterOptions,
+    q: Q,
+    by: Literal["year", "agency"] = "year",
+    format: Literal["json", "csv", "png"] = "json",
+):
+    res = engines.call(trend_mod.trend, q, by, **options.kwargs())
+    return respond(
+        format,
+        res,
+        csv=lambda r: rows("csv", r["rows"], trend_mod.COLUMNS_BY[by], "trend"),
+        png=lambda r: png(trend_png_bytes(r)),
+    )
+
+
+@router.get(
+    "/similar/{passage_id}",
+    summary="Passages in other reports that say nearly the same (= similar)",
+)
+def api_similar(
+    engines: Engines,
+    options: FilterOptions,
+    passage_id: str,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    min_similarity: Annotated[float, Query(ge=0, le=1)] = 0.0,
+):
+    res = engines.call(
+        similar_mod.similar,
+        passage_id,
+        limit=limit,
+        min_similarity=min_similarity,
+        **options.kwargs(),
+    )
+    return as_json(res)
+
+
+@router.get(
+    "/kwic", summary="Every occurrence with its context (= kwic)", responses=responses("csv")
+)
+def api_kwic(
+    engines: Engines,
+    options: FilterOptions,
+    term: Annotated[str, Query(min_length=1)],
+    width: Annotated[int, Query(ge=0, le=kwic_mod.MAX_WIDTH)] = 20,
+    sort: Literal["year", "agency", "left", "right"] = "year",
+    limit: Annotated[int, Query(ge=1, le=MAX_KWIC)] = 1000,
+    format: Literal["json", "csv"] = "json",
+):
+    res = engines.call(kwic_mod.kwic, term, width=width, sort=sort, limit=limit, **options.kwargs())
+    return respond(
+        format, res, csv=lambda r: rows("csv", r["occurrences"], kwic_mod.COLUMNS, "kwic")
+    )
+
+
+@router.get(
+    "/export",
+    summary="All matching passages with citations, streamed (= export)",
+    responses=responses("csv", "jsonl"),
+)
+def api_export(
+    engines: Engines,
+    options: FilterOptions,
+    q: Q,
+    format: Literal["csv", "jsonl"] = "csv",
+    order: Literal["relevance", "document"] = "relevance",
+):
+    def start(engine):
+        own = own_searcher(engine)
+        try:
+            exp = export_mod.export(engine, q, **options.kwargs(), order=order, searcher=own)
+        except BaseException:
+            own.close()
+            raise
+        return exp, own
+
+    exp, own = engines.call(start)
+
+    def body() -> Iterator[dict]:
+        try:
+            yield from exp.rows()
+        finally:
+            own.close()
+
+    columns = export_mod.COLUMNS_BY_FORMAT[format]
+    return rows(format, body(), columns, "export", **{"X-Total-Count": str(exp.total)})
+
+
+@router.get("/cite/{passage_id}", summary="A one-line citation of a passage (= cite)")
+def api_cite(engines: Engines, passage_id: str):
+    return as_json(engines.call(cite, passage_id))
