@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
 import test_browser as tb  # skips this module too when playwright or chromium is missing
-from conftest import ROOT, cli_json
+from conftest import cli_json
 from playwright.sync_api import expect
 from test_stats_cli import sources
 
@@ -31,31 +28,10 @@ def server(tmp_path_factory):
     index = str(tmp_path_factory.mktemp("stats-browser-index"))
     assert not ingest(sources(tmp_path_factory), index).failed
     port = tb.free_port()
-    base = f"http://127.0.0.1:{port}"
     log = open(tmp_path_factory.mktemp("stats-serve-log") / "serve.log", "w+")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "serve", "--index", index, "--port", str(port)],
-        cwd=str(ROOT),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/reports", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.seek(0)
-                pytest.fail(f"server did not start:\n{log.read()}")
-            time.sleep(0.2)
-    yield {"base": base, "index": index}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    proc = tb.serve(index, port, log)
+    yield {"base": f"http://127.0.0.1:{port}", "index": index}
+    tb.stop(proc)
     log.close()
 
 
