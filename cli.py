@@ -148,6 +148,8 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     )
     if stats.removed:
         summary += f", removed {len(stats.removed)}"
+    if stats.copies:
+        summary += f", copies {len(stats.copies)}"
     summary += f" ({stats.passages} passages, {stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f}s) → {index_dir}"
     if as_json:
         _print_json(
@@ -158,12 +160,15 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
                 "skipped": [{"path": p, "reason": r} for p, r in stats.skipped],
                 "failed": [{"path": p, "reason": r} for p, r in stats.failed],
                 "removed": stats.removed,
+                "copies": [{"path": p, "copy_of": o} for p, o in stats.copies],
                 "seconds": round(stats.seconds, 3),
                 "index": index_dir,
             }
         )
     for source in stats.removed:
         click.echo(f"removed {source}", err=True)
+    for source, original in stats.copies:
+        click.echo(f"{source}: a copy of {original} (listed as one report)", err=True)
     click.echo(summary, err=True)
     sys.exit(EXIT_PARTIAL if stats.failed else EXIT_OK)
 

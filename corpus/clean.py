@@ -151,3 +151,86 @@ def clean_lines(raw_lines: list[str]) -> tuple[list[str], dict[str, str]]:
 
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+# Crawler exports put their own labelled lines above the body (标题: … 发布时间: … 原文链接: …),
+# often ended by a separator such as "==== 正文 ====". Label → field.
+CRAWLER_LABELS = {
+    "标题": "title",
+    "题名": "title",
+    "文章标题": "title",
+    "标 题": "title",
+    "名称": "title",
+    "title": "title",
+    "发布时间": "published",
+    "发布日期": "published",
+    "成文日期": "published",
+    "日期": "published",
+    "时间": "published",
+    "date": "published",
+    "发布机构": "agency",
+    "发文机关": "agency",
+    "来源": "agency",
+    "信息来源": "agency",
+    "source": "agency",
+    "原文链接": "url",
+    "原文地址": "url",
+    "链接": "url",
+    "网址": "url",
+    "来源网址": "url",
+    "页面地址": "url",
+    "url": "url",
+    "文号": "",
+    "发文字号": "",
+    "索引号": "",
+    "栏目": "",
+    "分类": "",
+    "本地目录": "",
+    "作者": "",
+    "抓取时间": "",
+    "采集时间": "",
+}
+_CRAWLER_LINE = re.compile(
+    r"^\s*("
+    + "|".join(sorted(map(re.escape, CRAWLER_LABELS), key=len, reverse=True))
+    + r")\s*[:：]\s*(.*)$",
+    re.I,
+)
+# "==== 正文 ====", "------", "—— 正文 ——": the end of a crawler's header block.
+_SEPARATOR = re.compile(
+    r"^\s*[=＝\-—_*#~]{3,}\s*(正文|内容|body|content)?\s*[=＝\-—_*#~]*\s*$", re.I
+)
+_CRAWLER_NOTE = re.compile(r"(links\.tsv|详见.{0,10}同目录|附件与图片|页面链接)")
+
+
+def crawler_header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Split a crawler's header block off the top of a text export. Returns (fields, body).
+    Fields are title/published/agency/url (empty values dropped); without a header, ({}, lines)."""
+    top = lines[:40]
+    sep = next((i for i, ln in enumerate(top) if _SEPARATOR.match(ln)), None)
+    fields: dict[str, str] = {}
+    labelled = 0
+    end = 0
+    for i, raw in enumerate(top if sep is None else top[:sep]):
+        line = raw.strip()
+        if not line:
+            end = i + 1
+            continue
+        m = _CRAWLER_LINE.match(line)
+        if m:
+            labelled += 1
+            key = CRAWLER_LABELS[m.group(1).lower()]
+            value = m.group(2).strip()
+            if key and value and key not in fields:
+                fields[key] = value
+            end = i + 1
+        elif sep is not None and (_CRAWLER_NOTE.search(line) or len(line) <= 80):
+            end = i + 1  # a crawler's own note inside its header block
+        else:
+            break
+    # Two labelled lines make a header block (one could be prose: "来源：新华社"); a separator
+    # after labelled lines ends it for certain.
+    if labelled >= 2 or (labelled and sep is not None):
+        body = lines[sep + 1 :] if sep is not None and end >= sep else lines[end:]
+        return fields, body
+    return {}, lines

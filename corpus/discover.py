@@ -9,19 +9,32 @@ from dataclasses import dataclass
 TEXT_EXT = {".txt", ".text"}
 HTML_EXT = {".html", ".htm", ".shtml", ".xhtml"}
 JSONL_EXT = {".jsonl", ".ndjson"}
-KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT
+# Read by content (corpus/sniff.py): the extension only says a file is worth opening.
+DOC_EXT = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".rtf": "rtf"}
+WARC_EXT = {".warc", ".arc"}
+KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | set(DOC_EXT) | WARC_EXT
+# NAME.url / NAME.json beside NAME.html carry its URL and fields (corpus/reader.py).
+SIDECAR_EXT = (".url", ".json")
 
 
 @dataclass(frozen=True)
 class Found:
     path: str
-    kind: str  # "text" | "html" | "jsonl" | "skip" | "error"
+    kind: str  # "text" | "html" | "jsonl" | "pdf" | "docx" | "doc" | "rtf" | "warc" | "skip" | "error"
     reason: str = ""
     size: int = 0
 
 
 def kind_of(path: str) -> str | None:
-    ext = os.path.splitext(path)[1].lower()
+    root, ext = os.path.splitext(path)
+    ext = ext.lower()
+    if ext == ".gz":
+        ext2 = os.path.splitext(root)[1].lower()
+        return "warc" if ext2 in WARC_EXT else None
+    if ext in WARC_EXT:
+        return "warc"
+    if ext in DOC_EXT:
+        return DOC_EXT[ext]
     if ext in TEXT_EXT:
         return "text"
     if ext in HTML_EXT:
@@ -43,8 +56,24 @@ def _classify(path: str) -> Found:
     kind = kind_of(path)
     if kind is None:
         ext = os.path.splitext(path)[1] or "no extension"
+        owner = sidecar_owner(path)
+        if owner:
+            return Found(path, "skip", f"sidecar of {os.path.basename(owner)}", st.st_size)
         return Found(path, "skip", f"unsupported file type ({ext})", st.st_size)
     return Found(path, kind, "", st.st_size)
+
+
+def sidecar_owner(path: str) -> str | None:
+    """The report a NAME.url / NAME.json file describes (NAME.html, or NAME.EXT.json), if any."""
+    root, ext = os.path.splitext(path)
+    if ext.lower() not in SIDECAR_EXT:
+        return None
+    if kind_of(root) not in (None, "jsonl") and os.path.isfile(root):
+        return root
+    for known in sorted(KNOWN_EXT - JSONL_EXT):
+        if os.path.isfile(root + known):
+            return root + known
+    return None
 
 
 def discover(paths: list[str]) -> Iterator[Found]:

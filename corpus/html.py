@@ -204,6 +204,9 @@ def parse_html(text: str) -> HtmlDoc:
         content = (m.get("content") or "").strip()
         if key and content and key not in doc.meta:
             doc.meta[key] = content
+    canonical = soup.find("link", rel="canonical", href=True)
+    if canonical and str(canonical["href"]).startswith(("http://", "https://")):
+        doc.meta.setdefault("url", str(canonical["href"]).strip())
     if soup.title and soup.title.string:
         doc.page_title = soup.title.string.strip()
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corpus.dates import date_only, parse_date
 from corpus.places import first_place, is_county, place_regex, prefecture_of
-from corpus.sections import match_heading
+from corpus.sections import cn_to_int, match_heading
 
 ORGAN_SUFFIX = (
     "人民政府办公室|人民政府办公厅|政府办公室|人民政府|办事处|委员会|办公室|办公厅|管理局|管委会|"
@@ -60,6 +60,9 @@ class Meta:
     agency: str = ""
     year: int | None = None
     published: str | None = None
+    # field → where it came from: "given" (JSONL, sidecar), "html-meta", "html-title",
+    # "header-line", "first-line", "signature", "title", "inferred", …
+    provenance: dict[str, str] = field(default_factory=dict)
 
 
 def looks_like_title(line: str) -> bool:
@@ -143,7 +146,9 @@ def _body_agency(text: str) -> str:
     return _qualify(top) if n >= 3 and n >= 2 * second else ""
 
 
-def _choose(labelled: str, signature: str, place: str, source: str, text: str) -> str:
+def _choose(
+    labelled: str, signature: str, place: str, source: str, text: str, place_how: str = "title"
+) -> tuple[str, str]:
     """The most specific organ, with its place: an explicit organ (发布机构, the signature)
     completed from the body or the title's place, else the title's place, else the body."""
     organs = [o for o in (labelled, signature) if o]
@@ -154,6 +159,9 @@ def _choose(labelled: str, signature: str, place: str, source: str, text: str) -
     if place and organs and not organs[0].startswith(place) and place.startswith(organs[0]):
         organs.insert(0, place)  # the signature is a prefix of the title's place
     for organ in organs:
+        how = (
+            "header-line" if organ == labelled else "signature" if organ == signature else place_how
+        )
         organ = _complete(organ, text)
         if place and not organ.startswith(place):
             m = first_place(organ)
@@ -161,18 +169,56 @@ def _choose(labelled: str, signature: str, place: str, source: str, text: str) -
                 organ = place[: -len(m.group(0))] + organ  # 高陵区… + 西安市高陵区 → 西安市高陵区…
             elif _GENERIC_START.match(organ) and place[-1] == organ[0]:
                 organ = place + organ[1:]  # 区人民政府办公室 + 西安市高陵区
-        return _qualify(organ)
+        return _qualify(organ), how
     if place:
-        return _qualify(place)
+        return _qualify(place), place_how
     if source and first_place(source):
-        return _qualify(source)
-    return _body_agency(text)
+        return _qualify(source), "html-meta"
+    return _body_agency(text), "inferred"
+
+
+# The sessions of the National People's Congress and the congresses of the CPC: where a report
+# names only these (第十三届全国人民代表大会第二次会议, 中国共产党第十九次全国代表大会), they date it.
+_NPC_START = {1: 1954, 2: 1959, 3: 1964, 4: 1975, 5: 1978, 6: 1983, 7: 1988, 8: 1993,
+              9: 1998, 10: 2003, 11: 2008, 12: 2013, 13: 2018, 14: 2023}  # fmt: skip
+_CPC_YEAR = {1: 1921, 2: 1922, 3: 1923, 4: 1925, 5: 1927, 6: 1928, 7: 1945, 8: 1956, 9: 1969,
+             10: 1973, 11: 1977, 12: 1982, 13: 1987, 14: 1992, 15: 1997, 16: 2002, 17: 2007,
+             18: 2012, 19: 2017, 20: 2022}  # fmt: skip
+_NPC_SESSION = re.compile(
+    r"第([一二三四五六七八九十]+)届全国人民代表大会第([一二三四五六七八九十]+)次会议"
+)
+_CPC_CONGRESS = re.compile(
+    r"中国共产党第([一二三四五六七八九十]+)次全国代表大会|[（(]([一二三四五六七八九十]+)大[）)]"
+)
+
+
+# Sessions off the yearly rhythm (the 2nd NPC met in 1959, 1960, 1962 and 1963).
+_NPC_SESSION_YEAR = {(2, 3): 1962, (2, 4): 1963}
+
+
+def session_year(text: str, congress: str | int | None = None) -> int | None:
+    """The year of the NPC session or CPC congress a report names (or its `congress` number)."""
+    m = _NPC_SESSION.search(text)
+    if m:
+        npc, session = cn_to_int(m.group(1)), cn_to_int(m.group(2))
+        start = _NPC_START.get(npc)
+        if start:
+            return _NPC_SESSION_YEAR.get((npc, session), start + session - 1)
+    if congress not in (None, "") and str(congress).isdigit():
+        return _CPC_YEAR.get(int(congress))
+    m = _CPC_CONGRESS.search(text)
+    if m:
+        return _CPC_YEAR.get(cn_to_int(m.group(1) or m.group(2)))
+    return None
 
 
 def covered_year(title: str, text: str, published: str | None) -> int | None:
     m = _YEAR.search(title)
     if m:
         return int(m.group(1))
+    y = session_year(title)
+    if y:
+        return y
     pub_year = int(published[:4]) if published else None
     counts = Counter(int(y) for y in _YEAR.findall(text))
     if pub_year:
@@ -190,16 +236,24 @@ def extract(
     header: dict[str, str],
     hints: dict[str, str],
     headline: str = "",
+    provenance: dict[str, str] | None = None,
+    headline_source: str = "html-title",
 ) -> tuple[Meta, list[str]]:
     """Metadata for a report plus its body lines with title, preamble and signature removed.
-    `hints` are explicit values (JSONL fields, HTML meta) and win over extraction."""
+    `hints` are explicit values (JSONL fields, HTML meta) and win over extraction; `provenance`
+    says where each hint came from (default "given")."""
     meta = Meta()
     body = list(lines)
+    given = provenance or {}
+    prov = meta.provenance
 
     # Title: explicit, else the first title-like line near the top.
     title = hints.get("title", "").strip()
+    if title:
+        prov["title"] = given.get("title", "given")
     if not title and headline and looks_like_title(headline):
         title = headline
+        prov["title"] = headline_source
     preamble_agency = ""
     preamble_date = None
     if not title:
@@ -208,8 +262,15 @@ def extract(
                 break  # the prose has started: this report has no title line
             if looks_like_title(line):
                 title = line
+                prov["title"] = "first-line"
+                # A title set on two lines: the organ above, the rest below (PDF, DOCX covers).
+                if i and is_organ_line(body[i - 1]) and not first_place(line[:6]):
+                    title = body[i - 1] + line
                 del body[: i + 1]
                 break
+    # A body that repeats its title at the start of its first line (crawler exports).
+    if title and body and body[0].startswith(title) and len(body[0]) > len(title):
+        body[0] = body[0][len(title) :].lstrip(" ：:")
     # Short preamble lines before the prose: a bare place/organ name, a date.
     while body and len(body[0]) <= 24 and not looks_like_title(body[0]):
         d = date_only(body[0])
@@ -243,29 +304,50 @@ def extract(
     text = "\n".join(body)
     # Published.
     published = None
-    for v in (hints.get("published"), hints.get("date")):
-        if v and not published:
-            published = parse_date(v)
+    for k in ("published", "date"):
+        if hints.get(k) and not published:
+            published = parse_date(hints[k])
+            prov["published"] = given.get(k, "given")
     for label in _PUB_LABELS:
         if not published and header.get(label):
             published = parse_date(header[label])
-    published = published or preamble_date or sig_date
+            prov["published"] = "header-line"
+    if not published and (preamble_date or sig_date):
+        published = preamble_date or sig_date
+        prov["published"] = "first-line" if preamble_date else "signature"
 
     # Agency.
     agency = hints.get("agency", "").strip()
-    if not agency:
+    if agency:
+        prov["agency"] = given.get("agency", "given")
+    else:
         labelled = next((header[k] for k in _AGENCY_LABELS if header.get(k)), "")
         labelled = "" if labelled in ("本网", "本站", "原创") else labelled
-        place = (_title_agency(title) if title else "") or preamble_agency
-        agency = _choose(labelled, sig_agency, place, hints.get("source", ""), text)
+        place = _title_agency(title) if title else ""
+        place_how = "title"
+        if not place and preamble_agency:
+            place, place_how = preamble_agency, "first-line"
+        agency, how = _choose(
+            labelled, sig_agency, place, hints.get("source", ""), text, place_how=place_how
+        )
+        if agency:
+            prov["agency"] = how
     meta.agency = agency
 
     year = hints.get("year")
-    meta.year = (
-        int(year)
-        if year not in (None, "") and str(year).isdigit()
-        else covered_year(title, text, published)
-    )
+    if year not in (None, "") and str(year).isdigit():
+        meta.year = int(year)
+        prov["year"] = given.get("year", "given")
+    else:
+        # A capture date (WARC) bounds the covered year as a publish date does.
+        bound = published or hints.get("captured")
+        in_title = bool(_YEAR.search(title) or session_year(title))
+        congress = None if in_title else session_year("", hints.get("congress"))
+        meta.year = congress or covered_year(title, text, bound)
+        if meta.year is not None:
+            prov["year"] = (
+                "title" if in_title else given.get("congress", "given") if congress else "inferred"
+            )
     meta.published = published
     meta.title = title
     return meta, body

@@ -1,9 +1,33 @@
-"""The two records ingestion produces."""
+"""The records ingestion produces, and the one shape every format parser hands over."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+
+# A table as its cells, row by row. A merged cell (rowspan/colspan, a DOCX merge) is repeated into
+# every position it covers, so each row has the same length and a column means one thing.
+Grid = list[list[str]]
+
+
+@dataclass
+class ParsedDoc:
+    """What a format parser (text, HTML, PDF, DOCX) hands to the extraction pipeline.
+
+    `lines` is the body in reading order, tables included a row per line; `tables` holds the
+    same tables as grids. `hints` are explicit clues with where each came from
+    (`provenance`: field → "html-meta", "header-line", …); `header` are labelled header lines
+    (发布机构：…); `headline` is a title candidate the layout marks (an <h1>, a Title style)."""
+
+    lines: list[str]
+    tables: list[Grid] = field(default_factory=list)
+    hints: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+    header: dict[str, str] = field(default_factory=dict)
+    headline: str = ""
+    headline_source: str = "html-title"
+    weak_title: str = ""  # a last-resort title (a PDF's info dictionary)
+    clean: bool = True  # False when the parser already dropped its own chrome
 
 
 @dataclass
@@ -28,6 +52,11 @@ class Report:
     content_hash: str
     passages: list[Passage] = field(default_factory=list)
     stats: dict | None = None  # the standard tables (corpus/stats.py), None without them
+    tables: list[Grid] = field(default_factory=list)  # kept for the table reader, not indexed
+    headings: list[str] = field(default_factory=list)  # top-level headings as printed
+    # where each of title/agency/year/published came from ("header-line", "inferred", …)
+    provenance: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""  # hash of the normalized text: equal for copies of one report
 
     @property
     def sections(self) -> list[str]:

@@ -6,18 +6,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from corpus.clean import clean_lines, nfkc
+from corpus.dates import parse_date
 from corpus.decode import DecodeError, decode_bytes
-from corpus.discover import Found
+from corpus.discover import SIDECAR_EXT, Found
 from corpus.html import parse_html
-from corpus.metadata import extract
-from corpus.model import Report, stable_id
+from corpus.metadata import extract, looks_like_title
+from corpus.model import ParsedDoc, Report, stable_id
 from corpus.passages import make_passages
+from corpus.pdf import PdfError, parse_pdf
+from corpus.plaintext import parse_text
+from corpus.sections import match_heading, top_headings, unflatten
+from corpus.sniff import NotAReport, sniff
 from corpus.stats import read_stats
 from corpus.tables import html_grids
+from corpus.word import WordError, parse_doc, parse_docx, parse_rtf
 
 # Bump when extraction changes, so re-ingest refreshes reports parsed by older code.
 PIPELINE_VERSION = "3"
@@ -28,9 +35,13 @@ class IngestError(Exception):
     """A file (or a JSONL line) that cannot become a report; the message is the reason."""
 
 
+class NotReport(IngestError):
+    """A source that is not a report at all (a WARC's list page): counted as skipped."""
+
+
 @dataclass
 class Unit:
-    key: str  # stable identity of the source: absolute path, plus #line for JSONL
+    key: str  # stable identity of the source: absolute path, plus #line for JSONL, #URI for WARC
     source: str  # what users see: the path as given, plus :line for JSONL
     content_hash: str
     parse: Callable[[], Report]
@@ -43,59 +54,39 @@ class UnitError:
     reason: str
 
 
+@dataclass
+class UnitSkip:
+    """A part of a source that is not a report (a WARC's stylesheet): counted as skipped."""
+
+    source: str
+    reason: str
+
+
 def _hash(data: bytes) -> str:
     return hashlib.blake2b(PIPELINE_VERSION.encode() + b"\0" + data, digest_size=16).hexdigest()
 
 
-def _url_hint(url: str | None) -> dict[str, str]:
-    return {"url": url} if url else {}
+_HINT_ORIGIN = {
+    "title": "html-meta",
+    "published": "html-meta",
+    "source": "html-meta",
+    "url": "html-meta",
+}
 
 
-def build_report(
-    text: str, kind: str, key: str, source: str, content_hash: str, hints: dict[str, str]
-) -> Report:
-    """The whole extraction pipeline for one document's text."""
-    headline = ""
-    if kind == "html":
-        doc = parse_html(text)
-        hints = {
-            **{k: v for k, v in doc.meta.items() if k in ("title", "published", "source", "url")},
-            **hints,
-        }
-        body_lines, header = clean_lines(doc.body_lines)
-        _, page_header = clean_lines(doc.page_lines)
-        header = {**page_header, **header}
-        headline = doc.headline or doc.page_title.split("_")[0].split("|")[0].strip()
-    else:
-        body_lines, header = clean_lines(text.splitlines())
-    if not body_lines:
-        raise IngestError("no text left after cleaning")
-    meta, body = extract(body_lines, header, hints, headline=headline)
-    if not body:
-        raise IngestError("no text left after cleaning")
-    report_id = stable_id(key)
-    title = meta.title
-    if not title:
-        title = (
-            f"{meta.agency}{meta.year or ''}{'年' if meta.year else ''}政府信息公开工作报告"
-            if meta.agency
-            else os.path.basename(source)
-        )
-    passages = make_passages(report_id, body)
-    if not passages:
-        raise IngestError("no text left after cleaning")
-    return Report(
-        report_id=report_id,
-        title=title,
-        agency=meta.agency,
-        year=meta.year,
-        published=meta.published,
-        source=source,
-        url=hints.get("url"),
-        source_key=key,
-        content_hash=content_hash,
-        passages=passages,
-        stats=read_stats(html_grids(text) if kind == "html" else [], body_lines, meta.year),
+def _html_doc(text: str) -> ParsedDoc:
+    doc = parse_html(text)
+    body_lines, header = clean_lines(doc.body_lines)
+    _, page_header = clean_lines(doc.page_lines)
+    hints = {k: v for k, v in doc.meta.items() if k in ("title", "published", "source", "url")}
+    return ParsedDoc(
+        lines=body_lines,
+        tables=html_grids(text),  # the whole page's data tables, merged cells repeated
+        hints=hints,
+        provenance={k: _HINT_ORIGIN[k] for k in hints},
+        header={**page_header, **header},
+        headline=doc.headline or doc.page_title.split("_")[0].split("|")[0].strip(),
+        clean=False,
     )
 
 
@@ -107,34 +98,245 @@ def _decode_or_raise(data: bytes) -> str:
     return text
 
 
-def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
-    key = os.path.abspath(found.path)
+def parse_document(data: bytes, ext_kind: str) -> ParsedDoc:
+    """Any supported file's bytes to a ParsedDoc, by what the bytes are (not the extension)."""
+    try:
+        kind = sniff(data, ext_kind)
+    except NotAReport as e:
+        raise IngestError(str(e)) from None
+    try:
+        if kind == "pdf":
+            return parse_pdf(data)
+        if kind == "docx":
+            return parse_docx(data)
+        if kind == "doc":
+            return parse_doc(data)
+        if kind == "rtf":
+            return parse_rtf(data)
+    except (PdfError, WordError) as e:
+        raise IngestError(str(e)) from None
+    if kind == "warc":
+        raise IngestError("a web archive (WARC) under another name: rename it .warc or .warc.gz")
+    text = _decode_or_raise(data)
+    if not text.strip():
+        raise IngestError("empty file")
+    return _html_doc(text) if kind == "html" else parse_text(text)
+
+
+def fingerprint(texts: list[str], year: int | None = None, agency: str = "") -> str:
+    """Equal for copies of one report however they were saved: its text (letters and digits
+    only), covered year and agency. Two years' reports that happen to share a body stay two."""
+    squeezed = f"{year or ''}\x1f{agency}\x1f" + re.sub(r"[\W_]+", "", nfkc("".join(texts)))
+    return hashlib.blake2b(squeezed.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def build_report(
+    doc: ParsedDoc | str,
+    kind: str,
+    key: str,
+    source: str,
+    content_hash: str,
+    hints: dict[str, str],
+    provenance: dict[str, str] | None = None,
+) -> Report:
+    """The whole extraction pipeline for one parsed document. `hints` are explicit values
+    (JSONL fields, a sidecar, a WARC record) that win over the document's own clues;
+    `provenance` names where each came from (default "given"). A `str` is parsed as `kind`."""
+    if isinstance(doc, str):
+        doc = _html_doc(doc) if kind == "html" else parse_text(doc)
+    header = dict(doc.header)
+    if doc.clean:
+        lines, found = clean_lines(doc.lines)
+        header = {**found, **header}
+    else:
+        lines = doc.lines
+    if not lines:
+        raise IngestError("no text left after cleaning")
+    cleaned = lines  # as printed: the table reader reads flattened digit runs from these
+    lines = unflatten(lines)
+    given = {**doc.provenance, **{k: (provenance or {}).get(k, "given") for k in hints}}
+    all_hints = {**doc.hints, **hints}
+    meta, body = extract(
+        lines,
+        header,
+        all_hints,
+        headline=doc.headline,
+        provenance=given,
+        headline_source=doc.headline_source,
+    )
+    if not body:
+        raise IngestError("no text left after cleaning")
+    report_id = stable_id(key)
+    title = meta.title
+    if not title and doc.weak_title and len(doc.weak_title) >= 4:
+        title = doc.weak_title
+        meta.provenance["title"] = "pdf-info" if kind == "pdf" else "document-properties"
+    if not title:
+        title = (
+            f"{meta.agency}{meta.year or ''}{'年' if meta.year else ''}政府信息公开工作报告"
+            if meta.agency
+            else os.path.basename(source)
+        )
+        meta.provenance["title"] = "inferred" if meta.agency else "filename"
+    passages = make_passages(report_id, body)
+    if not passages:
+        raise IngestError("no text left after cleaning")
+    return Report(
+        report_id=report_id,
+        title=title,
+        agency=meta.agency,
+        year=meta.year,
+        published=meta.published,
+        source=source,
+        url=all_hints.get("url"),
+        source_key=key,
+        content_hash=content_hash,
+        passages=passages,
+        tables=doc.tables,
+        headings=top_headings(body),
+        provenance=meta.provenance,
+        fingerprint=fingerprint([p.text for p in passages], meta.year, meta.agency),
+        stats=read_stats(doc.tables, cleaned, meta.year),
+    )
+
+
+def _sidecar(path: str) -> tuple[dict[str, str], bytes]:
+    """Hints from NAME.url / NAME.json (or NAME.EXT.url / .json) beside a report, and the
+    sidecar's bytes (part of the source's hash, so editing the sidecar re-ingests it)."""
+    root = os.path.splitext(path)[0]
+    for cand in [path + e for e in SIDECAR_EXT] + [root + e for e in SIDECAR_EXT]:
+        try:
+            with open(cand, "rb") as f:
+                raw = f.read(1_000_000)
+        except OSError:
+            continue
+        text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+        if cand.endswith(".url"):
+            m = re.search(r"^\s*(?:URL\s*=\s*)?(https?://\S+)", text, re.M | re.I)
+            return ({"url": m.group(1)} if m else {}), raw
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError:
+            return {}, raw
+        if isinstance(obj, dict):
+            return _fields(obj), raw
+    return {}, b""
+
+
+def _fields(obj: dict) -> dict[str, str]:
+    out = {}
+    for k in ("title", "url", "published", "date", "agency", "year", "congress"):
+        v = obj.get(k)
+        if v in (None, "") or isinstance(v, (dict, list)):
+            continue
+        # Titles keep their punctuation as printed; the rest is normalized for matching.
+        out[k] = str(v).strip() if k == "title" else nfkc(str(v)).strip()
+    return out
+
+
+def _read_file(found: Found, max_bytes: int) -> bytes | UnitError:
     if found.size > max_bytes:
-        yield UnitError(
+        return UnitError(
             found.path, f"too large ({found.size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit)"
         )
-        return
     try:
         with open(found.path, "rb") as f:
             data = f.read(max_bytes + 1)
     except OSError as e:
-        yield UnitError(found.path, f"unreadable ({e.strerror or e})")
-        return
+        return UnitError(found.path, f"unreadable ({e.strerror or e})")
     if len(data) > max_bytes:
-        yield UnitError(found.path, f"too large (> {max_bytes / 1e6:.0f} MB limit)")
-        return
+        return UnitError(found.path, f"too large (> {max_bytes / 1e6:.0f} MB limit)")
     if not data.strip():
-        yield UnitError(found.path, "empty file")
+        return UnitError(found.path, "empty file")
+    return data
+
+
+def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
+    key = os.path.abspath(found.path)
+    data = _read_file(found, max_bytes)
+    if isinstance(data, UnitError):
+        yield data
         return
-    h = _hash(data)
+    hints, side = _sidecar(found.path)
+    h = _hash(data + (b"\0sidecar\0" + side if side else b""))
 
     def parse() -> Report:
-        text = _decode_or_raise(data)
-        if not text.strip():
-            raise IngestError("empty file")
-        return build_report(text, found.kind, key, found.path, h, {})
+        doc = parse_document(data, found.kind)
+        return build_report(
+            doc, found.kind, key, found.path, h, hints, {k: "sidecar" for k in hints}
+        )
 
     yield Unit(key, found.path, h, parse)
+
+
+def _open(found: Found):
+    """The file opened for reading, or the UnitError that says why it cannot be."""
+    try:
+        return open(found.path, "rb")
+    except OSError as e:
+        return UnitError(found.path, f"unreadable ({e.strerror or e})")
+
+
+def _warc_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError | UnitSkip]:
+    from corpus.warc import Broken, Record, Skipped, records
+
+    base = os.path.abspath(found.path)
+    stream = _open(found)
+    if isinstance(stream, UnitError):
+        yield stream
+        return
+    any_record = False
+    seen: set[str] = set()
+    with stream:
+        for rec in records(stream, max_bytes, found.size):
+            any_record = True
+            if isinstance(rec, Broken):
+                yield UnitError(found.path, rec.reason)
+                return
+            if isinstance(rec, Skipped):
+                yield UnitSkip(f"{found.path}#{rec.uri}", rec.reason)
+                continue
+            assert isinstance(rec, Record)
+            if rec.uri in seen:  # a re-crawl of the same URL in one archive: the first is kept
+                yield UnitSkip(f"{found.path}#{rec.uri}", "captured again in this archive")
+                continue
+            seen.add(rec.uri)
+            yield _warc_unit(found, base, rec)
+    if not any_record:
+        yield UnitError(found.path, "not a web archive (no WARC records)")
+
+
+def _warc_unit(found: Found, base: str, rec) -> Unit:
+    key = f"{base}#{rec.uri}"
+    source = f"{found.path}#{rec.uri}"
+    h = _hash(rec.payload)
+    hints = {"url": rec.uri} if rec.uri else {}
+    if rec.captured:
+        hints["captured"] = rec.captured
+    ext_kind = (
+        "pdf" if "pdf" in rec.content_type else "html" if "html" in rec.content_type else "text"
+    )
+
+    def parse() -> Report:
+        if not rec.payload.strip():
+            raise NotReport("empty response")
+        doc = parse_document(rec.payload, ext_kind)
+        if _is_list_page(doc):
+            raise NotReport("a list or navigation page, not a report")
+        return build_report(doc, ext_kind, key, source, h, hints, {k: "warc" for k in hints})
+
+    return Unit(key, source, h, parse, offset=rec.offset)
+
+
+def _is_list_page(doc: ParsedDoc) -> bool:
+    """A portal's column page: little prose, and most lines are link titles or dates."""
+    prose = sum(len(ln) for ln in doc.lines if len(ln) >= 40 and re.search(r"[，。；]", ln))
+    if prose >= 400:
+        return False
+    listed = sum(
+        1 for ln in doc.lines if (looks_like_title(ln) and not match_heading(ln)) or parse_date(ln)
+    )
+    return prose < 80 or listed >= max(3, 0.6 * len(doc.lines))
 
 
 _CONTENT_KEYS = ("content", "text", "body")
@@ -142,10 +344,9 @@ _CONTENT_KEYS = ("content", "text", "body")
 
 def _jsonl_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
     base = os.path.abspath(found.path)
-    try:
-        f = open(found.path, "rb")
-    except OSError as e:
-        yield UnitError(found.path, f"unreadable ({e.strerror or e})")
+    f = _open(found)
+    if isinstance(f, UnitError):
+        yield f
         return
     with f:
         lineno = 0
@@ -191,21 +392,21 @@ def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | Unit
     )
     if content is None:
         return UnitError(found.path, f"line {lineno}: no content/text/body field")
-    hints = {
-        k: nfkc(str(obj[k])).strip()
-        for k in ("title", "url", "published", "date", "agency", "year")
-        if obj.get(k) not in (None, "")
-    }
+    hints = _fields(obj)
     key = f"{base}#{lineno}"
     h = _hash(raw.rstrip(b"\r\n"))
-    return Unit(key, source, h, lambda: build_report(content, "text", key, source, h, hints))
+    return Unit(
+        key, source, h, lambda: build_report(parse_text(content), "text", key, source, h, hints)
+    )
 
 
 def read_units(
     found: Found, max_bytes: int = DEFAULT_MAX_MB * 1_000_000
-) -> Iterator[Unit | UnitError]:
+) -> Iterator[Unit | UnitError | UnitSkip]:
     if found.kind == "jsonl":
         yield from _jsonl_units(found, max_bytes)
+    elif found.kind == "warc":
+        yield from _warc_units(found, max_bytes)
     else:
         yield from _file_units(found, max_bytes)
 
@@ -221,5 +422,10 @@ def read_reports(path: str, max_bytes: int = DEFAULT_MAX_MB * 1_000_000) -> list
     for unit in read_units(found, max_bytes):
         if isinstance(unit, UnitError):
             raise IngestError(f"{unit.source}: {unit.reason}")
-        out.append(unit.parse())
+        if isinstance(unit, UnitSkip):
+            continue
+        try:
+            out.append(unit.parse())
+        except NotReport:
+            continue
     return out

@@ -77,6 +77,8 @@ RE_PART = re.compile(rf"^第\s*([{_CN_NUM}\d]+)\s*(部分|章|篇)\s*[、：:．
 RE_L1 = re.compile(rf"^([{_CN_NUM}]+)\s*[、．.，,：:]\s*")
 RE_L2 = re.compile(rf"^[（(]\s*([{_CN_NUM}]+)\s*[）)]\s*[、．.]?\s*")
 RE_L3 = re.compile(r"^(\d{1,2})\s*[、．.](?!\d)\s*")
+# 附件1：…统计表 / 附件：… — an annex title is a top-level heading of its own.
+RE_ANNEX = re.compile(r"^附件\s*(\d{0,2})\s*[：:]\s*(?=\S)")
 _SENT_END = re.compile(r"[。！？；!?;]")
 
 
@@ -118,6 +120,11 @@ class Heading:
 def match_heading(line: str) -> Heading | None:
     if " | " in line:
         return None  # a table row (一、本年新收… | 37), not a heading
+    m = RE_ANNEX.match(line)
+    if m:
+        if len(line) > 60 or _SENT_END.search(line):
+            return None
+        return Heading(0, int(m.group(1) or 1), line, "")
     for level, rx in ((0, RE_PART), (1, RE_L1), (2, RE_L2), (3, RE_L3)):
         m = rx.match(line)
         if not m:
@@ -203,3 +210,110 @@ class SectionTracker:
             self._set_sub(h)
         else:  # level 3: a heading for display, the label stays with the enclosing section
             self.heading = h.text
+
+
+def top_headings(lines: list[str]) -> list[str]:
+    """The report's top-level headings as printed, in order (what a table of contents lists)."""
+    tracker = SectionTracker()
+    out: list[str] = []
+    for line in lines:
+        h = match_heading(line)
+        if h is None:
+            continue
+        tracker.feed(h)
+        if h.level <= 1 and tracker.sub_label is None and tracker.top_heading == h.text:
+            out.append(h.text)
+    return out
+
+
+# -- flattened text ---------------------------------------------------------------------------
+# Crawlers and copy-paste often flatten a report onto a few very long lines. Its headings are then
+# inline: "…联系。 一、总体情况 2023年，…" or "…0000000四、政府信息公开行政复议、行政诉讼情况行政复议…".
+FLAT_LINE = 600  # a line this long is a flattened body, not a paragraph
+_INLINE_L1 = re.compile(
+    rf"(?:^|(?<=[。！？；：!?;:\s\d）)]))(第[{_CN_NUM}\d]{{1,3}}(?:部分|章|篇)[、：:．.]?|[{_CN_NUM}]{{1,3}}、|附件\s*\d{{0,2}}\s*[：:])"
+)
+_INLINE_L2 = re.compile(rf"(?:^|(?<=[。！？；：!?;:\s]))([（(][{_CN_NUM}]{{1,3}}[）)])")
+# Where a heading's text ends: these words close headings of the genre (…情况, …事项, …统计表);
+# the first group is preferred (longest match), the second is taken at its first occurrence.
+_END_STRONG = re.compile(r"(情况|事项|概述|概况|简况|统计表|情况表)")
+_END_WEAK = re.compile(
+    r"(措施|打算|计划|问题|不足|做法|成效|方向|安排|思路|方面|目标|任务|工作|建设|机制|制度)"
+)
+_WINDOW_END = re.compile(r"[，。；：！？,;:!?\s]|(?=\d{1,2}[、．.](?!\d))")
+_SENT_CLOSE = re.compile(r"^[。；;]")
+# A flattened table row: cells run together as digits (801000081), or a number that is not a date.
+_DIGITS_AFTER = re.compile(r"\d+(?![\d年月日])")
+_TABLE_DIGITS = re.compile(r"\d{5,}|\d(?![\d年月日号期届次.．%、])")
+
+
+def _heading_len(rest: str) -> int | None:
+    """Length of the heading text at the start of `rest` (after its number), or None."""
+    m = _WINDOW_END.search(rest)
+    window = rest[: m.start()] if m else rest
+    window = window[:40]
+    if not window:
+        return None
+    strong = _END_STRONG.search(window)
+    if strong:
+        end = strong.end()
+        while (more := _END_STRONG.match(window, end)) is not None:
+            end = more.end()  # …情况 + 统计表
+        if _TABLE_DIGITS.search(window[:end]) or _DIGITS_AFTER.match(rest, end):
+            return None  # a table row's label: 一、本年新收…数量801000081
+        return end
+    if _TABLE_DIGITS.search(window):
+        return None
+    # A run-in heading up to its full stop: （三）加强平台建设，完善政府信息公开形式。
+    sent = _SENT_END.search(rest)
+    if sent and sent.start() <= 40 and not _TABLE_DIGITS.search(rest[: sent.start()]):
+        return sent.end()
+    weak = _END_WEAK.search(window)
+    if weak and weak.end() >= 4:
+        return weak.end()
+    at_break = len(window) < 40 and (m is not None or len(rest) == len(window))
+    return len(window) if at_break and len(window) <= 20 else None
+
+
+def unflatten(lines: list[str]) -> list[str]:
+    """Split very long lines before the headings they carry inline, each heading on a line of
+    its own. Numbers must run in sequence (一、 then 二、), and a label followed by runs of table
+    digits (一、本年新收…数量801000081) is a table row, never a heading."""
+    out: list[str] = []
+    last_l1 = 0
+    for line in lines:
+        if len(line) < FLAT_LINE:
+            h = match_heading(line)
+            if h is not None and h.level == 1:
+                last_l1 = h.number
+            out.append(line)
+            continue
+        cuts: list[tuple[int, int, int, str]] = []  # (start, end of heading text, level, number)
+        for rx, level in ((_INLINE_L1, 1), (_INLINE_L2, 2)):
+            for m in rx.finditer(line):
+                num = m.group(1)
+                rest = line[m.end() :].lstrip(" \u3000\xa0")
+                n = _heading_len(rest)
+                if n is None:
+                    continue
+                end = len(line) - len(rest) + n
+                if end < len(line) and _SENT_CLOSE.match(line[end:]):
+                    end += 1
+                cuts.append((m.start(1), end, level, num))
+        cuts.sort()
+        pos = 0
+        for start, end, level, num in cuts:
+            if start < pos:
+                continue
+            if level == 1 and num.endswith("、"):
+                number = cn_to_int(num[:-1])
+                if number not in (last_l1 + 1, 1) or number == last_l1:
+                    continue
+                last_l1 = number
+            if line[pos:start].strip():
+                out.append(line[pos:start].strip())
+            out.append(line[start:end].strip())
+            pos = end
+        if line[pos:].strip():
+            out.append(line[pos:].strip())
+    return out

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import lxml.html
 from lxml import etree
 
-Grid = list[list[str]]
+from corpus.model import Grid
 
 # Spans beyond these are not layout but noise (or hostile): they are clamped, so one cell
 # cannot blow a grid up to millions of cells.

@@ -11,6 +11,9 @@ from index.analysis import gram_analyzer, word_analyzer
 
 PASSAGE = "p"
 REPORT = "r"
+# Another source of a report already indexed (the same normalized text under another path or
+# URL): one small document per copy, carrying the report's id, so a report is listed once.
+ALIAS = "a"
 
 
 def make_schema() -> Schema:
@@ -38,5 +41,8 @@ def make_schema() -> Schema:
         content_hash=STORED(),
         sections=STORED(),
         passages=STORED(),
+        headings=STORED(),
+        provenance=STORED(),
+        fingerprint=STORED(),
         stats=STORED(),  # JSON text of the report's standard tables, or None
     )

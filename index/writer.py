@@ -12,9 +12,17 @@ from dataclasses import dataclass, field
 from whoosh.index import LockError
 
 from corpus.discover import discover
-from corpus.model import Report
-from corpus.reader import DEFAULT_MAX_MB, IngestError, Unit, UnitError, read_units
-from index.schema import PASSAGE, REPORT
+from corpus.model import Report, stable_id
+from corpus.reader import (
+    DEFAULT_MAX_MB,
+    IngestError,
+    NotReport,
+    Unit,
+    UnitError,
+    UnitSkip,
+    read_units,
+)
+from index.schema import ALIAS, PASSAGE, REPORT
 from index.settings import BATCH_BYTES, BATCH_REPORTS
 from index.store import open_or_create
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
@@ -31,6 +39,7 @@ class IngestStats:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    copies: list[tuple[str, str]] = field(default_factory=list)  # (source, the report's source)
     passages: int = 0
     files: int = 0
     bytes: int = 0
@@ -44,13 +53,50 @@ class Progress:
     callback: Callable[[int, int, int, int], None] | None = None
 
 
-def _existing(ix) -> dict[str, tuple[str, str, str]]:
-    """source_key → (report_id, content_hash, source) for every report in the index."""
-    out = {}
+@dataclass
+class _Known:
+    """What the index holds: every source (report or copy), and reports by fingerprint."""
+
+    sources: dict[str, tuple[str, str, str]]  # source_key → (report_id, content_hash, source)
+    by_print: dict[str, tuple[str, str]]  # fingerprint → (report_id, source_key)
+    copies: dict[str, set[str]]  # report_id → source_keys of its copies
+    primary: dict[str, str]  # report_id → its own source_key
+
+
+def _existing(ix) -> _Known:
+    known = _Known({}, {}, {}, {})
     with ix.searcher() as s:
         for doc in s.documents(kind=REPORT):
-            out[doc["source_key"]] = (doc["report_id"], doc["content_hash"], doc.get("source", ""))
-    return out
+            rid = doc["report_id"]
+            known.sources[doc["source_key"]] = (rid, doc["content_hash"], doc.get("source", ""))
+            known.primary[rid] = doc["source_key"]
+            if doc.get("fingerprint"):
+                known.by_print[doc["fingerprint"]] = (rid, doc["source_key"])
+        for doc in s.documents(kind=ALIAS):
+            rid = doc["report_id"]
+            known.sources[doc["source_key"]] = (rid, doc["content_hash"], doc.get("source", ""))
+            known.copies.setdefault(rid, set()).add(doc["source_key"])
+    return known
+
+
+def alias_id(source_key: str) -> str:
+    return "a:" + stable_id(source_key)
+
+
+def alias_doc(report_id: str, source_key: str, content_hash: str, source: str, url) -> dict:
+    return {
+        "kind": ALIAS,
+        "passage_id": alias_id(source_key),
+        "report_id": report_id,
+        "source_key": source_key,
+        "content_hash": content_hash,
+        "source": source,
+        "url": url,
+        "agency": "",
+        "year": 0,
+        "section": "",
+        "order": -2,
+    }
 
 
 def report_docs(report: Report) -> Iterable[dict]:
@@ -71,6 +117,9 @@ def report_docs(report: Report) -> Iterable[dict]:
         "content_hash": report.content_hash,
         "sections": report.sections,
         "passages": len(report.passages),
+        "headings": report.headings,
+        "provenance": report.provenance,
+        "fingerprint": report.fingerprint,
         "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else None,
         "section": "",
         "order": -1,
@@ -119,6 +168,13 @@ class _Batch:
     def delete_report(self, report_id: str) -> None:
         self.writer().delete_by_term("report_id", report_id)
 
+    def delete_alias(self, source_key: str) -> None:
+        self.writer().delete_by_term("passage_id", alias_id(source_key))
+
+    def add_alias(self, doc: dict) -> None:
+        self.writer().add_document(**doc)
+        self.n += 1
+
     def add(self, report: Report, replace: bool) -> None:
         w = self.writer()
         if replace:  # only sources already in the index have old documents to drop
@@ -166,7 +222,7 @@ def ingest(
     t0 = time.perf_counter()
     stats = IngestStats()
     ix = open_or_create(index_dir)
-    existing = _existing(ix)
+    known = _existing(ix)
     seen_keys: set[str] = set()
     max_bytes = int(max_mb * 1_000_000)
 
@@ -174,11 +230,16 @@ def ingest(
     total_files = len(found)
     total_bytes = sum(f.size for f in found)
     batch = _Batch(ix, lock_timeout)
+    by_path = {os.path.abspath(f.path): f for f in found}
+    orphans: set[str] = set()  # copies whose report went: to be read again as themselves
 
     def fail(source: str, reason: str) -> None:
         stats.failed.append((source, reason))
         if on_error:
             on_error(source, reason)
+
+    def forget(key: str) -> None:
+        orphans.update(_forget(key, known, batch))
 
     try:
         for i, f in enumerate(found, 1):
@@ -188,34 +249,43 @@ def ingest(
                 fail(f.path, f.reason)
             else:
                 file_failed = False
-                jsonl_keys: set[str] = set()
+                file_keys: set[str] = set()
                 for unit in read_units(f, max_bytes):
                     if isinstance(unit, UnitError):
                         fail(unit.source, unit.reason)
                         file_failed = True
                         continue
+                    if isinstance(unit, UnitSkip):
+                        stats.skipped.append((unit.source, unit.reason))
+                        continue
                     seen_keys.add(unit.key)
-                    jsonl_keys.add(unit.key)
-                    _one(unit, existing, batch, stats, fail)
+                    file_keys.add(unit.key)
+                    _one(unit, known, batch, stats, fail, orphans)
                     if progress and unit.offset:  # a big JSONL file moves the bar line by line
                         progress(i - 1, stats.bytes + unit.offset, total_files, total_bytes)
-                if f.kind == "jsonl" and not file_failed:
-                    # Lines that disappeared from a JSONL file take their reports with them.
+                if f.kind in ("jsonl", "warc") and not file_failed:
+                    # Lines (records) gone from a JSONL (WARC) file take their reports with them.
                     prefix = os.path.abspath(f.path) + "#"
-                    for key, (rid, _h, _src) in existing.items():
-                        if key.startswith(prefix) and key not in jsonl_keys:
-                            batch.delete_report(rid)
+                    for key, (_rid, _h, _src) in list(known.sources.items()):
+                        if key.startswith(prefix) and key not in file_keys:
+                            forget(key)
                             stats.removed.append(key)
             stats.files = i
             stats.bytes += f.size
             if progress:
                 progress(i, stats.bytes, total_files, total_bytes)
         if prune:
-            for key, (rid, _h, source) in existing.items():
+            for key, (_rid, _h, source) in list(known.sources.items()):
                 path = key.split("#", 1)[0]
-                if key not in seen_keys and not os.path.exists(path):
-                    batch.delete_report(rid)
+                if key in known.sources and key not in seen_keys and not os.path.exists(path):
+                    forget(key)
                     stats.removed.append(source)
+        # Copies of a report that changed or went, already passed in this run: read again.
+        for key in sorted(orphans & seen_keys):
+            f = by_path.get(key.split("#", 1)[0])
+            for unit in read_units(f, max_bytes) if f else ():
+                if isinstance(unit, Unit) and unit.key == key and key not in known.sources:
+                    _one(unit, known, batch, stats, fail, orphans)
         batch.commit()
         batch.tidy()
     except BaseException:
@@ -225,13 +295,36 @@ def ingest(
     return stats
 
 
-def _one(unit: Unit, existing, batch: _Batch, stats: IngestStats, fail) -> None:
-    old = existing.get(unit.key)
+def _forget(key: str, known: _Known, batch: _Batch) -> set[str]:
+    """Drop the source `key` from the index: a report takes its copies' documents with it
+    (their keys are returned, to be read again); a copy goes alone."""
+    rid = known.sources.pop(key)[0]
+    if known.primary.get(rid) == key:
+        batch.delete_report(rid)
+        del known.primary[rid]
+        for fp in [fp for fp, (r, _k) in known.by_print.items() if r == rid]:
+            del known.by_print[fp]
+        gone = known.copies.pop(rid, set())
+        for k in gone:
+            known.sources.pop(k, None)
+        return gone
+    batch.delete_alias(key)
+    known.copies.get(rid, set()).discard(key)
+    return set()
+
+
+def _one(unit: Unit, known: _Known, batch: _Batch, stats: IngestStats, fail, orphans) -> None:
+    """Parse and add one source; a copy of a report already known becomes an alias of it.
+    Keys of copies whose report changed or went are added to `orphans`."""
+    old = known.sources.get(unit.key)
     if old and old[1] == unit.content_hash:
         stats.unchanged += 1
         return
     try:
         report = unit.parse()
+    except NotReport as e:
+        stats.skipped.append((unit.source, str(e)))
+        return
     except IngestError as e:
         fail(unit.source, str(e))
         return
@@ -241,7 +334,30 @@ def _one(unit: Unit, existing, batch: _Batch, stats: IngestStats, fail) -> None:
     except Exception as e:  # an extraction bug must not stop a long ingest; name the file
         fail(unit.source, f"could not be parsed ({type(e).__name__}: {e})")
         return
-    batch.add(report, replace=old is not None)
-    existing[unit.key] = (report.report_id, unit.content_hash, report.source)
+    same = known.by_print.get(report.fingerprint)
+    own = old is not None and known.primary.get(old[0]) == unit.key
+    if old is not None and not (own and same is None):
+        # a changed copy, or a report that became a copy of another
+        orphans.update(_forget(unit.key, known, batch))
+        own = False
+    if same is not None and same[1] != unit.key:
+        # The same report under another path or URL: listed once, with this source added.
+        rid, first_key = same
+        batch.add_alias(alias_doc(rid, unit.key, unit.content_hash, report.source, report.url))
+        known.sources[unit.key] = (rid, unit.content_hash, report.source)
+        known.copies.setdefault(rid, set()).add(unit.key)
+        stats.copies.append((report.source, known.sources[first_key][2]))
+        return
+    if own:
+        gone = known.copies.pop(report.report_id, set())
+        for k in gone:  # its copies' documents go with the old version: read them again
+            known.sources.pop(k, None)
+        orphans.update(gone)
+        for fp in [fp for fp, (r, _k) in known.by_print.items() if r == report.report_id]:
+            del known.by_print[fp]
+    batch.add(report, replace=own)
+    known.sources[unit.key] = (report.report_id, unit.content_hash, report.source)
+    known.primary[report.report_id] = unit.key
+    known.by_print[report.fingerprint] = (report.report_id, unit.key)
     stats.ingested += 1
     stats.passages += len(report.passages)

@@ -12,7 +12,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
-from index.schema import PASSAGE, REPORT
+from index.schema import ALIAS, PASSAGE, REPORT
 from index.settings import BM25_B, BM25_K1, MAX_LIMIT
 from index.store import open_index
 from index.whoosh_ext import columns
@@ -178,7 +178,10 @@ class Engine:
     # -- reports ------------------------------------------------------------------------------
     def reports(self) -> ReportList:
         s, _ = self.searcher()
-        rows = [report_info(f) for f in s.documents(kind=REPORT)]
+        copies: dict[str, list[dict]] = {}
+        for f in s.documents(kind=ALIAS):
+            copies.setdefault(f["report_id"], []).append(f)
+        rows = [report_info(f, copies.get(f["report_id"], [])) for f in s.documents(kind=REPORT)]
         rows.sort(key=lambda r: (-(r.year or 0), r.agency, r.title))
         return ReportList(reports=rows)
 
@@ -197,4 +200,5 @@ class Engine:
         passages = [
             Passage(h["passage_id"], h["section"], h.get("heading", ""), h["text"]) for h in hits
         ]
-        return ReportDetail(report=report_info(head), passages=passages)
+        copies = list(s.documents(kind=ALIAS, report_id=report_id))
+        return ReportDetail(report=report_info(head, copies), passages=passages)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from search.highlight import mark_spans, spans
@@ -174,13 +174,29 @@ class ReportInfo(Record):
     sections: list[str]
     passages: int
     stats: dict | None  # the standard tables' figures (corpus/stats.py), None without them
+    headings: list[str] = field(default_factory=list)  # top-level headings as printed
+    # where title/agency/year/published came from ("header-line", "inferred", …)
+    provenance: dict[str, str] = field(default_factory=dict)
+    # every source the report was found under: copies of one report are one report
+    sources: list[dict] = field(default_factory=list)
 
 
-def report_info(f: Mapping) -> ReportInfo:
+def report_info(f: Mapping, copies: list[Mapping] = ()) -> ReportInfo:
+    """A report's listing; `copies` are the stored fields of its other sources (index ALIAS docs)."""
+    own = _source(f)
+    if not own["url"]:  # a copy found on the web gives a local report its URL, for citations
+        own["url"] = next((c.get("url") for c in copies if c.get("url")), None)
+    others = sorted(
+        ({"source": c.get("source", ""), "url": c.get("url")} for c in copies),
+        key=lambda d: d["source"],
+    )
     return ReportInfo(
-        **_source(f),
+        **own,
         sections=list(f.get("sections") or []),
         passages=int(f.get("passages") or 0),
+        headings=list(f.get("headings") or []),
+        provenance=dict(f.get("provenance") or {}),
+        sources=[{"source": f.get("source", ""), "url": f.get("url")}, *others],
         stats=json.loads(f["stats"]) if f.get("stats") else None,
     )
 

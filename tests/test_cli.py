@@ -110,11 +110,21 @@ def test_reports_and_show(samples_index):
         "url",
         "sections",
         "passages",
+        "headings",  # top-level headings as printed (issue 12)
+        "provenance",  # where title/agency/year/published came from
+        "sources",  # every source the report was found under
         "stats",  # the standard tables as figures (corpus/stats.py), null without them
     }
     assert all(set(r) == keys for r in rows)
+    assert all(r["sources"][0]["source"] == r["source"] for r in rows)
     with_tables = {r["source"].rsplit("/", 1)[-1] for r in rows if r["stats"]}
-    assert with_tables == {"jiangmen-sthjj-2021-ndbg.html", "lintong-2019-gongkai-ndbg.html"}
+    assert with_tables == {
+        "jiangmen-sthjj-2021-ndbg.html",
+        "lintong-2019-gongkai-ndbg.html",
+        # the PDF and DOCX samples carry 表三 as grids from their own readers (issue 12)
+        "shili-shi-2022-ndbg.pdf",
+        "shili-shi-2021-ndbg.docx",
+    }
     r = rows[0]
     shown = cli_json("show", r["report_id"], "--index", samples_index)
     assert shown["report"] == r

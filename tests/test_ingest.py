@@ -123,14 +123,14 @@ def test_messy_folder_cli_names_each_bad_file_and_exits_3(tmp_path):
         ("dump.jsonl", "broken JSON at line 2"),
         ("dump.jsonl", "line 3: no content"),
         ("dangling.txt", "dangling symlink"),
-        ("notes.docx", "skipped"),
+        ("notes.docx", "damaged ZIP"),  # .docx is read now: four bytes of ZIP are a broken one
     ]:
         assert any(name in line and reason in line for line in err.splitlines()), (
             name,
             reason,
             err,
         )
-    assert "ingested 3, unchanged 0, skipped 1, failed 7" in err
+    assert "ingested 3, unchanged 0, skipped 0, failed 8" in err
     # the good file and the two good JSONL lines are searchable
     res = Engine(ix).search("一网通办")
     assert res["reports"] == 2

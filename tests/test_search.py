@@ -1,5 +1,6 @@
 """The query layer over a real on-disk index: language, ranking, facets, highlights."""
 
+import json
 import random
 import re
 
@@ -228,6 +229,12 @@ def test_equal_scores_rank_the_same_whatever_order_the_files_went_in(tmp_path):
     text = DOCS["a.txt"] + "\n" + DOCS["c.txt"]
     for name in ("copy1.txt", "copy2.txt", "other.txt"):
         (src / name).write_text(text if name.startswith("copy") else DOCS["b.txt"], "utf-8")
+    # The same text from two agencies (a sidecar names each): two reports. Copies of one report
+    # would be one report (issue 12), so the two get an agency each to stay two.
+    for name, agency in (("copy1", "甲县人民政府"), ("copy2", "乙县人民政府")):
+        (src / f"{name}.json").write_text(
+            json.dumps({"agency": agency}, ensure_ascii=False), "utf-8"
+        )
     results = []
     for order in (("copy1.txt", "other.txt", "copy2.txt"), ("copy2.txt", "other.txt", "copy1.txt")):
         d = str(tmp_path / "-".join(order))
