@@ -314,7 +314,11 @@ def test_the_real_reports_figures_come_out_as_hand_read(index, reports):
     expect = {e["file"]: e for e in json.loads((REALREPORTS / "expect.json").read_text("utf-8"))}
     real = {r["source"].rsplit("/", 1)[-1]: r for r in reports}
     real = {name: r for name, r in real.items() if expect.get(name, {}).get("stats")}
-    assert {"04-2024-pingtan-syq.html", "08-pingtan-2023.txt"} <= set(real)
+    assert set(real) == {
+        "04-2024-pingtan-syq.html",
+        "08-pingtan-2023.txt",
+        "03-huaian-shi-2024.pdf",
+    }
     metrics = {
         "new_requests_total": "requests.new.total",
         "granted_total": "requests.granted.total",
