@@ -21,8 +21,10 @@ demo: $(VENV)/.base
 	$(PY) cli.py ingest corpus/samples --index $(DEMO_INDEX)
 	$(PY) cli.py search '$(DEMO_QUERY)' --index $(DEMO_INDEX) --limit 5
 
+# One line per test file with its progress (not minutes of bare dots), the ten slowest tests
+# at the end; no .pytest_cache left in the checkout.
 test: $(VENV)/.test chromium
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
 
 # Browser tests drive Debian's /usr/bin/chromium; their screenshots (tests/output/) need a CJK
 # font to show Chinese. Install what is missing when we can (root with apt-get).

@@ -29,6 +29,31 @@ def _index_option(f):
     )(f)
 
 
+def _once(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> str | None:
+    """A filter option given twice is refused, not silently narrowed to the last one."""
+    if len(values) > 1:
+        name = param.opts[0]
+        either = " OR ".join(f"{name[2:]}:{v}" for v in values)
+        hint = f" or a range ({name} 2015-2016)" if name == "--year" else ""
+        raise click.BadParameter(
+            f"given {len(values)} times; give it once{hint}, or write ({either}) in the query",
+            ctx,
+            param,
+        )
+    return values[0] if values else None
+
+
+def _filter_options(f):
+    """--agency/--year/--section, once each (inline filters in the query work too)."""
+    for name, text in (
+        ("--section", "A section label, e.g. 主动公开 or 依申请公开."),
+        ("--year", "A year (2015) or range (2010-2015) the report covers."),
+        ("--agency", "Only reports whose agency contains this text."),
+    ):
+        f = click.option(name, multiple=True, callback=_once, help=text)(f)
+    return f
+
+
 def _json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
 
@@ -54,7 +79,65 @@ def _print_json(obj) -> None:
     click.echo(json.dumps(plain(obj), ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_AS_ARGUMENT = "\ue000"  # a private-use mark: "this token is an argument, not an option"
+
+
+class Command(click.Command):
+    """A command whose argument may start with '-': `search '-收费 依申请公开'` is a query
+    that excludes 收费, not an unknown option `-收`. A token is taken as an argument when it
+    starts with a single '-' that no option of the command owns and holds more than an
+    option could (a non-letter after the dash, a space, non-ASCII text), unless it is the value
+    of the option before it. `--` still ends the options; `-abc` is still an unknown option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value, short = set(), set()
+        for p in self.params:
+            if isinstance(p, click.Option):
+                names = [*p.opts, *p.secondary_opts]
+                short.update(n for n in names if len(n) == 2)
+                if not p.is_flag and not p.count:
+                    takes_value.update(names)
+        marked, previous = [], None
+        for i, a in enumerate(args):
+            if a == "--":
+                marked.extend(args[i:])
+                break
+            if previous not in takes_value and _looks_like_argument(a, short):
+                a = _AS_ARGUMENT + a
+            marked.append(a)
+            previous = a
+        rest = super().parse_args(ctx, marked)
+        for name, value in ctx.params.items():
+            if isinstance(value, str) and value.startswith(_AS_ARGUMENT):
+                ctx.params[name] = value[1:]
+        return [a.removeprefix(_AS_ARGUMENT) for a in rest]
+
+
+def _looks_like_argument(token: str, short_options: set[str]) -> bool:
+    if len(token) < 2 or token[0] != "-" or token[1] == "-" or token[:2] in short_options:
+        return False
+    return not (token[1].isascii() and token[1].isalpha()) or not token.isascii() or " " in token
+
+
+class Group(click.Group):
+    command_class = Command
+
+    def invoke(self, ctx: click.Context):
+        try:
+            rv = super().invoke(ctx)
+            sys.stdout.flush()  # here, so a pipe closed early is caught below
+            return rv
+        except BrokenPipeError:  # `search … | head`: the reader has all it wants
+            _quiet_stdout()
+            sys.exit(EXIT_OK)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush into a closed pipe is silent."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="gongkai")
 def main() -> None:
     """Full-text search over government information-disclosure reports."""
@@ -67,6 +150,7 @@ class _Bar:
 
     def __init__(self) -> None:
         self.bar = None
+        self.label = ""
         self.enabled = sys.stderr.isatty()
 
     def __call__(self, files: int, done: int, total_files: int, total_bytes: int) -> None:
@@ -81,8 +165,14 @@ class _Bar:
                 item_show_func=lambda info: info or "",
             )
             self.bar.__enter__()
-        label = f"{files}/{total_files} files  {done / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
-        self.bar.update(max(0, done - self.bar.pos), label)
+        self.label = f"{files}/{total_files} files  {done / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
+        self.bar.update(max(0, done - self.bar.pos), self.label)
+
+    def committing(self) -> None:
+        """Writing the batch to disk takes seconds (at 100 % after the last file): say so."""
+        if self.bar is not None:
+            self.bar.current_item = f"{self.label}  committing …"
+            self.bar.render_progress()
 
     def close(self) -> None:
         if self.bar is not None:
@@ -118,6 +208,10 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
         bar.clear_line()
         click.echo(f"{source}: {reason}", err=True)
 
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:  # before the index is created: a typo must not leave an empty index behind
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        fail(f"no such file or folder: {missing[0]}{more}")
     bar = _Bar()
     bar.clear_line = lambda: click.echo("\r\x1b[K", err=True, nl=False) if bar.bar else None
     try:
@@ -129,6 +223,7 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
             lock_timeout=lock_timeout,
             on_error=on_error,
             progress=bar,
+            on_commit=bar.committing,
         )
     except IndexBusy as e:
         bar.close()
@@ -179,9 +274,7 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
 @main.command()
 @click.argument("query", required=False, default="")
 @_index_option
-@click.option("--agency", help="Only reports whose agency contains this text.")
-@click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
-@click.option("--section", help="A section label, e.g. 主动公开 or 依申请公开.")
+@_filter_options
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 100))
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0))
 @click.option("--per-report", type=click.IntRange(min=1), help="At most N passages per report.")
@@ -276,11 +369,6 @@ def serve(index_dir, host, port, cors_origins):
 
 
 # -- journalist tools -----------------------------------------------------------------------------
-def _filter_options(f):
-    """--agency/--year/--section, as `search` takes them (inline filters work too)."""
-    f = click.option("--section", help="A section label, e.g. 主动公开 or 依申请公开.")(f)
-    f = click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")(f)
-    return click.option("--agency", help="Only reports whose agency contains this text.")(f)
 
 
 def _csv_option(f):
@@ -495,18 +583,29 @@ def kwic(term, index_dir, agency, year, section, width, sort, limit, as_json, as
     show_default=True,
     help="document: reports newest first, passages in report order.",
 )
-def export(query, index_dir, agency, year, section, fmt, output, order):
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object: query, total, reports, order and passages (as --format jsonl rows).",
+)
+def export(query, index_dir, agency, year, section, fmt, output, order, as_json):
     """Export all passages matching QUERY, with citations.
 
     Every matching passage with full metadata and a citation, streamed as CSV (UTF-8 with a
-    BOM, opens in Excel) or JSON Lines."""
+    BOM, opens in Excel), JSON Lines, or with --json one JSON document."""
     from search.render import rows_as
+    from search.render.jsonl import json_text
     from search.tools.export import COLUMNS_BY_FORMAT
     from search.tools.export import export as run
 
     engine = _engine(index_dir)
     exp = _journal(run, engine, query, agency=agency, year=year, section=section, order=order)
-    chunks = rows_as(fmt, exp.rows(), COLUMNS_BY_FORMAT[fmt])
+    if as_json:
+        head = {"query": query, "total": exp.total, "reports": exp.reports, "order": order}
+        chunks = json_text(head, "passages", exp.rows(), COLUMNS_BY_FORMAT["jsonl"])
+    else:
+        chunks = rows_as(fmt, exp.rows(), COLUMNS_BY_FORMAT[fmt])
     try:
         if output == "-":
             for chunk in chunks:
@@ -517,7 +616,7 @@ def export(query, index_dir, agency, year, section, fmt, output, order):
                 for chunk in chunks:
                     out.write(chunk)
     except BrokenPipeError:  # `export … | head`: the reader has all it wants
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
         sys.exit(EXIT_OK)
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror or e}")
@@ -531,23 +630,31 @@ def export(query, index_dir, agency, year, section, fmt, output, order):
 @_filter_options
 @_json_option
 def batch(file, index_dir, agency, year, section, as_json):
-    """Run many queries: matching reports per year, agency, section.
+    """Run many queries: matching reports per year, agency, section, and their share.
 
     FILE has one query a line (blank lines and lines starting with # are skipped; - reads
     standard input). Prints a CSV in long format, a row per query × dimension × value:
-    query,dimension,value,reports — dimension "all" (empty value) is the query's matching
-    reports in total, then "year", "agency" and "section" break them down as the facets of
-    `search` do."""
+    query,dimension,value,reports,all_reports,share — dimension "all" (empty value) is the
+    query's matching reports in total, then "year", "agency" and "section" break them down as
+    the facets of `search` do; all_reports is that year's (agency's, section's) reports passing
+    the same filters and share = reports / all_reports, as `trend` has them. A line that is
+    not a query is named on stderr with its line number and skipped; the others still run
+    and the exit code is 3."""
     from search.tools.export import BATCH_COLUMNS, batch_rows, read_queries
     from search.tools.export import batch as run
 
     engine = _engine(index_dir)
-    queries = _journal(read_queries, file)
+    queries, errors = _journal(read_queries, file)
+    for n, reason in errors:
+        click.echo(f"line {n}: {reason} (skipped)", err=True)
     res = _journal(run, engine, [q for _, q in queries], agency=agency, year=year, section=section)
     if as_json:
-        _print_json(res)
+        _print_json({**res, "errors": [{"line": n, "error": r} for n, r in errors]})
     else:
         _echo_csv(batch_rows(res), BATCH_COLUMNS)
+    if errors:
+        click.echo(f"{len(queries)} queries run, {len(errors)} lines skipped", err=True)
+        sys.exit(EXIT_PARTIAL)
 
 
 @main.command()

@@ -107,13 +107,13 @@ def report_docs(report: Report) -> Iterable[dict]:
         "title": report.title,
         "published": report.published,
         "source": report.source,
+        "source_key": report.source_key,  # the absolute path (#line): what a citation names
         "url": report.url,
     }
     yield {
         **common,
         "kind": REPORT,
         "passage_id": "r:" + report.report_id,
-        "source_key": report.source_key,
         "content_hash": report.content_hash,
         "sections": report.sections,
         "passages": len(report.passages),
@@ -154,6 +154,7 @@ class _Batch:
         self.w = None
         self.n = 0
         self.size = 0
+        self.on_commit: Callable[[], None] | None = None  # before each commit: it takes seconds
 
     def writer(self):
         if self.w is None:
@@ -188,6 +189,8 @@ class _Batch:
 
     def commit(self) -> None:
         if self.w is not None:
+            if self.on_commit:
+                self.on_commit()
             # No merging per batch: Whoosh re-merges small segments on every commit, which
             # rewrites the growing index again and again (superlinear ingest). tidy() merges once.
             self.w.commit(merge=False)
@@ -199,6 +202,8 @@ class _Batch:
         Batch-sized segments stay as they are: merging them would rewrite the whole index for
         little gain (queries read every segment's postings with one read per term)."""
         if small_segments(self.ix) > 1:
+            if self.on_commit:
+                self.on_commit()
             open_writer(self.ix, self.lock_timeout).commit(mergetype=merge_small_segments)
 
     def cancel(self) -> None:
@@ -216,9 +221,11 @@ def ingest(
     lock_timeout: float = 30.0,
     on_error: Callable[[str, str], None] | None = None,
     progress: Callable[[int, int, int, int], None] | None = None,
+    on_commit: Callable[[], None] | None = None,
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
-    and counted; they never stop the run."""
+    and counted; they never stop the run. `on_commit` is called before each commit and before
+    the final merge, which can take seconds after the last file is read."""
     t0 = time.perf_counter()
     stats = IngestStats()
     ix = open_or_create(index_dir)
@@ -230,6 +237,7 @@ def ingest(
     total_files = len(found)
     total_bytes = sum(f.size for f in found)
     batch = _Batch(ix, lock_timeout)
+    batch.on_commit = on_commit
     by_path = {os.path.abspath(f.path): f for f in found}
     orphans: set[str] = set()  # copies whose report went: to be read again as themselves
 

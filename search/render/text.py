@@ -194,7 +194,9 @@ def bar(fraction: float, width: int) -> str:
 
 def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int = 20) -> list[str]:
     """Per row: label, a bar of the matching reports (scaled to the largest count),
-    `matching / all`, a bar of the share (scaled to 100%) and the share in %."""
+    `matching / all`, a bar of the share (scaled to 100%) and the share in %. Reports of no
+    known year come last, apart and without a count bar: they are not a year, and a pile of
+    them would otherwise set the scale for every real year."""
     by, rows = res["by"], res["rows"]
     q = res["query"] or "(filters only)"
     if not rows:
@@ -204,7 +206,8 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
     else:
         labels = [agency_label(r["agency"]) for r in rows]
     label_w = min(max(cols(x) for x in labels), 28)
-    top = max(r["reports"] for r in rows) or 1
+    dated = [r for r in rows if by != "year" or r["year"]]
+    top = max((r["reports"] for r in dated), default=0) or 1
     num_w = len(str(max(r["all_reports"] for r in rows)))
     count_w = 2 * num_w + 3
     out = [
@@ -236,10 +239,14 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
         quiet.clear()
 
     def row_line(label: str, r: dict) -> str:
+        if by == "year" and not r["year"]:
+            counted = style(fit("(apart: no year known)", bar_width), dim=True)
+        else:
+            counted = style(bar(r["reports"] / top, bar_width), fg="cyan")
         return (
             fit(label, label_w)
             + "  "
-            + style(bar(r["reports"] / top, bar_width), fg="cyan")
+            + counted
             + " "
             + f"{r['reports']:>{num_w}} / {r['all_reports']:<{num_w}}"
             + "  "
@@ -252,6 +259,8 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
             quiet.append((label, r))
             continue
         flush()
+        if by == "year" and not r["year"]:
+            out.append("")
         out.append(row_line(label, r))
     flush()
     return out
@@ -259,14 +268,22 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
 
 # -- kwic ---------------------------------------------------------------------------------------
 def kwic_lines(res: dict, style=_plain) -> list[str]:
-    """Left contexts right-aligned so the matches line up, then agency · year · passage id."""
+    """Left contexts right-aligned so the matches line up, then agency · year · passage id;
+    with several terms, each term's concordance in turn under its own heading."""
     rows = res["occurrences"]
     if not rows:
         return [f"No occurrences of {res['match']}."]
     left_w = max(cols(r["left"]) for r in rows)
     right_w = max(cols(r["right"]) for r in rows)
-    out = []
+    terms = res.get("terms") or []
+    out: list[str] = []
+    heading = None
     for r in rows:
+        if len(terms) > 1 and r["term"] != heading:
+            heading = r["term"]
+            total = next(t["total"] for t in terms if t["term"] == heading)
+            out += [""] if out else []
+            out.append(style(f"{heading}: {total} occurrences", bold=True))
         left = " " * (left_w - cols(r["left"])) + r["left"]
         right = r["right"] + " " * (right_w - cols(r["right"]))
         where = f"{agency_label(r['agency'])} {r['year'] or '----'} {r['passage_id'][:8]}"
@@ -274,8 +291,14 @@ def kwic_lines(res: dict, style=_plain) -> list[str]:
             f"{left} {style(r['match'], fg='yellow', bold=True)} {right}  {style(where, dim=True)}"
         )
     shown = len(rows)
+    what = res["match"]
+    if len(terms) > 1:
+        missing = [t["term"] for t in terms if not t["total"]]
+        what = " and ".join(t["term"] for t in terms)
+        if missing:
+            what += f" (none of {', '.join(missing)})"
     summary = (
-        f"{res['total']} occurrences of {res['match']} in {res['passages']} passages of "
+        f"{res['total']} occurrences of {what} in {res['passages']} passages of "
         f"{res['reports']} reports"
         + (f" (first {shown} shown)" if shown < res["total"] else "")
         + f", sorted by {res['sort']}"

@@ -83,7 +83,7 @@ def own_searcher(engine: Engine):
         if own.reader().generation() == s.reader().generation():
             return own
         own.close()  # a commit landed in between: catch up and try again
-    raise QueryError("the index is being updated right now; try again in a moment")
+    raise QueryError("the index is being updated right now; try again in a moment", "index_busy")
 
 
 def universe(engine: Engine, filters: list[ql.Filter]) -> np.ndarray:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
+from fastapi_offline import FastAPIOffline
 
 from index.settings import VERSION
 from search.web import api, errors, pages, stats, tools
@@ -53,25 +53,6 @@ def check_origin(origin: str) -> str:
     return origin
 
 
-def _mount_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs with its JS and CSS from the swagger-ui-bundle package, not a CDN."""
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.staticfiles import StaticFiles
-    from swagger_ui_bundle import swagger_ui_path
-
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
-
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="gongkai API",
-            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon-32x32.png",
-        )
-
-
 def create_app(
     index_dir: str | None = None, *, cors_origins: Sequence[str] = (), engine: Any = None
 ) -> FastAPI:
@@ -82,22 +63,25 @@ def create_app(
     from search.engine import Engine
 
     origins = [check_origin(o) for o in cors_origins]
-    app = FastAPI(
+    # FastAPIOffline serves /docs from the Swagger UI files its package ships (Swagger UI 5,
+    # which reads the OpenAPI 3.1 schema FastAPI writes), never from a CDN: intranets are offline.
+    app = FastAPIOffline(
+        docs_url="/docs",
+        redoc_url=None,
+        static_url="/docs-assets",
         title="gongkai",
         version=VERSION,
         summary="Full-text search over government information-disclosure annual reports.",
         description=(
             "The JSON API returns exactly what the CLI's `search --json`, `reports --json` "
-            "and `show --json` print. Errors are JSON objects with an `error` message."
+            "and `show --json` print. Errors are JSON objects with an `error` message (one "
+            "line, English), a stable `code` and the `params` the message names."
         ),
-        docs_url=None,  # served below from local files: intranets are offline
-        redoc_url=None,
     )
     app.state.engines = EngineSource(
         (lambda: Engine(index_dir)) if index_dir is not None else None, engine
     )
     app.state.cors_origins = origins
-    _mount_docs(app)
     if origins:
         app.add_middleware(
             CORSMiddleware,

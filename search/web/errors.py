@@ -1,8 +1,10 @@
 """Every answer that is not a result goes through here: the layers below raise their own
 exceptions (QueryError, NotFound, IndexMissing…), `web_error` reads each as one `WebError`
 with its HTTP status and the CLI's exit code, and `handle` is the app's only exception
-handler. API errors are JSON objects {"error": message, …}; a missing report page is the
-not-found page."""
+handler. API errors are JSON objects {"error": message, "code": code, "params": {…}, …}: the
+English one-line message for programs and the CLI's users, and a stable code (with the values
+the message names) that the page and the widget show in Chinese (messages.py); a missing
+report page is the not-found page."""
 
 from __future__ import annotations
 
@@ -21,26 +23,49 @@ API_HEADERS = {"Content-Security-Policy": API_CSP}
 EXIT_INTERNAL, EXIT_USAGE = 1, 2  # as cli.py documents them
 
 
+# A fault's code when the layer below names none, by HTTP status.
+STATUS_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    422: "invalid_request",
+    500: "internal",
+    503: "busy",
+}
+
+
 class WebError(Exception):
     """A request that gets no result: an HTTP status, the exit code the CLI gives the same
-    fault, a one-line message, and any extra JSON keys."""
+    fault, a one-line message, a stable `code` (messages.py), the values the message names
+    (`params`), and any extra JSON keys."""
 
-    def __init__(self, status: int, message: str, *, exit_code: int = EXIT_USAGE, **extra):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        exit_code: int = EXIT_USAGE,
+        code: str | None = None,
+        params: dict | None = None,
+        **extra,
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
         self.exit_code = exit_code
+        self.code = code or STATUS_CODES.get(status, "bad_request")
+        self.params = params or {}
         self.extra = extra
 
     def body(self) -> dict:
-        return {"error": self.message, **self.extra}
+        return {"error": self.message, "code": self.code, "params": self.params, **self.extra}
 
 
-# What the layers below raise, as (HTTP status, exit code).
-KNOWN: dict[type[BaseException], tuple[int, int]] = {
-    QueryError: (400, EXIT_USAGE),
-    NotFound: (404, EXIT_USAGE),
-    IndexMissing: (503, EXIT_USAGE),
+# What the layers below raise, as (HTTP status, exit code, code when the exception has none).
+KNOWN: dict[type[BaseException], tuple[int, int, str]] = {
+    QueryError: (400, EXIT_USAGE, "bad_request"),
+    NotFound: (404, EXIT_USAGE, "not_found"),
+    IndexMissing: (503, EXIT_USAGE, "no_index"),
 }
 HTTP_MESSAGES = {404: "not found", 405: "method not allowed"}
 
@@ -62,10 +87,16 @@ def web_error(exc: BaseException) -> WebError:
         return _invalid(exc)
     if isinstance(exc, StarletteHTTPException):
         return WebError(exc.status_code, HTTP_MESSAGES.get(exc.status_code, str(exc.detail)))
-    for kind, (status, code) in KNOWN.items():
+    for kind, (status, exit_code, code) in KNOWN.items():
         if isinstance(exc, kind):
             message = str(exc.args[0]) if exc.args else str(exc) or "not found"
-            return WebError(status, message, exit_code=code)
+            return WebError(
+                status,
+                message,
+                exit_code=exit_code,
+                code=getattr(exc, "code", None) or code,
+                params=jsonable_encoder(getattr(exc, "params", None) or {}),
+            )
     return WebError(
         500, f"internal error ({type(exc).__name__}); please report it", exit_code=EXIT_INTERNAL
     )

@@ -27,6 +27,8 @@ from search.results import LABELS, NO_AGENCY, NO_TITLE, NO_YEAR
 from search.web.api import check_report_id
 from search.web.engines import Engines
 from search.web.errors import WebError
+from search.web.formats import file_name
+from search.web.messages import ERRORS_ZH
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -34,7 +36,18 @@ JS = "text/javascript; charset=utf-8"
 MEDIA = {".css": "text/css; charset=utf-8", ".js": JS, ".svg": "image/svg+xml"}
 # The page's modules (static/*.js, static/views/*.js) import each other by relative URL.
 SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js"]
-VIEWS = ["results", "facets", "actions", "similar", "compare", "trend", "kwic", "stats", "intro"]
+VIEWS = [
+    "results",
+    "facets",
+    "actions",
+    "similar",
+    "compare",
+    "trend",
+    "kwic",
+    "stats",
+    "intro",
+    "empty",
+]
 
 # Our own pages load only our own assets; the widget runs in a host page we don't control.
 PAGE_CSP = (
@@ -69,8 +82,12 @@ TEMPLATES.globals.update(max_query=MAX_QUERY_CHARS)
 
 # -- assets -----------------------------------------------------------------------------------
 def labels_module() -> str:
-    """static/labels.js, written from search/results.py: the page never spells a label."""
-    return f"export const LABELS = Object.freeze({json.dumps(LABELS, ensure_ascii=False)});\n"
+    """static/labels.js, written from search/results.py and messages.py: the page never spells
+    a label or an error message."""
+    return "".join(
+        f"export const {name} = Object.freeze({json.dumps(table, ensure_ascii=False)});\n"
+        for name, table in (("LABELS", LABELS), ("ERRORS", ERRORS_ZH))
+    )
 
 
 _IMPORT = re.compile(r'^import \{[^}]*\} from "\./([\w.]+)";\n', re.M)
@@ -236,6 +253,11 @@ def report_page(report, *, chosen: str | None, query: str, terms: list[str]) -> 
         meta=" · ".join((r.get("agency") or NO_AGENCY, str(r.get("year") or NO_YEAR))),
         n_passages=r.get("passages") or len(report["passages"]),
         url_is_web=_is_web_url(r.get("url")),
+        url=file_name(r.get("url") or ""),
+        source=file_name(r.get("source") or ""),
+        copies=list(
+            dict.fromkeys(file_name(c.get("source") or "") for c in (r.get("sources") or [])[1:])
+        ),
         groups=groups,
         extra_tables=extra_tables,
         query=query,

@@ -11,6 +11,7 @@ import { fetchJSON, apiParams, getSearch } from "./api.js";
 import { el } from "./dom.js";
 import { $, FIELDS, VIEWS, go, hasFilters, onChange, readState, state } from "./state.js";
 import { renderCompare } from "./views/compare.js";
+import { renderEmpty } from "./views/empty.js";
 import { showIntro } from "./views/intro.js";
 import { fetchKwic, kwicDefault, renderKwic } from "./views/kwic.js";
 import { PAGE, VIEW_LABEL, renderActiveFilters, renderTabs, showResults } from "./views/results.js";
@@ -93,24 +94,27 @@ async function render(s) {
         renderView(s, data, res);
       } catch (err) {
         if (my !== state.seq || err.name === "AbortError") return;
-        showViewError(s, err.message || String(err));
+        showViewError(s, err);
       }
     } else if (s.view === "kwic") {
       renderKwic(s, null, res); // no term yet: ask for one
     }
   } catch (err) {
     if (my !== state.seq || err.name === "AbortError") return;
-    showError(s, err.message || String(err));
+    showError(s, err);
   } finally {
     if (my === state.seq) document.body.classList.remove("loading");
   }
 }
 
-function showError(s, message) {
+function showError(s, err) {
   const box = $("error");
-  box.replaceChildren(el("strong", { text: "无法检索：" }), message);
+  box.replaceChildren(el("strong", { text: "无法检索：" }), err.message || String(err));
+  box.dataset.code = err.code || "";
+  box.title = err.detail || ""; // the API's English line, for whoever reports the fault
   box.hidden = false;
   $("hits").replaceChildren();
+  renderEmpty(s, null);
   $("pager").hidden = true;
   $("summary").replaceChildren();
   $("summary").dataset.total = "";
@@ -122,9 +126,11 @@ function showError(s, message) {
 }
 
 /* A view that failed (say, a KWIC term with nothing searchable): the facets stay. */
-function showViewError(s, message) {
+function showViewError(s, err) {
   const box = $("error");
-  box.replaceChildren(el("strong", { text: `无法显示${VIEW_LABEL[s.view]}：` }), message);
+  box.replaceChildren(el("strong", { text: `无法显示${VIEW_LABEL[s.view]}：` }), err.message || String(err));
+  box.dataset.code = err.code || "";
+  box.title = err.detail || "";
   box.hidden = false;
   if (s.view !== "results") $("view-" + s.view).hidden = true;
 }

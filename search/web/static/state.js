@@ -45,12 +45,20 @@ export function stateURL(s) {
   return "/" + (qs ? "?" + qs : "");
 }
 
-export function go(next, { replace = false } = {}) {
+/* `scroll`: bring the top of the results into view (a facet, a chart bar, a page turn, a
+ * suggestion clicked far down the page: the new results start at the top). */
+export function go(next, { replace = false, scroll = false } = {}) {
   const url = stateURL(next);
   if (url !== location.pathname + location.search) {
     history[replace ? "replaceState" : "pushState"](null, "", url);
   }
   draw(next);
+  if (scroll) toResults();
+}
+
+export function toResults() {
+  const top = $("results").getBoundingClientRect().top;
+  if (top < 0) window.scrollTo({ top: Math.max(0, window.scrollY + top - 12) });
 }
 
 export const hasFilters = (s) => FIELDS.some((f) => s[f]);

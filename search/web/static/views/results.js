@@ -4,6 +4,7 @@ import { apiParams } from "../api.js";
 import { agencyText, el, hitParts, number, reportHref, titleText, yearText } from "../dom.js";
 import { $, FIELDS, VIEWS, go, hasFilters, state, stateURL } from "../state.js";
 import { passageActions } from "./actions.js";
+import { renderEmpty } from "./empty.js";
 import { FIELD_LABEL, renderChart, renderFacets } from "./facets.js";
 
 export const PAGE = 10;
@@ -23,7 +24,7 @@ export function showResults(s, res) {
   summary.dataset.reports = String(res.reports);
   const what = s.q ? ["「", el("span", { class: "q", text: s.q }), "」"] : ["当前筛选"];
   if (!total) {
-    summary.replaceChildren("没有找到匹配", ...what, "的段落", hasFilters(s) ? "；可以去掉一些筛选条件再试。" : "。");
+    summary.replaceChildren(...what, " 共 ", el("strong", { text: "0" }), " 段");
   } else {
     const first = res.offset + 1;
     const last = res.offset + res.hits.length;
@@ -42,6 +43,7 @@ export function showResults(s, res) {
   renderChart(s, res.facets.year);
   renderTabs(s, res);
   renderExport(s, res);
+  renderEmpty(s, res);
   if (s.view === "results") {
     renderHits(s, res);
     renderPager(s, res);
@@ -61,7 +63,7 @@ export function renderActiveFilters(s) {
           class: "chip",
           title: `去掉${FIELD_LABEL[f]}筛选`,
           data: { field: f },
-          on: { click: () => go({ ...s, [f]: "", offset: 0 }) },
+          on: { click: () => go({ ...s, [f]: "", offset: 0 }, { scroll: true }) },
         },
         el("span", { class: "chip-label", text: FIELD_LABEL[f] }),
         el("span", { class: "chip-value", text: s[f] }),
@@ -129,8 +131,7 @@ function renderPager(s, res) {
 }
 
 function turn(next) {
-  go(next);
-  window.scrollTo({ top: 0 });
+  go(next, { scroll: true });
 }
 
 export function renderTabs(s, res) {
