@@ -431,6 +431,17 @@ def _echo_lines(lines) -> None:
         click.echo(line)
 
 
+def _draw_png(draw, res, png_file: str) -> None:
+    """`draw(res, png_file)` (a search/render/chart function); a file that cannot be written is
+    a usage error."""
+    try:
+        info = draw(res, png_file)
+    except OSError as e:
+        fail(f"cannot write {png_file}: {e.strerror or e}")
+    note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
+    click.echo(f"chart → {png_file}{note}", err=True)
+
+
 def _echo_csv(rows, columns) -> None:
     from search.render.csv import csv_text
 
@@ -489,12 +500,7 @@ def trend(query, index_dir, agency, year, section, by, png_file, as_json, as_csv
     engine = _engine(index_dir)
     res = _journal(run, engine, query, by, agency=agency, year=year, section=section)
     if png_file:
-        try:
-            info = trend_png(res, png_file)
-        except OSError as e:
-            fail(f"cannot write {png_file}: {e.strerror or e}")
-        note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
-        click.echo(f"chart → {png_file}{note}", err=True)
+        _draw_png(trend_png, res, png_file)
     if as_json:
         _print_json(res)
     elif as_csv:
@@ -685,6 +691,60 @@ def batch(file, index_dir, agency, year, section, as_json):
     if errors:
         click.echo(f"{len(queries)} queries run, {len(errors)} lines skipped", err=True)
         sys.exit(EXIT_PARTIAL)
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@_index_option
+@click.option("--agency", help="Only reports whose agency contains this text.")
+@click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
+@click.option("--by", type=click.Choice(["agency", "year"]), default="agency", show_default=True)
+@click.option(
+    "--metric",
+    default="requests.new.total",
+    show_default=True,
+    help="The figure to rank: TABLE.ROW.COLUMN of the stats schema (a wrong one lists them all).",
+)
+@click.option(
+    "--rate",
+    type=click.Choice(["refused", "granted", "corrected"]),
+    help="Add a rate: refused or granted requests of all handled, corrected reviews and lawsuits.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["value", "rate", "change", "name"]),
+    help="Largest first (value, rate, change) or by name; default value (by year: name).",
+)
+@click.option("--png", "png_file", type=click.Path(dir_okay=False), help="Also draw a PNG chart.")
+@_json_option
+@_csv_option
+def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_json, as_csv):
+    """The standard tables' figures, ranked agency by agency (or year by year).
+
+    With the change on the year before, an optional rate, how many reports had readable
+    tables, and every printed total that disagrees with its parts. QUERY narrows the reports
+    to those with a matching passage. --csv writes every figure of those reports in long
+    form (report_id,agency,year,table,row,column,value), the checks last as table "checks"."""
+    from search.tools.stats import LONG_COLUMNS, long_rows, select
+    from search.tools.stats import stats as run
+
+    engine = _engine(index_dir)
+    res = _journal(
+        run, engine, query, agency=agency, year=year, by=by, metric=metric, rate=rate, sort=sort
+    )
+    if png_file:
+        from search.render.chart import stats_png
+
+        _draw_png(stats_png, res, png_file)
+    if as_json:
+        _print_json(res)
+    elif as_csv:
+        reports = _journal(select, engine, query, agency=agency, year=year)
+        _echo_csv(long_rows(reports), LONG_COLUMNS)
+    else:
+        from search.render.text import stats_lines
+
+        _echo_lines(stats_lines(res, click.style))
 
 
 @main.command()

@@ -99,6 +99,39 @@ def _static_server(directory: Path, port: int) -> http.server.ThreadingHTTPServe
     return httpd
 
 
+def serve(index: str, port: int, log, *options: str) -> subprocess.Popen:
+    """The real `cli.py serve` on `index` at `port`, once it answers (else the test fails with
+    its log); stop it with `stop`."""
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "cli.py"), "serve", "--index", index, "--port", str(port)]
+        + list(options),
+        cwd=str(ROOT),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/reports", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.seek(0)
+            pytest.fail(f"server did not start:\n{log.read()}")
+        time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def run_servers(tmp_path_factory, extra: dict[str, str], pages: dict[str, str]):
     """Index corpus/samples plus the `extra` files (name → text), start the real `cli.py serve`
     on it (allowing CORS from the host origin) and two static sites serving `pages` (name →
@@ -118,26 +151,7 @@ def run_servers(tmp_path_factory, extra: dict[str, str], pages: dict[str, str]):
     host = f"http://127.0.0.1:{host_port}"
     other = f"http://127.0.0.1:{other_port}"
     log = open(tmp_path_factory.mktemp("server-log") / "serve.log", "w+")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "serve", "--index", index]
-        + ["--port", str(api_port), "--cors-origin", host],
-        cwd=str(ROOT),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{api}/api/reports", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.seek(0)
-            pytest.fail(f"server did not start:\n{log.read()}")
-        time.sleep(0.2)
+    proc = serve(index, api_port, log, "--cors-origin", host)
 
     site = tmp_path_factory.mktemp("host-site")
     for name, html in pages.items():
@@ -146,11 +160,7 @@ def run_servers(tmp_path_factory, extra: dict[str, str], pages: dict[str, str]):
     yield {"api": api, "host": host, "other": other}
     for s in statics:
         s.shutdown()
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
     log.close()
 
 

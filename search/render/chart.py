@@ -194,3 +194,68 @@ def trend_png_bytes(res: dict) -> bytes:
     buf = io.BytesIO()
     trend_png(res, buf)
     return buf.getvalue()
+
+
+def stats_png(res: dict, path_or_file) -> dict:
+    """Draw `stats`: the figure per year (by year) or per agency in rank order (by agency,
+    the first 30), and the rate below when one was asked for. A missing figure is a gap, never
+    a bar of 0. Chinese labels when a CJK font is installed, else ASCII. Returns {"font"}."""
+    import warnings
+
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
+    font = cjk_font()
+    by, rate = res["by"], res["rate"]
+    rows = [r for r in res["rows"] if by == "agency" or r["year"]][:MAX_PNG_AGENCIES]
+    rc = {"font.family": "sans-serif"}
+    if font:
+        rc["font.sans-serif"] = [font, "DejaVu Sans"]
+    with _PLOT_LOCK, matplotlib.rc_context(rc), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig = Figure(figsize=(10, 6.4 if rate else 4.6))
+        axes = fig.subplots(2, 1, sharex=True) if rate else [fig.subplots(1, 1)]
+        xs = list(range(len(rows)))
+        given = [(x, r) for x, r in zip(xs, rows, strict=True) if r["value"] is not None]
+        axes[0].bar([x for x, _ in given], [r["value"] for _, r in given], color="#2b6cb0")
+        for x, r in given:
+            axes[0].annotate(
+                f"{r['value']:,}", (x, r["value"]), ha="center", va="bottom", fontsize=8
+            )
+        axes[0].set_ylabel(res["metric_label"] if font else res["metric"], fontsize=9)
+        if rate:
+            shown = [(x, r["rate"]["value"]) for x, r in zip(xs, rows, strict=True)]
+            shown = [(x, v) for x, v in shown if v is not None]
+            axes[1].bar([x for x, _ in shown], [v for _, v in shown], color="#2f855a")
+            axes[1].yaxis.set_major_formatter(PercentFormatter(1.0))
+            axes[1].set_ylabel(res["rate_label"].split("（")[0] if font else f"{rate} rate")
+        if by == "year":
+            labels = [str(r["year"]) for r in rows]
+        else:
+            labels = [agency_label(r["agency"]) if font else f"#{r['rank']}" for r in rows]
+        axes[-1].set_xticks(
+            xs,
+            labels,
+            rotation=0 if by == "year" else 40,
+            ha="center" if by == "year" else "right",
+            fontsize=8,
+        )
+        missing = sum(r["missing"] for r in rows)
+        if font:
+            title = res["metric_label"] + (
+                "（按年份）" if by == "year" else "（按机构，各机构最近一年）"
+            )
+            if missing:
+                title += f"；{missing} 份报告未给出此项，未计入"
+        else:
+            title = f"{res['metric']} by {by}" + (
+                f"; {missing} reports missing it" if missing else ""
+            )
+        axes[0].set_title(title, fontsize=10)
+        for ax in axes:
+            ax.grid(axis="y", alpha=0.3)
+            ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        fig.savefig(path_or_file, format="png", dpi=120)
+    return {"font": font}

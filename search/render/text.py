@@ -369,3 +369,129 @@ def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
         out.append(pad + style(r["citation"], dim=True))
         out.append("")
     return out
+
+
+def _figure(v) -> str:
+    """A figure as printed: integers as they are, amounts to two decimals, None as —."""
+    if v is None:
+        return "—"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:,.2f}"
+    return f"{int(v):,}"
+
+
+def _signed(v, pct: float | None = None) -> str:
+    if v is None:
+        return "—"
+    out = ("+" if v > 0 else "") + _figure(v)
+    if pct is not None:
+        out += f" ({pct:+.0%})"
+    return out
+
+
+def _rate(r: dict | None) -> str:
+    if not r or r["value"] is None:
+        return "—"
+    return f"{r['value']:.1%} ({_figure(r['numerator'])}/{_figure(r['denominator'])})"
+
+
+def stats_lines(res: dict, style=_plain) -> list[str]:
+    """The ranked table of `stats`: a line per agency (year) with its figure, the change on
+    the year before and the rate; then the coverage, the missing figures and, marked, every
+    printed total that disagrees with its parts."""
+    by, rows, cov = res["by"], res["rows"], res["coverage"]
+    what = res["metric_label"] + f" ({res['metric']})"
+    scope = " ".join(
+        [f"“{res['query']}”"] * bool(res["query"])
+        + [f"{k}:{res[k]}" for k in ("agency", "year") if res.get(k)]
+    )
+    scope = scope or "all reports"
+    out = [style(what, bold=True) + f" — by {by}, {scope}"]
+    out.append(
+        f"{cov['matched']} reports selected: {cov['with_tables']} with readable standard tables, "
+        f"{cov['without_tables']} without"
+    )
+    if cov["missing"]:
+        out.append(
+            style(
+                f"{cov['missing']} of the reports with tables do not give this figure (null): "
+                "left out of every sum, not counted as 0",
+                fg="yellow",
+            )
+        )
+    if not rows:
+        out.append("No reports with readable standard tables among them.")
+    else:
+        labels = [r["label"] for r in rows]
+        label_w = min(max(cols(x) for x in labels), 30)
+        head = ["#", fit(by, label_w)]
+        if by == "agency":
+            head.append("year")
+        head += ["value", "year before", "change"]
+        if by == "year":
+            head.append("reports")
+        head.append("missing")
+        if res["rate"]:
+            head.append(res["rate"])
+        table = []
+        for r in rows:
+            line = [str(r["rank"]), fit(r["label"], label_w)]
+            if by == "agency":
+                line.append(year_label(r["year"]))
+            line += [
+                _figure(r["value"]),
+                _figure(r["previous"]),
+                _signed(r["change"], r["change_pct"]),
+            ]
+            if by == "year":
+                line.append(str(r["reports"]))
+            line.append(str(r["missing"]) if r["missing"] else "")
+            if res["rate"]:
+                line.append(_rate(r.get("rate")))
+            table.append((line, r["checks"]))
+        widths = [
+            max(cols(x) for x in col) for col in zip(head, *[t for t, _ in table], strict=True)
+        ]
+
+        def joined(cells: list[str]) -> str:
+            parts = [
+                fit(c, w) if i < 2 else " " * (w - cols(c)) + c
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            ]
+            return "  ".join(parts).rstrip()
+
+        out += ["", style(joined(head), dim=True)]
+        for line, n_checks in table:
+            text = joined(line)
+            out.append(text + (style(f"  ! {n_checks} check(s)", fg="red") if n_checks else ""))
+    if res["checks"]:
+        out += [
+            "",
+            style(
+                f"! {len(res['checks'])} printed total(s) disagree with their parts:",
+                fg="red",
+                bold=True,
+            ),
+        ]
+        for c in res["checks"]:
+            out.append(
+                f"  {agency_label(c['agency'])} {year_label(c['year'])}  {c['rule']}: "
+                f"printed {_figure(c['printed'])}, parts add up to {_figure(c['computed'])}"
+                f"  [{c['report_id']}]"
+            )
+    else:
+        out += ["", style("checks: every printed total agrees with its parts", dim=True)]
+    if res["unread"]:
+        out += [
+            "",
+            style(f"{len(res['unread'])} selected reports without readable tables:", dim=True),
+        ]
+        out += [
+            style(f"  {agency_label(u['agency'])} {year_label(u['year'])}  {u['title']}", dim=True)
+            for u in res["unread"][:10]
+        ]
+        if len(res["unread"]) > 10:
+            out.append(
+                style(f"  … and {len(res['unread']) - 10} more (--json lists them all)", dim=True)
+            )
+    return out

@@ -4,6 +4,7 @@
     GET /api/reports                                                       = reports --json
     GET /api/reports/{report_id}                                           = show --json
     GET /api/compare, trend, similar, kwic, export, cite                   the journalist tools
+    GET /api/stats?q=&agency=&year=&by=&metric=&rate=&sort=&format=        = stats --json
     GET /                    the search page (a template and native ES modules, nothing external)
     GET /reports/{id}        one report, passages in order (?passage=ID&q=QUERY to point/mark)
     GET /widget.js           the embeddable widget
@@ -23,7 +24,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from index.settings import VERSION
-from search.web import api, errors, pages, tools
+from search.web import api, errors, pages, stats, tools
 from search.web.engines import EngineSource
 
 
@@ -97,6 +98,6 @@ def create_app(
         return response
 
     errors.install(app, pages.not_found_page)
-    for router in (api.router, tools.router, pages.router):
+    for router in (api.router, tools.router, stats.router, pages.router):
         app.include_router(router)
     return app

@@ -2,7 +2,7 @@
  *   state.js   the URL as the page's state, and `go` to change it
  *   api.js     the JSON API calls;  dom.js  safe DOM building (shared with the widget)
  *   views/     one module per view: results (+ facets, actions, similar), compare, trend,
- *              kwic, intro (the landing view)
+ *              kwic, stats (the 数据 view), intro (the landing view)
  * This module draws a state: one search, then the chosen view's own request.
  * Safety: values from the index are only ever inserted as text (textContent / text nodes);
  * marks are built from the API's spans. No module parses a query: the search's plan (`terms`,
@@ -15,6 +15,7 @@ import { renderEmpty } from "./views/empty.js";
 import { showIntro } from "./views/intro.js";
 import { fetchKwic, kwicDefault, renderKwic } from "./views/kwic.js";
 import { PAGE, VIEW_LABEL, renderActiveFilters, renderTabs, showResults } from "./views/results.js";
+import { fetchStats, renderStats } from "./views/stats.js";
 import { drawTrend, renderTrend, trendState } from "./views/trend.js";
 
 const form = $("search-form");
@@ -28,6 +29,7 @@ function fetchView(s, signal, search) {
   if (s.view === "compare") return fetchJSON("/api/compare?" + apiParams(s, { by: s.by, limit: 0 }), signal);
   if (s.view === "trend") return fetchJSON("/api/trend?" + apiParams(s, { by: "year" }), signal);
   if (s.view === "kwic" && search) return fetchKwic(s, search, signal);
+  if (s.view === "stats") return fetchStats(s, signal);
   return null;
 }
 
@@ -35,6 +37,21 @@ function renderView(s, data, search) {
   if (s.view === "compare") renderCompare(s, data);
   else if (s.view === "trend") renderTrend(s, data, search);
   else if (s.view === "kwic") renderKwic(s, data, search);
+  else if (s.view === "stats") {
+    renderStats($("view-stats"), s, data, (change) => go({ ...state.current, ...change, offset: 0 }));
+  }
+}
+
+/* No query and no filter (the 数据 view): no passages to count, every report's figures. */
+function showEverything(s) {
+  $("summary").replaceChildren("全部报告");
+  $("summary").dataset.total = "";
+  renderActiveFilters(s);
+  for (const f of FIELDS) $("facet-" + f).hidden = true;
+  $("chart-panel").hidden = true;
+  $("export").hidden = true;
+  $("hits").replaceChildren();
+  $("pager").hidden = true;
 }
 
 async function render(s) {
@@ -47,7 +64,9 @@ async function render(s) {
   inflight = new AbortController();
   const signal = inflight.signal;
   $("error").hidden = true;
-  if (!s.q.trim() && !hasFilters(s)) {
+  // only the 数据 view opens without a query or filter: its figures are every report's
+  const blank = !s.q.trim() && !hasFilters(s);
+  if (blank && s.view !== "stats") {
     showPanels(null);
     showIntro(my, signal);
     return;
@@ -56,14 +75,17 @@ async function render(s) {
   showPanels(s);
   document.body.classList.add("loading");
   const results = s.view === "results";
-  const searching = getSearch(s, { limit: results ? PAGE : 0, offset: results ? s.offset : 0 }, signal);
+  const searching = blank
+    ? Promise.resolve(null)
+    : getSearch(s, { limit: results ? PAGE : 0, offset: results ? s.offset : 0 }, signal);
   const early = fetchView(s, signal, null);
   if (early) early.catch(() => {}); // awaited below; never an unhandled rejection
   try {
     const res = await searching;
     if (my !== state.seq) return;
     lastSearch = res;
-    showResults(s, res);
+    if (res) showResults(s, res);
+    else showEverything(s);
     const viewing = early || fetchView(s, signal, res);
     if (viewing) {
       try {

@@ -8,12 +8,13 @@ import { renderEmpty } from "./empty.js";
 import { FIELD_LABEL, renderChart, renderFacets } from "./facets.js";
 
 export const PAGE = 10;
-export const VIEW_LABEL = { results: "结果", compare: "对比", trend: "趋势", kwic: "语境" };
+export const VIEW_LABEL = { results: "结果", compare: "对比", trend: "趋势", kwic: "语境", stats: "数据" };
 const VIEW_HINT = {
   results: "逐段浏览命中的段落",
   compare: "每个机构（或年份）最相关的一段，并排比较",
   trend: "各年份命中的报告数及占当年报告的比例",
   kwic: "一个词在所有报告中的每一处上下文",
+  stats: "年报标准表格中的数字：各机构各年份的申请、复议和诉讼",
 };
 
 export function showResults(s, res) {
