@@ -171,7 +171,7 @@ def test_tools_same_as_local(real_pair, q):
 
 
 def test_tools_cli_json_same_as_local(real_pair, real_index, nodes, tmp_path):
-    """Every tool's --json (export: JSON Lines) is the same on the cluster as locally; cite
+    """Every tool's --json (export: JSON Lines; stats too) is the same on the cluster as locally; cite
     finds a passage by its id and by a unique prefix; similar says it is unavailable."""
     local, _cluster = real_pair
     pid = local.search("就业优先", limit=1)["hits"][0]["passage_id"]
@@ -185,6 +185,8 @@ def test_tools_cli_json_same_as_local(real_pair, real_index, nodes, tmp_path):
         ["batch", str(queries), "--json"],
         ["cite", pid, "--json"],
         ["cite", pid[:8], "--json"],
+        ["stats", "--json"],
+        ["stats", "就业", "--by", "year", "--json"],
     ):
         a = run_cli(*args, "--index", real_index)
         b = run_cli(*args, "--engine", nodes.address)
