@@ -1,7 +1,8 @@
 """gongkai command line: a thin layer over corpus/, index/ and search/.
 
 Exit codes: 0 ok · 1 unexpected internal error · 2 usage error (bad option, malformed query,
-missing index, unknown report) · 3 ingest finished but some files failed · 4 index busy."""
+missing index, unknown report) · 3 ingest finished but some files failed · 4 index busy ·
+5 search cluster unavailable (a node down or unreachable, named in the message)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,24 @@ import click
 
 from index.settings import VERSION
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY, EXIT_CLUSTER = 0, 1, 2, 3, 4, 5
 DEFAULT_INDEX = "var/index"
 
 
+def _remember_engine(ctx: click.Context, _param, value: str | None) -> None:
+    if value:
+        ctx.meta["gongkai.engine"] = value
+
+
 def _index_option(f):
+    f = click.option(
+        "--engine",
+        envvar="GONGKAI_ENGINE",
+        expose_value=False,
+        callback=_remember_engine,
+        metavar="sphinxql://HOST:PORT[,HOST:PORT…]/NAME",
+        help="Use a Sphinx/Manticore cluster instead of the local index (or set GONGKAI_ENGINE).",
+    )(f)
     return click.option(
         "--index",
         "index_dir",
@@ -63,10 +77,24 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
+def _cluster() -> str | None:
+    """The cluster address given by --engine or GONGKAI_ENGINE, if any (the one place that
+    decides between the local index and a cluster)."""
+    ctx = click.get_current_context(silent=True)
+    spec = ctx.meta.get("gongkai.engine") if ctx else None
+    if spec and not spec.startswith("sphinxql://"):
+        fail(f"--engine must be a sphinxql://HOST:PORT[,HOST:PORT…]/NAME address, not {spec!r}")
+    return spec
+
+
 def _engine(index_dir: str):
     from index.store import IndexMissing
     from search.engine import Engine
 
+    if address := _cluster():
+        from search.cluster.engine import ClusterEngine
+
+        return ClusterEngine(address)
     try:
         return Engine(index_dir)
     except IndexMissing as e:
@@ -215,9 +243,17 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     bar = _Bar()
     bar.clear_line = lambda: click.echo("\r\x1b[K", err=True, nl=False) if bar.bar else None
     try:
+        address = _cluster()
+        if address:
+            from index.cluster.writer import ClusterStore
+
+            store, index_dir = ClusterStore(address), address
+        else:
+            store = None
         stats = run(
             list(paths),
             index_dir,
+            store=store,
             max_mb=max_mb,
             prune=prune,
             lock_timeout=lock_timeout,
@@ -730,8 +766,13 @@ def cite(passage_id, index_dir, as_json):
 
 
 def run() -> None:
+    from index.cluster.sphinxql import BadAddress, ClusterError
+
     try:
         main(standalone_mode=True)
+    except ClusterError as e:  # a node down or a bad address: one line naming it
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_USAGE if isinstance(e, BadAddress) else EXIT_CLUSTER)
     except Exception as e:  # last resort: one line, never a traceback
         click.echo(f"error: internal error ({type(e).__name__}: {e}); please report it", err=True)
         sys.exit(EXIT_INTERNAL)

@@ -54,7 +54,7 @@ class Progress:
 
 
 @dataclass
-class _Known:
+class Known:
     """What the index holds: every source (report or copy), and reports by fingerprint."""
 
     sources: dict[str, tuple[str, str, str]]  # source_key → (report_id, content_hash, source)
@@ -63,8 +63,8 @@ class _Known:
     primary: dict[str, str]  # report_id → its own source_key
 
 
-def _existing(ix) -> _Known:
-    known = _Known({}, {}, {}, {})
+def _existing(ix) -> Known:
+    known = Known({}, {}, {}, {})
     with ix.searcher() as s:
         for doc in s.documents(kind=REPORT):
             rid = doc["report_id"]
@@ -221,22 +221,28 @@ def ingest(
     lock_timeout: float = 30.0,
     on_error: Callable[[str, str], None] | None = None,
     progress: Callable[[int, int, int, int], None] | None = None,
+    store=None,
     on_commit: Callable[[], None] | None = None,
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
     and counted; they never stop the run. `on_commit` is called before each commit and before
-    the final merge, which can take seconds after the last file is read."""
+    the final merge, which can take seconds after the last file is read. `store` replaces the
+    local index with another writer of the same shape as `_Batch` plus `existing()` giving a
+    `Known` (index/cluster/writer.py)."""
     t0 = time.perf_counter()
     stats = IngestStats()
-    ix = open_or_create(index_dir)
-    known = _existing(ix)
+    if store is None:
+        ix = open_or_create(index_dir)
+        known = _existing(ix)
+    else:
+        known = store.existing()
     seen_keys: set[str] = set()
     max_bytes = int(max_mb * 1_000_000)
 
     found = list(discover(paths))
     total_files = len(found)
     total_bytes = sum(f.size for f in found)
-    batch = _Batch(ix, lock_timeout)
+    batch = _Batch(ix, lock_timeout) if store is None else store
     batch.on_commit = on_commit
     by_path = {os.path.abspath(f.path): f for f in found}
     orphans: set[str] = set()  # copies whose report went: to be read again as themselves
@@ -303,7 +309,7 @@ def ingest(
     return stats
 
 
-def _forget(key: str, known: _Known, batch: _Batch) -> set[str]:
+def _forget(key: str, known: Known, batch: _Batch) -> set[str]:
     """Drop the source `key` from the index: a report takes its copies' documents with it
     (their keys are returned, to be read again); a copy goes alone."""
     rid = known.sources.pop(key)[0]
@@ -321,7 +327,7 @@ def _forget(key: str, known: _Known, batch: _Batch) -> set[str]:
     return set()
 
 
-def _one(unit: Unit, known: _Known, batch: _Batch, stats: IngestStats, fail, orphans) -> None:
+def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orphans) -> None:
     """Parse and add one source; a copy of a report already known becomes an alias of it.
     Keys of copies whose report changed or went are added to `orphans`."""
     old = known.sources.get(unit.key)

@@ -162,6 +162,24 @@ class SearchResult(Record):
     filters: list[QueryFilter]  # the plan's filters (the options and the query's own)
 
 
+def search_result(
+    text: str, plan, *, total: int, reports: int, offset: int, limit: int, facets, hits
+) -> SearchResult:
+    """The one way an engine (local or cluster) reports a search: the plan's words and
+    filters beside the counts, facets and hits."""
+    return SearchResult(
+        query=text,
+        total=int(total),
+        reports=int(reports),
+        offset=offset,
+        limit=limit,
+        facets=facets,
+        hits=hits,
+        terms=list(plan.terms),
+        filters=[QueryFilter(f.field, f.value) for f in plan.filters],
+    )
+
+
 @dataclass(slots=True)
 class ReportInfo(Record):
     report_id: str

@@ -54,7 +54,7 @@ class Export:
         m = self.m
         docs = m.docs
         if self.order == "relevance" and m.plan is not None:
-            score = rank.scores(m.searcher, m.cols.lengths, m.rank, docs)
+            score = m.scores()
             for i in rank.ranked(docs, score, m.cols.position).tolist():
                 yield int(docs[i]), float(score[i])
             return

@@ -14,13 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from index.cluster.sphinxql import ClusterError
 from index.store import IndexMissing
 from search.engine import NotFound
 from search.query import QueryError
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 API_HEADERS = {"Content-Security-Policy": API_CSP}
-EXIT_INTERNAL, EXIT_USAGE = 1, 2  # as cli.py documents them
+EXIT_INTERNAL, EXIT_USAGE, EXIT_CLUSTER = 1, 2, 5  # as cli.py documents them
 
 
 # A fault's code when the layer below names none, by HTTP status.
@@ -66,6 +67,7 @@ KNOWN: dict[type[BaseException], tuple[int, int, str]] = {
     QueryError: (400, EXIT_USAGE, "bad_request"),
     NotFound: (404, EXIT_USAGE, "not_found"),
     IndexMissing: (503, EXIT_USAGE, "no_index"),
+    ClusterError: (503, EXIT_CLUSTER, "cluster_unavailable"),  # a node down, named
 }
 HTTP_MESSAGES = {404: "not found", 405: "method not allowed"}
 

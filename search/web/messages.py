@@ -37,5 +37,6 @@ ERRORS_ZH: dict[str, str] = {
     "method_not_allowed": "不支持这种请求方式。",
     "no_index": "还没有建立索引：请先导入报告（cli.py ingest）。",
     "busy": "检索服务正忙，请稍后再试。",
+    "cluster_unavailable": "检索集群有节点无法连接，请稍后再试或告知管理员。",
     "internal": "检索服务出错了，请稍后再试或告知管理员。",
 }
