@@ -29,7 +29,15 @@ LABELS = {
     "no_year_short": "不详",  # where a column is narrow (the KWIC table, a chart's axis)
     "no_title": NO_TITLE,
     "no_section": "（未注明章节）",
+    "inferred": "（推断）",  # after a title or agency the report never states (provenance)
 }
+# provenance values that mean gongkai guessed the field rather than read it from the report
+GUESSED = frozenset({"inferred", "filename"})
+
+
+def guessed(provenance: dict | None, field: str) -> bool:
+    """True when `field` (title, agency, year, published) was inferred, not printed."""
+    return (provenance or {}).get(field) in GUESSED
 
 
 def agency_label(value: str | None) -> str:

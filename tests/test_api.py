@@ -491,3 +491,17 @@ def test_serve_refuses_missing_index_and_bad_origin(tmp_path, web_index):
     assert p.returncode == 2 and "cors-origin" in p.stderr
     p = serve("--help")
     assert p.returncode == 0 and "--cors-origin" in p.stdout and "127.0.0.1" in p.stdout
+
+
+def test_report_view_marks_a_guessed_agency_and_title_as_inferred(client):
+    """A report that never names itself (the 亳州 sample only says 我局) gets an agency and a
+    title gongkai inferred; the report view says so, while reports that print theirs do not."""
+    reports = get_ok(client, "/api/reports")["reports"]
+    guessed = [r for r in reports if r["provenance"].get("agency") == "inferred"]
+    printed = [r for r in reports if r["provenance"].get("agency") in ("header-line", "signature")]
+    assert guessed and printed
+    page = client.get(f"/reports/{guessed[0]['report_id']}").text
+    assert f"{guessed[0]['agency']}（推断）" in page
+    assert 'class="inferred"' in page  # the title, inferred too, carries the mark
+    page = client.get(f"/reports/{printed[0]['report_id']}").text
+    assert "（推断）" not in page

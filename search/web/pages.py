@@ -23,7 +23,7 @@ from index.settings import MAX_QUERY_CHARS
 from search.highlight import mark
 from search.query import QueryError, plan_text
 from search.render.stats_html import PARTS, stats_tables
-from search.results import LABELS, NO_AGENCY, NO_TITLE, NO_YEAR
+from search.results import LABELS, NO_AGENCY, NO_TITLE, NO_YEAR, guessed
 from search.web.api import check_report_id
 from search.web.engines import Engines
 from search.web.errors import WebError
@@ -250,7 +250,19 @@ def report_page(report, *, chosen: str | None, query: str, terms: list[str]) -> 
     return TEMPLATES.get_template("report.html").render(
         r=r,
         title=r.get("title") or NO_TITLE,
-        meta=" · ".join((r.get("agency") or NO_AGENCY, str(r.get("year") or NO_YEAR))),
+        title_guessed=guessed(r.get("provenance"), "title"),
+        inferred=LABELS["inferred"],
+        meta=" · ".join(
+            (
+                (r.get("agency") or NO_AGENCY)
+                + (
+                    LABELS["inferred"]
+                    if r.get("agency") and guessed(r.get("provenance"), "agency")
+                    else ""
+                ),
+                str(r.get("year") or NO_YEAR),
+            )
+        ),
         n_passages=r.get("passages") or len(report["passages"]),
         url_is_web=_is_web_url(r.get("url")),
         url=file_name(r.get("url") or ""),
