@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 DEMO_INDEX := var/demo-index
 DEMO_QUERY ?= 依申请公开
 
-.PHONY: demo test bench lint format clean chromium
+.PHONY: demo test bench lint format clean chromium sphinxsearch
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,10 @@ demo: $(VENV)/.base
 	$(PY) cli.py ingest corpus/samples --index $(DEMO_INDEX)
 	$(PY) cli.py search '$(DEMO_QUERY)' --index $(DEMO_INDEX) --limit 5
 
-test: $(VENV)/.test chromium
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+# One line per test file with its progress (not minutes of bare dots), the ten slowest tests
+# at the end; no .pytest_cache left in the checkout.
+test: $(VENV)/.test chromium sphinxsearch
+	$(PY) -m pytest -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
 
 # Browser tests drive Debian's /usr/bin/chromium; their screenshots (tests/output/) need a CJK
 # font to show Chinese. Install what is missing when we can (root with apt-get).
@@ -36,6 +38,17 @@ chromium:
 	      || echo "could not install$$need: browser tests may be skipped"; \
 	  else \
 	    echo "missing:$$need (sudo apt-get install$$need): browser tests may be skipped"; \
+	  fi; \
+	fi
+
+# The cluster tests start real searchd nodes (Debian's sphinxsearch); they skip when it is absent.
+sphinxsearch:
+	@if ! command -v searchd >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sphinxsearch) \
+	      || echo "could not install sphinxsearch: cluster tests will be skipped"; \
+	  else \
+	    echo "missing: searchd (sudo apt-get install sphinxsearch): cluster tests will be skipped"; \
 	  fi; \
 	fi
 

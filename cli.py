@@ -1,8 +1,9 @@
 """gongkai command line: a thin layer over corpus/, index/ and search/.
 
 Exit codes: 0 ok · 1 unexpected internal error · 2 usage error (bad option, malformed query
-or one past the cost bounds, missing index, unknown report, busy port) · 3 ingest finished but
-some files failed · 4 index busy · 5 the index could not be written or read (disk full,
+or one past the cost bounds or time budget, missing index, unknown report, busy port) · 3 ingest
+finished but some files failed · 4 index busy · 5 search cluster unavailable (a node down or
+unreachable, named in the message) · 6 the index could not be written or read (disk full,
 read-only, damaged)."""
 
 from __future__ import annotations
@@ -15,12 +16,26 @@ import click
 
 from index.settings import VERSION
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY, EXIT_FAULT = 0, 1, 2, 3, 4, 5
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY, EXIT_CLUSTER = 0, 1, 2, 3, 4, 5
+EXIT_FAULT = 6
 DEFAULT_INDEX = "var/index"
 _opened: list[str] = []  # the index this command works on, to diagnose a fault (see run)
 
 
+def _remember_engine(ctx: click.Context, _param, value: str | None) -> None:
+    if value:
+        ctx.meta["gongkai.engine"] = value
+
+
 def _index_option(f):
+    f = click.option(
+        "--engine",
+        envvar="GONGKAI_ENGINE",
+        expose_value=False,
+        callback=_remember_engine,
+        metavar="sphinxql://HOST:PORT[,HOST:PORT…]/NAME",
+        help="Use a Sphinx/Manticore cluster instead of the local index (or set GONGKAI_ENGINE).",
+    )(f)
     return click.option(
         "--index",
         "index_dir",
@@ -32,6 +47,31 @@ def _index_option(f):
     )(f)
 
 
+def _once(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> str | None:
+    """A filter option given twice is refused, not silently narrowed to the last one."""
+    if len(values) > 1:
+        name = param.opts[0]
+        either = " OR ".join(f"{name[2:]}:{v}" for v in values)
+        hint = f" or a range ({name} 2015-2016)" if name == "--year" else ""
+        raise click.BadParameter(
+            f"given {len(values)} times; give it once{hint}, or write ({either}) in the query",
+            ctx,
+            param,
+        )
+    return values[0] if values else None
+
+
+def _filter_options(f):
+    """--agency/--year/--section, once each (inline filters in the query work too)."""
+    for name, text in (
+        ("--section", "A section label, e.g. 主动公开 or 依申请公开."),
+        ("--year", "A year (2015) or range (2010-2015) the report covers."),
+        ("--agency", "Only reports whose agency contains this text."),
+    ):
+        f = click.option(name, multiple=True, callback=_once, help=text)(f)
+    return f
+
+
 def _json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
 
@@ -41,10 +81,24 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
+def _cluster() -> str | None:
+    """The cluster address given by --engine or GONGKAI_ENGINE, if any (the one place that
+    decides between the local index and a cluster)."""
+    ctx = click.get_current_context(silent=True)
+    spec = ctx.meta.get("gongkai.engine") if ctx else None
+    if spec and not spec.startswith("sphinxql://"):
+        fail(f"--engine must be a sphinxql://HOST:PORT[,HOST:PORT…]/NAME address, not {spec!r}")
+    return spec
+
+
 def _engine(index_dir: str, time_budget: float | None = None):
     from index.store import IndexMissing
     from search.engine import Engine
 
+    if address := _cluster():
+        from search.cluster.engine import ClusterEngine
+
+        return ClusterEngine(address)
     _opened.append(index_dir)
     try:
         return Engine(index_dir, time_budget=time_budget)
@@ -60,10 +114,57 @@ def _print_json(obj) -> None:
     click.echo(json.dumps(plain(obj), ensure_ascii=False, indent=2))
 
 
-class _Group(click.Group):
-    def invoke(self, ctx):
+_AS_ARGUMENT = "\ue000"  # a private-use mark: "this token is an argument, not an option"
+
+
+class Command(click.Command):
+    """A command whose argument may start with '-': `search '-收费 依申请公开'` is a query
+    that excludes 收费, not an unknown option `-收`. A token is taken as an argument when it
+    starts with a single '-' that no option of the command owns and holds more than an
+    option could (a non-letter after the dash, a space, non-ASCII text), unless it is the value
+    of the option before it. `--` still ends the options; `-abc` is still an unknown option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value, short = set(), set()
+        for p in self.params:
+            if isinstance(p, click.Option):
+                names = [*p.opts, *p.secondary_opts]
+                short.update(n for n in names if len(n) == 2)
+                if not p.is_flag and not p.count:
+                    takes_value.update(names)
+        marked, previous = [], None
+        for i, a in enumerate(args):
+            if a == "--":
+                marked.extend(args[i:])
+                break
+            if previous not in takes_value and _looks_like_argument(a, short):
+                a = _AS_ARGUMENT + a
+            marked.append(a)
+            previous = a
+        rest = super().parse_args(ctx, marked)
+        for name, value in ctx.params.items():
+            if isinstance(value, str) and value.startswith(_AS_ARGUMENT):
+                ctx.params[name] = value[1:]
+        return [a.removeprefix(_AS_ARGUMENT) for a in rest]
+
+
+def _looks_like_argument(token: str, short_options: set[str]) -> bool:
+    if len(token) < 2 or token[0] != "-" or token[1] == "-" or token[:2] in short_options:
+        return False
+    return not (token[1].isascii() and token[1].isalpha()) or not token.isascii() or " " in token
+
+
+class Group(click.Group):
+    command_class = Command
+
+    def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            rv = super().invoke(ctx)
+            sys.stdout.flush()  # here, so a pipe closed early is caught below
+            return rv
+        except BrokenPipeError:  # `search … | head`: the reader has all it wants
+            _quiet_stdout()
+            sys.exit(EXIT_OK)
         except EOFError as e:  # (a truncated index file) Click would print a bare "Aborted!"
             raise _Truncated() from e
 
@@ -72,7 +173,12 @@ class _Truncated(Exception):
     pass
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush into a closed pipe is silent."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="gongkai")
 def main() -> None:
     """Full-text search over government information-disclosure reports."""
@@ -85,6 +191,7 @@ class _Bar:
 
     def __init__(self) -> None:
         self.bar = None
+        self.label = ""
         self.enabled = sys.stderr.isatty()
 
     def __call__(self, files: int, done: int, total_files: int, total_bytes: int) -> None:
@@ -99,8 +206,14 @@ class _Bar:
                 item_show_func=lambda info: info or "",
             )
             self.bar.__enter__()
-        label = f"{files}/{total_files} files  {done / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
-        self.bar.update(max(0, done - self.bar.pos), label)
+        self.label = f"{files}/{total_files} files  {done / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
+        self.bar.update(max(0, done - self.bar.pos), self.label)
+
+    def committing(self) -> None:
+        """Writing the batch to disk takes seconds (at 100 % after the last file): say so."""
+        if self.bar is not None:
+            self.bar.current_item = f"{self.label}  committing …"
+            self.bar.render_progress()
 
     def close(self) -> None:
         if self.bar is not None:
@@ -138,17 +251,30 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
         bar.clear_line()
         click.echo(f"{source}: {reason}", err=True)
 
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:  # before the index is created: a typo must not leave an empty index behind
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        fail(f"no such file or folder: {missing[0]}{more}")
     bar = _Bar()
     bar.clear_line = lambda: click.echo("\r\x1b[K", err=True, nl=False) if bar.bar else None
     try:
+        address = _cluster()
+        if address:
+            from index.cluster.writer import ClusterStore
+
+            store, index_dir = ClusterStore(address), address
+        else:
+            store = None
         stats = run(
             list(paths),
             index_dir,
+            store=store,
             max_mb=max_mb,
             prune=prune,
             lock_timeout=lock_timeout,
             on_error=on_error,
             progress=bar,
+            on_commit=bar.committing,
         )
     except IndexBusy as e:
         bar.close()
@@ -205,9 +331,7 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
 @main.command()
 @click.argument("query", required=False, default="")
 @_index_option
-@click.option("--agency", help="Only reports whose agency contains this text.")
-@click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
-@click.option("--section", help="A section label, e.g. 主动公开 or 依申请公开.")
+@_filter_options
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 100))
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0))
 @click.option("--per-report", type=click.IntRange(min=1), help="At most N passages per report.")
@@ -349,11 +473,6 @@ def _check_port(host: str, port: int) -> None:
 
 
 # -- journalist tools -----------------------------------------------------------------------------
-def _filter_options(f):
-    """--agency/--year/--section, as `search` takes them (inline filters work too)."""
-    f = click.option("--section", help="A section label, e.g. 主动公开 or 依申请公开.")(f)
-    f = click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")(f)
-    return click.option("--agency", help="Only reports whose agency contains this text.")(f)
 
 
 def _csv_option(f):
@@ -378,6 +497,17 @@ def _journal(fn, *args, **kwargs):
 def _echo_lines(lines) -> None:
     for line in lines:
         click.echo(line)
+
+
+def _draw_png(draw, res, png_file: str) -> None:
+    """`draw(res, png_file)` (a search/render/chart function); a file that cannot be written is
+    a usage error."""
+    try:
+        info = draw(res, png_file)
+    except OSError as e:
+        fail(f"cannot write {png_file}: {e.strerror or e}")
+    note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
+    click.echo(f"chart → {png_file}{note}", err=True)
 
 
 def _echo_csv(rows, columns) -> None:
@@ -438,12 +568,7 @@ def trend(query, index_dir, agency, year, section, by, png_file, as_json, as_csv
     engine = _engine(index_dir)
     res = _journal(run, engine, query, by, agency=agency, year=year, section=section)
     if png_file:
-        try:
-            info = trend_png(res, png_file)
-        except OSError as e:
-            fail(f"cannot write {png_file}: {e.strerror or e}")
-        note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
-        click.echo(f"chart → {png_file}{note}", err=True)
+        _draw_png(trend_png, res, png_file)
     if as_json:
         _print_json(res)
     elif as_csv:
@@ -562,18 +687,29 @@ def kwic(term, index_dir, agency, year, section, width, sort, limit, as_json, as
     show_default=True,
     help="document: reports newest first, passages in report order.",
 )
-def export(query, index_dir, agency, year, section, fmt, output, order):
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object: query, total, reports, order and passages (as --format jsonl rows).",
+)
+def export(query, index_dir, agency, year, section, fmt, output, order, as_json):
     """Export all passages matching QUERY, with citations.
 
     Every matching passage with full metadata and a citation, streamed as CSV (UTF-8 with a
-    BOM, opens in Excel) or JSON Lines."""
+    BOM, opens in Excel), JSON Lines, or with --json one JSON document."""
     from search.render import rows_as
+    from search.render.jsonl import json_text
     from search.tools.export import COLUMNS_BY_FORMAT
     from search.tools.export import export as run
 
     engine = _engine(index_dir)
     exp = _journal(run, engine, query, agency=agency, year=year, section=section, order=order)
-    chunks = rows_as(fmt, exp.rows(), COLUMNS_BY_FORMAT[fmt])
+    if as_json:
+        head = {"query": query, "total": exp.total, "reports": exp.reports, "order": order}
+        chunks = json_text(head, "passages", exp.rows(), COLUMNS_BY_FORMAT["jsonl"])
+    else:
+        chunks = rows_as(fmt, exp.rows(), COLUMNS_BY_FORMAT[fmt])
     try:
         if output == "-":
             for chunk in chunks:
@@ -584,7 +720,7 @@ def export(query, index_dir, agency, year, section, fmt, output, order):
                 for chunk in chunks:
                     out.write(chunk)
     except BrokenPipeError:  # `export … | head`: the reader has all it wants
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
         sys.exit(EXIT_OK)
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror or e}")
@@ -598,23 +734,85 @@ def export(query, index_dir, agency, year, section, fmt, output, order):
 @_filter_options
 @_json_option
 def batch(file, index_dir, agency, year, section, as_json):
-    """Run many queries: matching reports per year, agency, section.
+    """Run many queries: matching reports per year, agency, section, and their share.
 
     FILE has one query a line (blank lines and lines starting with # are skipped; - reads
     standard input). Prints a CSV in long format, a row per query × dimension × value:
-    query,dimension,value,reports — dimension "all" (empty value) is the query's matching
-    reports in total, then "year", "agency" and "section" break them down as the facets of
-    `search` do."""
+    query,dimension,value,reports,all_reports,share — dimension "all" (empty value) is the
+    query's matching reports in total, then "year", "agency" and "section" break them down as
+    the facets of `search` do; all_reports is that year's (agency's, section's) reports passing
+    the same filters and share = reports / all_reports, as `trend` has them. A line that is
+    not a query is named on stderr with its line number and skipped; the others still run
+    and the exit code is 3."""
     from search.tools.export import BATCH_COLUMNS, batch_rows, read_queries
     from search.tools.export import batch as run
 
     engine = _engine(index_dir)
-    queries = _journal(read_queries, file)
+    queries, errors = _journal(read_queries, file)
+    for n, reason in errors:
+        click.echo(f"line {n}: {reason} (skipped)", err=True)
     res = _journal(run, engine, [q for _, q in queries], agency=agency, year=year, section=section)
     if as_json:
-        _print_json(res)
+        _print_json({**res, "errors": [{"line": n, "error": r} for n, r in errors]})
     else:
         _echo_csv(batch_rows(res), BATCH_COLUMNS)
+    if errors:
+        click.echo(f"{len(queries)} queries run, {len(errors)} lines skipped", err=True)
+        sys.exit(EXIT_PARTIAL)
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@_index_option
+@click.option("--agency", help="Only reports whose agency contains this text.")
+@click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
+@click.option("--by", type=click.Choice(["agency", "year"]), default="agency", show_default=True)
+@click.option(
+    "--metric",
+    default="requests.new.total",
+    show_default=True,
+    help="The figure to rank: TABLE.ROW.COLUMN of the stats schema (a wrong one lists them all).",
+)
+@click.option(
+    "--rate",
+    type=click.Choice(["refused", "granted", "corrected"]),
+    help="Add a rate: refused or granted requests of all handled, corrected reviews and lawsuits.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["value", "rate", "change", "name"]),
+    help="Largest first (value, rate, change) or by name; default value (by year: name).",
+)
+@click.option("--png", "png_file", type=click.Path(dir_okay=False), help="Also draw a PNG chart.")
+@_json_option
+@_csv_option
+def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_json, as_csv):
+    """The standard tables' figures, ranked agency by agency (or year by year).
+
+    With the change on the year before, an optional rate, how many reports had readable
+    tables, and every printed total that disagrees with its parts. QUERY narrows the reports
+    to those with a matching passage. --csv writes every figure of those reports in long
+    form (report_id,agency,year,table,row,column,value), the checks last as table "checks"."""
+    from search.tools.stats import LONG_COLUMNS, long_rows, select
+    from search.tools.stats import stats as run
+
+    engine = _engine(index_dir)
+    res = _journal(
+        run, engine, query, agency=agency, year=year, by=by, metric=metric, rate=rate, sort=sort
+    )
+    if png_file:
+        from search.render.chart import stats_png
+
+        _draw_png(stats_png, res, png_file)
+    if as_json:
+        _print_json(res)
+    elif as_csv:
+        reports = _journal(select, engine, query, agency=agency, year=year)
+        _echo_csv(long_rows(reports), LONG_COLUMNS)
+    else:
+        from search.render.text import stats_lines
+
+        _echo_lines(stats_lines(res, click.style))
 
 
 @main.command()
@@ -636,8 +834,13 @@ def cite(passage_id, index_dir, as_json):
 
 
 def run() -> None:
+    from index.cluster.sphinxql import BadAddress, ClusterError
+
     try:
         code = main(standalone_mode=False)
+    except ClusterError as e:  # a node down or a bad address: one line naming it
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_USAGE if isinstance(e, BadAddress) else EXIT_CLUSTER)
     except click.exceptions.Abort:  # Ctrl-C
         fail("interrupted", 130)
     except click.ClickException as e:

@@ -58,7 +58,7 @@ class Progress:
 
 
 @dataclass
-class _Known:
+class Known:
     """What the index holds: every source (report or copy), and reports by fingerprint."""
 
     sources: dict[str, tuple[str, str, str]]  # source_key → (report_id, content_hash, source)
@@ -67,8 +67,8 @@ class _Known:
     primary: dict[str, str]  # report_id → its own source_key
 
 
-def _existing(ix) -> _Known:
-    known = _Known({}, {}, {}, {})
+def _existing(ix) -> Known:
+    known = Known({}, {}, {}, {})
     with ix.searcher() as s:
         for doc in s.documents(kind=REPORT):
             rid = doc["report_id"]
@@ -158,13 +158,13 @@ def report_docs(report: Report) -> Iterable[dict]:
         "title": report.title,
         "published": report.published,
         "source": report.source,
+        "source_key": report.source_key,  # the absolute path (#line): what a citation names
         "url": report.url,
     }
     yield {
         **common,
         "kind": REPORT,
         "passage_id": "r:" + report.report_id,
-        "source_key": report.source_key,
         "content_hash": report.content_hash,
         "sections": report.sections,
         "passages": len(report.passages),
@@ -205,6 +205,7 @@ class _Batch:
         self.w = None
         self.n = 0
         self.size = 0
+        self.on_commit: Callable[[], None] | None = None  # before each commit: it takes seconds
 
     def writer(self):
         if self.w is None:
@@ -239,6 +240,8 @@ class _Batch:
 
     def commit(self) -> None:
         if self.w is not None:
+            if self.on_commit:
+                self.on_commit()
             # No merging per batch: Whoosh re-merges small segments on every commit, which
             # rewrites the growing index again and again (superlinear ingest). tidy() merges once.
             self.w.commit(merge=False)
@@ -250,6 +253,8 @@ class _Batch:
         Batch-sized segments stay as they are: merging them would rewrite the whole index for
         little gain (queries read every segment's postings with one read per term)."""
         if small_segments(self.ix) > 1:
+            if self.on_commit:
+                self.on_commit()
             open_writer(self.ix, self.lock_timeout).commit(mergetype=merge_small_segments)
 
     def cancel(self) -> None:
@@ -267,33 +272,43 @@ def ingest(
     lock_timeout: float = 30.0,
     on_error: Callable[[str, str], None] | None = None,
     progress: Callable[[int, int, int, int], None] | None = None,
+    store=None,
+    on_commit: Callable[[], None] | None = None,
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
-    and counted; they never stop the run. The whole run holds the ingest lock; a fault
-    writing the index raises IndexFault (store.write_fault) with the last commit intact."""
+    and counted; they never stop the run. `on_commit` is called before each commit and before
+    the final merge, which can take seconds after the last file is read. `store` replaces the
+    local index with another writer of the same shape as `_Batch` plus `existing()` giving a
+    `Known` (index/cluster/writer.py). On the local index the whole run holds the ingest lock,
+    and a fault writing it raises IndexFault (store.write_fault) with the last commit intact."""
     t0 = time.perf_counter()
     stats = IngestStats()
+    args = (paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit)
+    if store is not None:
+        return _ingest(None, store, *args)
     try:
         lock = IngestLock(index_dir, lock_timeout)
         try:
-            ix = open_or_create(index_dir)
-            return _ingest(paths, ix, stats, t0, max_mb, prune, lock_timeout, on_error, progress)
+            return _ingest(open_or_create(index_dir), None, *args)
         finally:
             lock.release()
     except OSError as e:  # sources' read errors are caught per source: this is the index
         raise write_fault(e, index_dir) from None
 
 
-def _ingest(paths, ix, stats, t0, max_mb, prune, lock_timeout, on_error, progress) -> IngestStats:
-    known = _existing(ix)  # read under the ingest lock
-    copies = _duplicates(ix)
+def _ingest(
+    ix, store, paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit
+) -> IngestStats:
+    known = _existing(ix) if store is None else store.existing()  # read under the lock
+    copies = _duplicates(ix) if store is None else []
     seen_keys: set[str] = set()
     max_bytes = int(max_mb * 1_000_000)
 
     found = list(discover(paths))
     total_files = len(found)
     total_bytes = sum(f.size for f in found)
-    batch = _Batch(ix, lock_timeout)
+    batch = _Batch(ix, lock_timeout) if store is None else store
+    batch.on_commit = on_commit
     by_path = {os.path.abspath(f.path): f for f in found}
     orphans: set[str] = set()  # copies whose report went: to be read again as themselves
 
@@ -374,7 +389,7 @@ def _ingest(paths, ix, stats, t0, max_mb, prune, lock_timeout, on_error, progres
     return stats
 
 
-def _forget(key: str, known: _Known, batch: _Batch) -> set[str]:
+def _forget(key: str, known: Known, batch: _Batch) -> set[str]:
     """Drop the source `key` from the index: a report takes its copies' documents with it
     (their keys are returned, to be read again); a copy goes alone."""
     rid = known.sources.pop(key)[0]
@@ -392,7 +407,7 @@ def _forget(key: str, known: _Known, batch: _Batch) -> set[str]:
     return set()
 
 
-def _one(unit: Unit, known: _Known, batch: _Batch, stats: IngestStats, fail, orphans) -> None:
+def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orphans) -> None:
     """Parse and add one source; a copy of a report already known becomes an alias of it.
     Keys of copies whose report changed or went are added to `orphans`."""
     old = known.sources.get(unit.key)

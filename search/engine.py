@@ -23,12 +23,12 @@ from search import query as ql
 from search.facets import facets
 from search.results import (
     Passage,
-    QueryFilter,
     ReportDetail,
     ReportList,
     SearchResult,
     hit,
     report_info,
+    search_result,
 )
 
 
@@ -36,8 +36,25 @@ class NotFound(LookupError):
     pass
 
 
+def search_args(
+    text: str,
+    limit: int,
+    offset: int,
+    per_report: int | None,
+    agency: str | None,
+    year: str | None,
+    section: str | None,
+) -> tuple[int, ql.Plan]:
+    """`search`'s checks and plan, shared by every engine: (limit capped at MAX_LIMIT, plan)."""
+    if limit < 0 or offset < 0:
+        raise ql.QueryError("limit and offset must not be negative")
+    if per_report is not None and per_report < 1:
+        raise ql.QueryError("per-report must be at least 1")
+    return min(limit, MAX_LIMIT), ql.plan_text(text, ql.option_filters(agency, year, section))
+
+
 @dataclass
-class _Columns:
+class Columns:
     """Per-document arrays (indexed by Whoosh docnum) for facet counting."""
 
     report: np.ndarray
@@ -55,7 +72,7 @@ class _Columns:
     passage_docs: np.ndarray  # sorted docnums of live passages
 
 
-def _build_columns(searcher) -> _Columns:
+def _build_columns(searcher) -> Columns:
     reader = searcher.reader()
     leaves = [leaf for leaf, _offset in reader.leaf_readers() if leaf.doc_count_all()]
 
@@ -77,7 +94,7 @@ def _build_columns(searcher) -> _Columns:
     live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
     # report records carry section "" (every passage has a label)
     empty_sec = sec_vals.index("") if "" in sec_vals else -1
-    return _Columns(
+    return Columns(
         report=rep_idx.astype(np.int64),
         agency=ag_idx.astype(np.int32),
         year=year,
@@ -113,7 +130,7 @@ class _Generation:
     holding it) and the passages of each single character asked for (up to CHAR_CACHE)."""
 
     number: int
-    cols: _Columns
+    cols: Columns
     ends: dict[str, list[str]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     chars: dict[str, np.ndarray] = field(default_factory=dict)
@@ -210,6 +227,20 @@ class Engine:
         finally:
             loc.pinned -= 1
 
+    def own_searcher(self):
+        """A searcher of one's own (close it when done) over the same index generation as the
+        engine's, so the engine's cached columns hold for its document numbers."""
+        for _ in range(3):
+            s, _ = self.searcher()
+            own = self.ix.searcher(weighting=s.weighting)
+            if own.reader().generation() == s.reader().generation():
+                return own
+            own.close()  # a commit landed in between: catch up and try again
+            self.refresh()
+        raise ql.QueryError(
+            "the index is being updated right now; try again in a moment", "index_busy"
+        )
+
     def close(self) -> None:
         with self._open_lock:
             for s in self._open:
@@ -231,6 +262,27 @@ class Engine:
         ctx.precount(plan.match)
         return match.evaluate(ctx, plan.match)
 
+    def scores(self, searcher, rank_terms, docs: np.ndarray, cache: dict | None = None):
+        """BM25 scores of `docs` (a match set) for a plan's ranking terms, aligned with it; the
+        one ranking the tools share with `search`. `searcher`: the engine's or one's own."""
+        _s, cols = self.searcher()
+        return rank.scores(searcher, cols.lengths, rank_terms, docs, cache)
+
+    def passage_docnums(self, passage_id: str, prefix: bool) -> list[int]:
+        """Docnums of the passage with id `passage_id`, or (with `prefix`, when there is
+        none) of at most two passages whose id starts with it."""
+        s, _ = self.searcher()
+        docnum = s.document_number(kind=PASSAGE, passage_id=passage_id)
+        if docnum is not None or not prefix:
+            return [] if docnum is None else [docnum]
+        q = wq.And([wq.Term("kind", PASSAGE), wq.Prefix("passage_id", passage_id)])
+        found = []
+        for d in s.docs_for_query(q):
+            found.append(d)
+            if len(found) > 1:
+                break
+        return found
+
     # -- search -------------------------------------------------------------------------------
     def search(
         self,
@@ -243,12 +295,7 @@ class Engine:
         offset: int = 0,
         per_report: int | None = None,
     ) -> SearchResult:
-        if limit < 0 or offset < 0:
-            raise ql.QueryError("limit and offset must not be negative")
-        if per_report is not None and per_report < 1:
-            raise ql.QueryError("per-report must be at least 1")
-        limit = min(limit, MAX_LIMIT)
-        plan = ql.plan_text(text, ql.option_filters(agency, year, section))
+        limit, plan = search_args(text, limit, offset, per_report, agency, year, section)
         s, cols = self.searcher()
         postings: dict = {}
         docs = self.match(plan, postings)
@@ -256,21 +303,20 @@ class Engine:
 
         hits = []
         if limit and len(docs):
-            score = rank.scores(s, cols.lengths, plan.rank, docs, postings)
+            score = self.scores(s, plan.rank, docs, postings)
             best = rank.top(docs, score, cols, offset + limit, per_report)[offset:]
             for i in best:
                 fields = s.stored_fields(int(docs[i]))
                 hits.append(hit(fields, float(score[i]), plan.highlights))
-        return SearchResult(
-            query=text,
-            total=int(len(docs)),
+        return search_result(
+            text,
+            plan,
+            total=len(docs),
             reports=n_reports,
             offset=offset,
             limit=limit,
             facets=facet_counts,
             hits=hits,
-            terms=list(plan.terms),
-            filters=[QueryFilter(f.field, f.value) for f in plan.filters],
         )
 
     # -- reports ------------------------------------------------------------------------------

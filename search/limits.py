@@ -19,13 +19,12 @@ from index.settings import (
     MAX_DEPTH,
     MAX_NOTS,
     MAX_POSTING_LISTS,
-    MAX_QUERY_CHARS,
     MAX_TERMS,
     TIME_BUDGET,
 )
 from search.query import QueryError
 
-__all__ = ["MAX_DEPTH", "MAX_NOTS", "MAX_POSTING_LISTS", "MAX_QUERY_CHARS", "MAX_TERMS"]
+__all__ = ["MAX_DEPTH", "MAX_NOTS", "MAX_POSTING_LISTS", "MAX_TERMS"]
 
 
 class QueryTooCostly(QueryError):
@@ -39,7 +38,9 @@ class QueryTimeout(QueryError):
         self.budget = budget
         super().__init__(
             f"the query ran past the time budget of {budget:g} s and was stopped; "
-            "narrow it (longer words, fewer single characters or ORs)"
+            "narrow it (longer words, fewer single characters or ORs)",
+            "time_budget",
+            budget=f"{budget:g}",
         )
 
 
@@ -57,25 +58,32 @@ def time_budget(value: float | str | None = None) -> float:
     return budget
 
 
-def check_length(q: str) -> None:
-    if len(q) > MAX_QUERY_CHARS:
-        raise QueryTooCostly(
-            f"query too long ({len(q)} characters; the limit is {MAX_QUERY_CHARS})"
-        )
-
-
 def check_depth(depth: int) -> None:
     """Called by the parser at each nesting level it enters."""
     if depth > MAX_DEPTH:
-        raise QueryTooCostly(f"query nested too deeply: at most {MAX_DEPTH} levels of ( ) and NOT")
+        raise QueryTooCostly(
+            f"query nested too deeply: at most {MAX_DEPTH} levels of ( ) and NOT",
+            "too_deep",
+            limit=MAX_DEPTH,
+        )
 
 
 def check_shape(terms: int, nots: int) -> None:
     """Called once the query is parsed and its words are split."""
     if terms > MAX_TERMS:
-        raise QueryTooCostly(f"too many terms ({terms}): at most {MAX_TERMS}")
+        raise QueryTooCostly(
+            f"too many terms ({terms}): at most {MAX_TERMS}",
+            "too_many_terms",
+            terms=terms,
+            limit=MAX_TERMS,
+        )
     if nots > MAX_NOTS:
-        raise QueryTooCostly(f"too many NOTs ({nots}): at most {MAX_NOTS}")
+        raise QueryTooCostly(
+            f"too many NOTs ({nots}): at most {MAX_NOTS}",
+            "too_many_nots",
+            nots=nots,
+            limit=MAX_NOTS,
+        )
 
 
 class Budget:
@@ -97,6 +105,8 @@ class Budget:
             raise QueryTooCostly(
                 f"query too costly: it reads more than {MAX_POSTING_LISTS:,} posting lists "
                 "(each single character reads every pair of characters holding it); "
-                "use longer words or fewer single characters"
+                "use longer words or fewer single characters",
+                "too_costly",
+                limit=f"{MAX_POSTING_LISTS:,}",
             )
         self.check()

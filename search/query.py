@@ -22,12 +22,20 @@ from corpus.sections import SECTIONS
 from index import segment
 from index.analysis import grams_of
 from index.normalize import normalize
+from index.settings import MAX_QUERY_CHARS
 
 FILTER_FIELDS = ("agency", "year", "section")
 
 
 class QueryError(ValueError):
-    """A malformed query; the message is one line meant for the user."""
+    """A malformed query; the message is one line meant for the user. `code` names the fault
+    for a program (the web page shows it in Chinese: search/web/messages.py), `params` are the
+    values the message names."""
+
+    def __init__(self, message: str, code: str = "bad_request", **params: object):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,11 @@ def _lex(q: str) -> list[tuple[str, str]]:
         if not m or m.end() == pos:
             if q[pos:].strip() == "":
                 break
-            raise QueryError(f"cannot read the query at position {pos + 1}: {q[pos : pos + 10]!r}")
+            raise QueryError(
+                f"cannot read the query at position {pos + 1}: {q[pos : pos + 10]!r}",
+                "unreadable",
+                position=pos + 1,
+            )
         pos = m.end()
         if m.group("lp"):
             toks.append(("(", "("))
@@ -87,12 +99,16 @@ def _lex(q: str) -> list[tuple[str, str]]:
             value = m.group("fq") if m.group("fq") is not None else m.group("fv")
             if not value:
                 raise QueryError(
-                    f"{m.group('field')}: needs a value, e.g. {m.group('field')}:{_example(m.group('field'))}"
+                    f"{m.group('field')}: needs a value, e.g. {m.group('field')}:{_example(m.group('field'))}",
+                    "filter_no_value",
+                    field=m.group("field"),
                 )
             toks.append(("filter", f"{m.group('field')}\x00{value}"))
         elif m.group("quote"):
             if m.group("close") is None:
-                raise QueryError('unclosed quote: add the closing " to the phrase')
+                raise QueryError(
+                    'unclosed quote: add the closing " to the phrase', "unclosed_quote"
+                )
             toks.append(("phrase", m.group("phrase")))
         elif m.group("minus"):
             toks.append(("not", "-"))
@@ -131,7 +147,7 @@ class _Parser:
     def parse(self):
         node = self.and_list(top=True)
         if self.i < len(self.toks):
-            raise QueryError("unbalanced ')' in the query")
+            raise QueryError("unbalanced ')' in the query", "unbalanced_close")
         return node
 
     def and_list(self, top=False):
@@ -140,20 +156,22 @@ class _Parser:
             nodes.append(self.or_expr())
         if not nodes:
             if top:
-                raise QueryError("empty query")
+                raise QueryError("empty query", "empty_query")
             if self.peek() is None:
-                raise QueryError("unbalanced '(' in the query: add the closing ')'")
-            raise QueryError("empty parentheses '()' in the query")
+                raise QueryError(
+                    "unbalanced '(' in the query: add the closing ')'", "unbalanced_open"
+                )
+            raise QueryError("empty parentheses '()' in the query", "empty_parentheses")
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
     def or_expr(self):
         if self.peek() == "or":
-            raise QueryError("OR needs a term on each side")
+            raise QueryError("OR needs a term on each side", "or_needs_terms")
         nodes = [self.unary()]
         while self.peek() == "or":
             self.take()
             if self.peek() in (None, ")", "or"):
-                raise QueryError("OR needs a term on each side")
+                raise QueryError("OR needs a term on each side", "or_needs_terms")
             nodes.append(self.unary())
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
@@ -161,7 +179,7 @@ class _Parser:
         if self.peek() == "not":
             self.take()
             if self.peek() in (None, ")", "or"):
-                raise QueryError("NOT / - needs a term after it")
+                raise QueryError("NOT / - needs a term after it", "not_needs_term")
             self.depth += 1
             self.check_depth(self.depth)
             node = Not(self.unary())
@@ -177,29 +195,37 @@ class _Parser:
             node = self.and_list()
             self.depth -= 1
             if self.peek() != ")":
-                raise QueryError("unbalanced '(' in the query: add the closing ')'")
+                raise QueryError(
+                    "unbalanced '(' in the query: add the closing ')'", "unbalanced_open"
+                )
             self.take()
             return node
         if kind == "phrase":
             if not val.strip():
-                raise QueryError('empty phrase "" in the query')
+                raise QueryError('empty phrase "" in the query', "empty_phrase")
             return Word(val, quoted=True)
         if kind == "filter":
             f, v = val.split("\x00", 1)
             return check_filter(f, v)
         if kind == "word":
             return Word(val)
-        raise QueryError(f"unexpected {val!r} in the query")
+        raise QueryError(f"unexpected {val!r} in the query", "unexpected", token=val)
 
 
 def parse_year(value: str) -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–~至到]\s*(\d{4})\s*)?", value)
     if not m:
-        raise QueryError(f"year must be a year like 2015 or a range like 2010-2015, not {value!r}")
+        raise QueryError(
+            f"year must be a year like 2015 or a range like 2010-2015, not {value!r}",
+            "bad_year",
+            value=value,
+        )
     a = int(m.group(1))
     b = int(m.group(2) or a)
     if a > b:
-        raise QueryError(f"year range {a}-{b} runs backwards; did you mean {b}-{a}?")
+        raise QueryError(
+            f"year range {a}-{b} runs backwards; did you mean {b}-{a}?", "year_backwards", a=a, b=b
+        )
     return a, b
 
 
@@ -208,9 +234,14 @@ def check_filter(f: str, v: str) -> Filter:
     if f == "year":
         parse_year(v)
     elif f == "section" and v not in SECTIONS:
-        raise QueryError(f"unknown section {v!r}; use one of: {', '.join(SECTIONS)}")
+        raise QueryError(
+            f"unknown section {v!r}; use one of: {', '.join(SECTIONS)}",
+            "bad_section",
+            value=v,
+            sections="、".join(SECTIONS),
+        )
     elif not v:
-        raise QueryError(f"{f}: needs a value")
+        raise QueryError(f"{f}: needs a value", "filter_no_value", field=f)
     return Filter(f, v)
 
 
@@ -227,9 +258,15 @@ def parse(q: str):
     subclass limits.QueryTooCostly for a query past the bounds of search/limits.py)."""
     from search import limits  # (limits' errors subclass QueryError: imported here, not above)
 
-    limits.check_length(q)
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"query too long ({len(q)} characters; the limit is {MAX_QUERY_CHARS})",
+            "too_long",
+            length=len(q),
+            limit=MAX_QUERY_CHARS,
+        )
     if "\x00" in q:
-        raise QueryError("query contains a NUL character")
+        raise QueryError("query contains a NUL character", "nul_character")
     tree = _Parser(_lex(q), limits.check_depth).parse()
     limits.check_shape(terms=len(set(leaves(tree, Word))), nots=count_nots(tree))
     return tree
@@ -323,7 +360,9 @@ def _contains(word: Word) -> Contains:
     parts = pieces(word)
     if not parts:
         what = "the phrase " if word.quoted else ""
-        raise QueryError(f"{what}{word.text!r} has no searchable characters")
+        raise QueryError(
+            f"{what}{word.text!r} has no searchable characters", "unsearchable", word=word.text
+        )
     return Contains(tuple(parts))
 
 
@@ -345,7 +384,7 @@ def plan(tree, filters: list[Filter] = ()) -> Plan:
     inner = tree.nodes if isinstance(tree, And) else (tree,) if tree is not None else ()
     nodes = [*filters, *inner]  # the options first, as `filters` lists them
     if not nodes:
-        raise QueryError("empty query: give words to search for or a filter")
+        raise QueryError("empty query: give words to search for or a filter", "empty_query")
     rank: list[Score] = []
     highlights: list[str] = []
     terms: list[str] = []

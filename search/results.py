@@ -29,7 +29,15 @@ LABELS = {
     "no_year_short": "不详",  # where a column is narrow (the KWIC table, a chart's axis)
     "no_title": NO_TITLE,
     "no_section": "（未注明章节）",
+    "inferred": "（推断）",  # after a title or agency the report never states (provenance)
 }
+# provenance values that mean gongkai guessed the field rather than read it from the report
+GUESSED = frozenset({"inferred", "filename"})
+
+
+def guessed(provenance: dict | None, field: str) -> bool:
+    """True when `field` (title, agency, year, published) was inferred, not printed."""
+    return (provenance or {}).get(field) in GUESSED
 
 
 def agency_label(value: str | None) -> str:
@@ -160,6 +168,24 @@ class SearchResult(Record):
     hits: list[Hit]
     terms: list[str]  # the words the plan highlights and a concordance looks for, in order
     filters: list[QueryFilter]  # the plan's filters (the options and the query's own)
+
+
+def search_result(
+    text: str, plan, *, total: int, reports: int, offset: int, limit: int, facets, hits
+) -> SearchResult:
+    """The one way an engine (local or cluster) reports a search: the plan's words and
+    filters beside the counts, facets and hits."""
+    return SearchResult(
+        query=text,
+        total=int(total),
+        reports=int(reports),
+        offset=offset,
+        limit=limit,
+        facets=facets,
+        hits=hits,
+        terms=list(plan.terms),
+        filters=[QueryFilter(f.field, f.value) for f in plan.filters],
+    )
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@ FastAPI's TestClient; the JSON is compared with what the CLI prints for the same
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -20,6 +21,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from index.writer import ingest  # noqa: E402
 from search.web.app import create_app  # noqa: E402
+from search.web.formats import public  # noqa: E402
 
 ALLOWED = "http://news.example.org"
 OTHER = "http://evil.example.net"
@@ -112,18 +114,75 @@ def xss_id(client) -> str:
     ],
 )
 def test_search_is_the_cli_json(client, web_index, api, cli):
-    assert get_ok(client, "/api/search", **api) == cli_json(web_index, "search", *cli)
+    # the same JSON, but for the source files, named by file name alone (test below)
+    assert get_ok(client, "/api/search", **api) == public(cli_json(web_index, "search", *cli))
 
 
 def test_reports_and_show_are_the_cli_json(client, web_index):
     reports = get_ok(client, "/api/reports")
-    assert reports == cli_json(web_index, "reports")
+    assert reports == public(cli_json(web_index, "reports"))
     assert len(reports["reports"]) >= 3
     for r in reports["reports"][:3]:
         shown = get_ok(client, f"/api/reports/{r['report_id']}")
-        assert shown == cli_json(web_index, "show", r["report_id"])
+        assert shown == public(cli_json(web_index, "show", r["report_id"]))
         assert shown["report"]["report_id"] == r["report_id"]
         assert len(shown["passages"]) == r["passages"]
+
+
+def test_no_answer_names_a_directory_of_the_servers_disk(client, web_index):
+    """The CLI prints where each file is; the web names it by its file name alone, in every
+    answer that names it: listings, hits, a report, a citation, an export."""
+    cli = {r["report_id"]: r["source"] for r in cli_json(web_index, "reports")["reports"]}
+    assert cli and all(Path(s).is_absolute() for s in cli.values())
+    tree = str(Path(next(iter(cli.values()))).parent.parent)  # the directories above the files
+    listed = get_ok(client, "/api/reports")["reports"]
+    assert {r["report_id"]: r["source"] for r in listed} == {
+        k: Path(s).name for k, s in cli.items()
+    }
+    hit = get_ok(client, "/api/search", q="依申请公开")["hits"][0]
+    assert hit["source"] == Path(cli[hit["report_id"]]).name
+    shown = get_ok(client, f"/api/reports/{hit['report_id']}")
+    cited = get_ok(client, f"/api/cite/{hit['passage_id']}")
+    export = client.get("/api/export", params={"q": "依申请公开", "format": "csv"}).text
+    page = client.get(f"/reports/{hit['report_id']}").text
+    for answer in (
+        json.dumps(listed),
+        json.dumps(hit),
+        json.dumps(shown),
+        json.dumps(cited),
+        export,
+        page,
+    ):
+        assert tree not in answer
+    assert Path(cli[hit["report_id"]]).name in page
+    if not hit.get("url"):
+        assert cited["citation"].endswith("来源：" + Path(cli[hit["report_id"]]).name)
+
+
+def test_report_view_names_each_copy_by_file_name(tmp_path):
+    sample = sorted(SAMPLES.glob("*.txt"))[0]
+    for d in ("inbox/甲", "archive/乙"):
+        (tmp_path / d).mkdir(parents=True)
+        (tmp_path / d / f"copy-{d[-1]}.txt").write_bytes(sample.read_bytes())
+    index = str(tmp_path / "index")
+    assert not ingest([str(tmp_path / "inbox"), str(tmp_path / "archive")], index).failed
+    with TestClient(create_app(index)) as c:
+        (report,) = get_ok(c, "/api/reports")["reports"]  # copies are one report
+        assert sorted(s["source"] for s in report["sources"]) == ["copy-乙.txt", "copy-甲.txt"]
+        page = c.get(f"/reports/{report['report_id']}").text
+    assert str(tmp_path) not in page and "inbox" not in page and "archive" not in page
+    assert re.search(r'id="report-source">copy-.\.txt<', page)
+    assert re.search(r'id="report-copies">copy-.\.txt<', page)
+
+
+def test_file_names_keep_urls_and_records():
+    from search.web.formats import file_name
+
+    assert file_name("https://www.gov.cn/a/b.html") == "https://www.gov.cn/a/b.html"
+    assert file_name("/srv/data/张三/reports.jsonl:12") == "reports.jsonl:12"
+    assert file_name("C:\\Users\\li\\年报.docx") == "年报.docx"
+    assert file_name("file:///home/li/crawl.warc.gz#3") == "crawl.warc.gz#3"
+    assert file_name("") == ""
 
 
 # -- paging, filters, limits ----------------------------------------------------------------------
@@ -173,28 +232,57 @@ def test_limit_is_capped_at_100(client):
 
 # -- errors -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "params, status, needle",
+    "params, status, needle, code",
     [
-        ({"q": '"unclosed'}, 400, "unclosed"),
-        ({"q": "(a"}, 400, "unbalanced"),
-        ({"q": "公开", "year": "abc"}, 400, "year"),
-        ({"q": "公开", "year": "2015-2010"}, 400, "backwards"),
-        ({"q": "公开", "section": "nonsense"}, 400, "section"),
-        ({"q": ""}, 400, "empty"),
-        ({"q": "公" * 501}, 400, "too long"),
-        ({"q": "公开", "agency": "机" * 201}, 400, "too long"),
-        ({"q": "公开", "limit": -1}, 422, "limit"),
-        ({"q": "公开", "limit": "abc"}, 422, "limit"),
-        ({"q": "公开", "offset": -5}, 422, "offset"),
-        ({"q": "公开", "offset": 10**9}, 422, "offset"),
-        ({"q": "公开", "per_report": 0}, 422, "per_report"),
+        ({"q": '"unclosed'}, 400, "unclosed", "unclosed_quote"),
+        ({"q": "(a"}, 400, "unbalanced", "unbalanced_open"),
+        ({"q": "公开", "year": "abc"}, 400, "year", "bad_year"),
+        ({"q": "公开", "year": "2015-2010"}, 400, "backwards", "year_backwards"),
+        ({"q": "公开", "section": "nonsense"}, 400, "section", "bad_section"),
+        ({"q": ""}, 400, "empty", "empty_query"),
+        ({"q": "公" * 501}, 400, "too long", "too_long"),
+        ({"q": "公开", "agency": "机" * 201}, 400, "too long", "filter_too_long"),
+        ({"q": "公开", "limit": -1}, 422, "limit", "invalid_request"),
+        ({"q": "公开", "limit": "abc"}, 422, "limit", "invalid_request"),
+        ({"q": "公开", "offset": -5}, 422, "offset", "invalid_request"),
+        ({"q": "公开", "offset": 10**9}, 422, "offset", "invalid_request"),
+        ({"q": "公开", "per_report": 0}, 422, "per_report", "invalid_request"),
     ],
 )
-def test_bad_requests_are_json_errors(client, params, status, needle):
+def test_bad_requests_are_json_errors(client, params, status, needle, code):
+    from search.web.messages import ERRORS_ZH
+
     r = client.get("/api/search", params=params)
     assert r.status_code == status, r.text
     body = r.json()
-    assert isinstance(body["error"], str) and needle in body["error"]
+    assert isinstance(body["error"], str) and needle in body["error"]  # English, for programs
+    assert body["code"] == code and code in ERRORS_ZH  # a code the page says in Chinese
+    zh = ERRORS_ZH[code].format(**body["params"])  # every {name} is filled by the params
+    assert re.search(r"[\u4e00-\u9fff]", zh)
+
+
+def test_every_error_code_has_chinese_words():
+    """Each code the code base raises (QueryError(…, "code"), WebError(…, code=…), the codes by
+    status) has the page's Chinese message."""
+    from search.web.errors import KNOWN, STATUS_CODES
+    from search.web.messages import ERRORS_ZH
+
+    raised = set(STATUS_CODES.values()) | {code for _, _, code in KNOWN.values()}
+    for path in [*ROOT.glob("search/**/*.py"), ROOT / "cli.py"]:
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(call, ast.Call):
+                continue
+            name = getattr(call.func, "id", getattr(call.func, "attr", ""))
+            if name == "QueryError" and len(call.args) > 1:
+                assert isinstance(call.args[1], ast.Constant), ast.unparse(call)
+                raised.add(call.args[1].value)
+            raised |= {
+                k.value.value
+                for k in call.keywords
+                if k.arg == "code" and isinstance(k.value, ast.Constant)
+            }
+    assert {"unclosed_quote", "no_report", "filter_too_long", "no_term"} <= raised
+    assert raised <= set(ERRORS_ZH), raised - set(ERRORS_ZH)
 
 
 def test_max_length_query_is_accepted(client):
@@ -403,3 +491,17 @@ def test_serve_refuses_missing_index_and_bad_origin(tmp_path, web_index):
     assert p.returncode == 2 and "cors-origin" in p.stderr
     p = serve("--help")
     assert p.returncode == 0 and "--cors-origin" in p.stdout and "127.0.0.1" in p.stdout
+
+
+def test_report_view_marks_a_guessed_agency_and_title_as_inferred(client):
+    """A report that never names itself (the 亳州 sample only says 我局) gets an agency and a
+    title gongkai inferred; the report view says so, while reports that print theirs do not."""
+    reports = get_ok(client, "/api/reports")["reports"]
+    guessed = [r for r in reports if r["provenance"].get("agency") == "inferred"]
+    printed = [r for r in reports if r["provenance"].get("agency") in ("header-line", "signature")]
+    assert guessed and printed
+    page = client.get(f"/reports/{guessed[0]['report_id']}").text
+    assert f"{guessed[0]['agency']}（推断）" in page
+    assert 'class="inferred"' in page  # the title, inferred too, carries the mark
+    page = client.get(f"/reports/{printed[0]['report_id']}").text
+    assert "（推断）" not in page

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -98,24 +99,12 @@ def _static_server(directory: Path, port: int) -> http.server.ThreadingHTTPServe
     return httpd
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    from index.writer import ingest
-
-    extra = tmp_path_factory.mktemp("browser-extra")
-    (extra / "xss_report.txt").write_text(XSS_REPORT, encoding="utf-8")
-    index = str(tmp_path_factory.mktemp("browser-index"))
-    stats = ingest([str(SAMPLES), str(extra)], index)
-    assert not stats.failed, stats.failed
-
-    api_port, host_port, other_port = free_port(), free_port(), free_port()
-    api = f"http://127.0.0.1:{api_port}"
-    host = f"http://127.0.0.1:{host_port}"
-    other = f"http://127.0.0.1:{other_port}"
-    log = open(tmp_path_factory.mktemp("server-log") / "serve.log", "w+")  # noqa: SIM115
+def serve(index: str, port: int, log, *options: str) -> subprocess.Popen:
+    """The real `cli.py serve` on `index` at `port`, once it answers (else the test fails with
+    its log); stop it with `stop`."""
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "serve", "--index", index]
-        + ["--port", str(api_port), "--cors-origin", host],
+        [sys.executable, str(ROOT / "cli.py"), "serve", "--index", index, "--port", str(port)]
+        + list(options),
         cwd=str(ROOT),
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -123,9 +112,9 @@ def servers(tmp_path_factory):
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(f"{api}/api/reports", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/reports", timeout=2) as r:
                 if r.status == 200:
-                    break
+                    return proc
         except OSError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -134,18 +123,52 @@ def servers(tmp_path_factory):
             pytest.fail(f"server did not start:\n{log.read()}")
         time.sleep(0.2)
 
-    site = tmp_path_factory.mktemp("host-site")
-    (site / "host.html").write_text(HOST_PAGE.format(api=api), encoding="utf-8")
-    statics = [_static_server(site, host_port), _static_server(site, other_port)]
-    yield {"api": api, "host": host, "other": other}
-    for s in statics:
-        s.shutdown()
+
+def stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def run_servers(tmp_path_factory, extra: dict[str, str], pages: dict[str, str]):
+    """Index corpus/samples plus the `extra` files (name → text), start the real `cli.py serve`
+    on it (allowing CORS from the host origin) and two static sites serving `pages` (name →
+    HTML, with {api} for the server's URL): the host origin and one the server does not allow.
+    Yields {"api", "host", "other"}; stops them all after."""
+    from index.writer import ingest
+
+    extra_dir = tmp_path_factory.mktemp("browser-extra")
+    for name, text in extra.items():
+        (extra_dir / name).write_text(text, encoding="utf-8")
+    index = str(tmp_path_factory.mktemp("browser-index"))
+    stats = ingest([str(SAMPLES), str(extra_dir)], index)
+    assert not stats.failed, stats.failed
+
+    api_port, host_port, other_port = free_port(), free_port(), free_port()
+    api = f"http://127.0.0.1:{api_port}"
+    host = f"http://127.0.0.1:{host_port}"
+    other = f"http://127.0.0.1:{other_port}"
+    log = open(tmp_path_factory.mktemp("server-log") / "serve.log", "w+")  # noqa: SIM115
+    proc = serve(index, api_port, log, "--cors-origin", host)
+
+    site = tmp_path_factory.mktemp("host-site")
+    for name, html in pages.items():
+        (site / name).write_text(html.format(api=api), encoding="utf-8")
+    statics = [_static_server(site, host_port), _static_server(site, other_port)]
+    yield {"api": api, "host": host, "other": other}
+    for s in statics:
+        s.shutdown()
+    stop(proc)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    yield from run_servers(
+        tmp_path_factory, {"xss_report.txt": XSS_REPORT}, {"host.html": HOST_PAGE}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +206,13 @@ def page(browser):
     ctx, pg = open_page(browser)
     yield pg
     ctx.close()
+
+
+def api_get(base: str, path: str, **params) -> dict:
+    """The server's JSON answer to GET path?params."""
+    url = f"{base}{path}?{urllib.parse.urlencode(params)}" if params else f"{base}{path}"
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return json.loads(r.read())
 
 
 def shot(page, name: str, **kw) -> None:
@@ -367,11 +397,17 @@ def test_widget_in_a_host_page(page, servers):
     assert page.problems == []
 
 
-def test_widget_refused_for_an_origin_not_allowed(page, servers):
-    page.goto(f"{servers['other']}/host.html")
+def widget_search(page, url: str, q: str):
+    """Open the host page at `url` and search `q` in its widget; the widget's locator."""
+    page.goto(url)
     widget = page.locator("#gongkai")
-    widget.locator(".gk-input").fill("依申请公开")
+    widget.locator(".gk-input").fill(q)
     widget.locator(".gk-input").press("Enter")
+    return widget
+
+
+def test_widget_refused_for_an_origin_not_allowed(page, servers):
+    widget = widget_search(page, f"{servers['other']}/host.html", "依申请公开")
     expect(widget.locator(".gk-status.gk-error")).to_be_visible()
     assert widget.locator(".gk-hit").count() == 0
     assert any("CORS" in p or "Access-Control" in p or "blocked" in p for p in page.problems)

@@ -32,10 +32,7 @@ def page(browser):  # as test_browser's, plus clipboard access for "cite"
     ctx.close()
 
 
-def api(base: str, path: str, **params) -> dict:
-    url = f"{base}{path}?{urllib.parse.urlencode(params)}" if params else f"{base}{path}"
-    with urllib.request.urlopen(url, timeout=30) as r:
-        return json.loads(r.read())
+api = tb.api_get
 
 
 def search_for(page, base: str, q: str) -> None:

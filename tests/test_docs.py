@@ -4,16 +4,21 @@ indexes the docs name (var/samples, var/index, var/real, …). An example must e
 line of output the docs show (elisions with … aside) must appear in what it prints — so an
 example that stops working, or whose printed output drifts from the docs, fails the suite.
 
-Not run: `serve` (a server that runs until stopped: tests/test_api.py and the browser tests
-drive it), `curl` against it, and `make` (it is what runs this)."""
+`serve` examples start a real server on a free loopback port (the first one of a document
+that binds the default host; one that binds 0.0.0.0 is not started), and the document's `curl`
+examples run against it, with the documented port replaced by that one: each must print
+something, with no `null` and no error. Not run: `make` (it is what runs this)."""
 
 from __future__ import annotations
 
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +43,9 @@ def _local(docs_id: str) -> str | None:
     return None
 
 
-SKIP = re.compile(r"^(?:\S*python\S* cli\.py serve|curl|make)\b")
+SKIP = re.compile(r"^make\b")
+SERVE = re.compile(r"^\S*python\S* cli\.py serve\b")
+DOC_PORT = "127.0.0.1:8000"
 FENCE = re.compile(r"^```")
 
 
@@ -83,7 +90,7 @@ def examples(path: Path) -> list[Example]:
                 i += 1
                 ex.shown.append(lines[i])
             out.append(ex)
-        elif block == "sh" and (" cli.py " in f" {cmd} " or cmd.startswith("export ")):
+        elif block == "sh" and (" cli.py " in f" {cmd} " or cmd.startswith(("export ", "curl "))):
             out.append(Example(path.name, start + 1, cmd))
         i += 1
     return [e for e in out if not SKIP.match(e.command)]
@@ -146,6 +153,46 @@ def _report_id(work: Path) -> str:
     return json.loads(p.stdout)["reports"][0]["report_id"]
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_server(command: str, work: Path, env: dict) -> tuple[subprocess.Popen, int]:
+    """The documented `serve` on a free loopback port, once it answers."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        ["bash", "-c", f"exec {command} --port {port}"],
+        cwd=work,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"`{command}` exited {proc.returncode}: {proc.stderr.read()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/reports", timeout=2):
+                return proc, port
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(f"`{command}` did not answer on port {port} within 60 s")
+
+
+def test_the_curl_examples_encode_what_they_send():
+    """A documented curl example passes Chinese percent-encoded (--get --data-urlencode): a raw
+    UTF-8 URL is refused by the server (`Invalid HTTP request received.`)."""
+    curls = [e for exs in ALL.values() for e in exs if e.command.startswith("curl ")]
+    assert len(curls) >= 3
+    for e in curls:
+        url = next(w for w in shlex.split(e.command.split("|")[0]) if w.startswith("http"))
+        assert url.isascii(), f"{e.id}: {url}"
+
+
 @pytest.mark.parametrize("doc", list(ALL))
 def test_every_example_runs_as_documented(doc, docs_base, tmp_path):
     if not ALL[doc]:
@@ -158,7 +205,21 @@ def test_every_example_runs_as_documented(doc, docs_base, tmp_path):
     env = {**os.environ, "HOME": str(tmp_path / "home"), "NO_COLOR": "1"}
     env.pop("GONGKAI_INDEX", None)
     failures, unmapped = [], []
-    for ex in ALL[doc]:
+    servers: list[tuple[subprocess.Popen, int]] = []
+    try:
+        _run_examples(ALL[doc], work, env, failures, unmapped, servers)
+    finally:
+        for proc, _port in servers:
+            proc.terminate()
+            proc.wait(timeout=20)
+    assert not failures, "\n".join(failures)
+    assert len(unmapped) <= len(ALL[doc]) // 4, f"too many examples not run: {unmapped}"
+
+
+def _run_examples(exs, work, env, failures, unmapped, servers: list) -> None:
+    """Run `exs` in order, appending what went wrong to `failures` and the examples that name
+    an id we cannot map to `unmapped`; a server started for the curl examples joins `servers`."""
+    for ex in exs:
         if ex.command.startswith("export "):
             name, _, value = ex.command[len("export ") :].split("#")[0].strip().partition("=")
             env[name] = value
@@ -166,6 +227,17 @@ def test_every_example_runs_as_documented(doc, docs_base, tmp_path):
         if ex.command.startswith("cat ") and ex.shown:  # the docs show a file: write it
             (work / ex.command.split()[1]).write_text("\n".join(ex.shown) + "\n", "utf-8")
             continue
+        if SERVE.match(ex.command):
+            if not servers and "--host" not in ex.command:
+                servers.append(_start_server(_shell(ex.command.split("  #")[0].strip()), work, env))
+            continue
+        if ex.command.startswith("curl "):
+            if not servers:
+                failures.append(f"{ex.id} `{ex.command}`: no serve example before it")
+                continue
+            ex = Example(
+                ex.doc, ex.line, ex.command.replace(DOC_PORT, f"127.0.0.1:{servers[0][1]}")
+            )
         command = _shell(ex.command.split("  #")[0].strip())
         if "REPORT_ID" in command:
             command = command.replace("REPORT_ID", _report_id(work))
@@ -176,7 +248,7 @@ def test_every_example_runs_as_documented(doc, docs_base, tmp_path):
         for i in ids:
             command = command.replace(i, _local(i))
         p = subprocess.run(
-            ["bash", "-c", command],
+            ["bash", "-o", "pipefail", "-c", command],
             cwd=work,
             env=env,
             capture_output=True,
@@ -202,5 +274,7 @@ def test_every_example_runs_as_documented(doc, docs_base, tmp_path):
                 SEEN.setdefault(theirs, mine)
         if missing:
             failures.append(f"{ex.id} `{ex.command}` did not print: {missing[:3]}")
-    assert not failures, "\n".join(failures)
-    assert len(unmapped) <= len(ALL[doc]) // 4, f"too many examples not run: {unmapped}"
+        if ex.command.startswith("curl ") and (
+            not p.stdout.strip() or "null" in printed or '"error"' in p.stdout
+        ):
+            failures.append(f"{ex.id} `{ex.command}` printed no answer: {p.stdout[:300]!r}")

@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLES, cli_json, run_cli
@@ -16,6 +17,7 @@ from conftest import SAMPLES, cli_json, run_cli
 from index.normalize import normalize, normalize_with_offsets
 from index.schema import PASSAGE
 from search.engine import Engine
+from search.results import agency_label, year_label
 from search.tools.cite import citation, cite, readable_url
 from search.tools.compare import compare
 from search.tools.export import batch, batch_rows, export
@@ -495,13 +497,23 @@ def test_batch_matches_individual_searches(samples_index, samples, tmp_path):
     assert list(dict.fromkeys(r["query"] for r in rows)) == queries
     table = defaultdict(dict)
     for r in rows:
-        table[(r["query"], r["dimension"])][r["value"]] = int(r["reports"])
+        if int(r["reports"]) or r["dimension"] == "all":  # rows with 0 carry the denominator
+            table[(r["query"], r["dimension"])][r["value"]] = int(r["reports"])
     for q in queries:
         res = samples.search(q, limit=0)
         assert table[(q, "all")] == {"": res["reports"]}
-        assert table[(q, "year")] == {str(k): v for k, v in facet(res, "year").items()}
-        assert table[(q, "agency")] == facet(res, "agency")
+        assert table[(q, "year")] == {year_label(k): v for k, v in facet(res, "year").items()}
+        assert table[(q, "agency")] == {agency_label(k): v for k, v in facet(res, "agency").items()}
         assert table[(q, "section")] == facet(res, "section")
+        # the denominators and shares are trend's, year by year
+        by_year = {r["value"]: r for r in rows if r["query"] == q and r["dimension"] == "year"}
+        for t in trend(samples, q)["rows"]:
+            got = by_year[year_label(t["year"])]
+            assert (int(got["reports"]), int(got["all_reports"])) == (
+                t["reports"],
+                t["all_reports"],
+            )
+            assert float(got["share"]) == round(t["share"], 4)
     with_filter = batch(samples, queries, agency="西安市")
     for q, got in zip(queries, with_filter["queries"], strict=True):
         assert got["reports"] == samples.search(q, agency="西安市", limit=0)["reports"]
@@ -523,9 +535,15 @@ def test_batch_reads_stdin_and_rejects_a_bad_line(samples_index, tmp_path):
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["queries"][0]["query"] == "依申请公开"
     f = tmp_path / "bad.txt"
-    f.write_text("依申请公开\n# fine\n(未闭合\n", encoding="utf-8")
+    f.write_text("依申请公开\n# fine\n(未闭合\n公开 year:abc\n主动公开\n", encoding="utf-8")
     p = run_cli("batch", str(f), "--index", samples_index)
-    assert p.returncode == 2 and p.stderr.startswith("error: line 3:") and not p.stdout
+    # a bad line is named and skipped; the good ones around it still run; exit 3 at the end
+    assert p.returncode == 3, p.stderr
+    assert p.stderr.startswith("line 3: ") and "\nline 4: " in p.stderr
+    assert [r["query"] for r in read_csv(p.stdout) if r["dimension"] == "all"] == [
+        "依申请公开",
+        "主动公开",
+    ]
 
 
 # -- citations -----------------------------------------------------------------------------------
@@ -632,9 +650,12 @@ def api(planted):
 
 
 def test_api_serves_the_same_results_as_the_library(api):
+    """The same results, but for source files: the web names them by file name alone."""
+    from search.web.formats import public
+
     client, engine = api
     r = client.get("/api/compare", params={"q": "依申请公开", "limit": 0})
-    assert r.status_code == 200 and r.json() == compare(engine, "依申请公开", limit=0)
+    assert r.status_code == 200 and r.json() == public(compare(engine, "依申请公开", limit=0))
     r = client.get("/api/trend", params={"q": "依申请公开", "format": "csv"})
     assert r.headers["content-type"].startswith("text/csv")
     assert len(read_csv(r.text)) == len(trend(engine, "依申请公开")["rows"])
@@ -646,7 +667,8 @@ def test_api_serves_the_same_results_as_the_library(api):
     r = client.get(f"/api/similar/{seed['passage_id']}", params={"limit": 1})
     assert r.json()["results"][0]["agency"] == "西安市阎良区人民政府办公室"
     r = client.get(f"/api/cite/{seed['passage_id']}")
-    assert r.json()["citation"] == cite(engine, seed["passage_id"])["citation"]
+    assert r.json()["citation"] == public(cite(engine, seed["passage_id"]))["citation"]
+    assert r.json()["citation"].endswith("来源：" + Path(seed["source"]).name)
 
 
 def test_api_export_streams_everything(api):

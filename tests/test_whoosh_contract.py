@@ -178,6 +178,35 @@ def test_small_segments_from_re_ingests_are_merged(tmp_path):
         assert Engine(ix_dir).search(q, limit=0) == Engine(fresh).search(q, limit=0)
 
 
+def _words_held(ix_dir: str) -> tuple[int, int]:
+    """(the index's total word count, the words its live passages hold, re-analysed)."""
+    r = windex.open_dir(ix_dir, indexname="gongkai").reader()
+    held = sum(len(analyse(f.get(WORDS) or "")[0]) for f in r.all_stored_fields())
+    return r.field_length(WORDS), held
+
+
+def test_merges_keep_the_total_length_exact(tmp_path):
+    """BM25's mean length comes from the index's total: merging segments (two ingest
+    processes' segments, re-ingests' small ones, deletions) must not round it up through
+    Whoosh's one-byte per-document lengths, or the same corpus ranks differently with the
+    history of its ingests (and unlike the cluster, which sums exact lengths)."""
+    import shutil
+
+    from index.writer import ingest
+
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLES, src)
+    ix_dir = str(tmp_path / "ix")
+    ingest([str(src)], ix_dir)  # two processes' segments, merged at the end
+    total, held = _words_held(ix_dir)
+    assert held > 10_000 and total == held
+    page = src / "000_acb323a203c4bfef.txt"  # a changed report: old passages deleted, merged
+    page.write_text(page.read_text(encoding="utf-8") + "\n补充说明一条。", encoding="utf-8")
+    ingest([str(src)], ix_dir)
+    total2, held2 = _words_held(ix_dir)
+    assert held2 > held and total2 == held2
+
+
 def test_indexes_written_before_the_codec_moved_still_name_it():
     """A TOC pickles the codec class by module path: older indexes say index.codec."""
     import pickle

@@ -325,7 +325,7 @@ def test_full_disk_and_read_only_are_one_line_and_keep_the_last_commit(tmpfs):
     assert first.returncode == 0, first.stderr
     before = _listing(ix)
     p = run_cli("ingest", str(REALDATA), "--index", ix)
-    assert p.returncode == 5, p.stderr
+    assert p.returncode == 6, p.stderr
     assert p.stderr.strip() == (
         f"error: no space left on the disk holding the index at {ix}: free some space and run "
         "ingest again (the index keeps its last commit)"
@@ -334,7 +334,7 @@ def test_full_disk_and_read_only_are_one_line_and_keep_the_last_commit(tmpfs):
     assert run_cli("search", "公开", "--index", ix).returncode == 0
     subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
     p = run_cli("ingest", str(SAMPLES), "--index", ix)
-    assert p.returncode == 5 and "read-only file system" in p.stderr, p.stderr
+    assert p.returncode == 6 and "read-only file system" in p.stderr, p.stderr
     assert p.stderr.count("\n") == 1
     assert _listing(ix) == before
 
@@ -351,7 +351,7 @@ def test_truncated_segment_is_named_with_how_to_rebuild(samples_index, tmp_path)
     ix = _damaged_copy(samples_index, tmp_path)
     for args in (["search", "公开"], ["reports"], ["ingest", str(SAMPLES)]):
         p = run_cli(*args, "--index", ix)
-        assert p.returncode == 5, (args, p.stderr)
+        assert p.returncode == 6, (args, p.stderr)
         assert p.stderr.startswith(f"error: the index at {ix} is damaged (segment ")
         assert "truncated or corrupt" in p.stderr and f"delete {ix} and run `ingest`" in p.stderr
         assert p.stderr.count("\n") == 1, p.stderr
@@ -375,5 +375,5 @@ def test_unreadable_table_of_contents_is_damage(samples_index, tmp_path):
     data[40:80] = b"\xff" * 40
     toc.write_bytes(bytes(data))
     p = run_cli("search", "公开", "--index", ix)
-    assert p.returncode == 5
+    assert p.returncode == 6
     assert "table of contents cannot be read" in p.stderr and "Traceback" not in p.stderr

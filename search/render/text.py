@@ -194,7 +194,9 @@ def bar(fraction: float, width: int) -> str:
 
 def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int = 20) -> list[str]:
     """Per row: label, a bar of the matching reports (scaled to the largest count),
-    `matching / all`, a bar of the share (scaled to 100%) and the share in %."""
+    `matching / all`, a bar of the share (scaled to 100%) and the share in %. Reports of no
+    known year come last, apart and without a count bar: they are not a year, and a pile of
+    them would otherwise set the scale for every real year."""
     by, rows = res["by"], res["rows"]
     q = res["query"] or "(filters only)"
     if not rows:
@@ -204,7 +206,8 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
     else:
         labels = [agency_label(r["agency"]) for r in rows]
     label_w = min(max(cols(x) for x in labels), 28)
-    top = max(r["reports"] for r in rows) or 1
+    dated = [r for r in rows if by != "year" or r["year"]]
+    top = max((r["reports"] for r in dated), default=0) or 1
     num_w = len(str(max(r["all_reports"] for r in rows)))
     count_w = 2 * num_w + 3
     out = [
@@ -236,10 +239,14 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
         quiet.clear()
 
     def row_line(label: str, r: dict) -> str:
+        if by == "year" and not r["year"]:
+            counted = style(fit("(apart: no year known)", bar_width), dim=True)
+        else:
+            counted = style(bar(r["reports"] / top, bar_width), fg="cyan")
         return (
             fit(label, label_w)
             + "  "
-            + style(bar(r["reports"] / top, bar_width), fg="cyan")
+            + counted
             + " "
             + f"{r['reports']:>{num_w}} / {r['all_reports']:<{num_w}}"
             + "  "
@@ -252,6 +259,8 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
             quiet.append((label, r))
             continue
         flush()
+        if by == "year" and not r["year"]:
+            out.append("")
         out.append(row_line(label, r))
     flush()
     return out
@@ -259,14 +268,22 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
 
 # -- kwic ---------------------------------------------------------------------------------------
 def kwic_lines(res: dict, style=_plain) -> list[str]:
-    """Left contexts right-aligned so the matches line up, then agency · year · passage id."""
+    """Left contexts right-aligned so the matches line up, then agency · year · passage id;
+    with several terms, each term's concordance in turn under its own heading."""
     rows = res["occurrences"]
     if not rows:
         return [f"No occurrences of {res['match']}."]
     left_w = max(cols(r["left"]) for r in rows)
     right_w = max(cols(r["right"]) for r in rows)
-    out = []
+    terms = res.get("terms") or []
+    out: list[str] = []
+    heading = None
     for r in rows:
+        if len(terms) > 1 and r["term"] != heading:
+            heading = r["term"]
+            total = next(t["total"] for t in terms if t["term"] == heading)
+            out += [""] if out else []
+            out.append(style(f"{heading}: {total} occurrences", bold=True))
         left = " " * (left_w - cols(r["left"])) + r["left"]
         right = r["right"] + " " * (right_w - cols(r["right"]))
         where = f"{agency_label(r['agency'])} {r['year'] or '----'} {r['passage_id'][:8]}"
@@ -274,8 +291,14 @@ def kwic_lines(res: dict, style=_plain) -> list[str]:
             f"{left} {style(r['match'], fg='yellow', bold=True)} {right}  {style(where, dim=True)}"
         )
     shown = len(rows)
+    what = res["match"]
+    if len(terms) > 1:
+        missing = [t["term"] for t in terms if not t["total"]]
+        what = " and ".join(t["term"] for t in terms)
+        if missing:
+            what += f" (none of {', '.join(missing)})"
     summary = (
-        f"{res['total']} occurrences of {res['match']} in {res['passages']} passages of "
+        f"{res['total']} occurrences of {what} in {res['passages']} passages of "
         f"{res['reports']} reports"
         + (f" (first {shown} shown)" if shown < res["total"] else "")
         + f", sorted by {res['sort']}"
@@ -345,4 +368,130 @@ def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
                 out.append(pad + style(head, dim=True) + longest)
         out.append(pad + style(r["citation"], dim=True))
         out.append("")
+    return out
+
+
+def _figure(v) -> str:
+    """A figure as printed: integers as they are, amounts to two decimals, None as —."""
+    if v is None:
+        return "—"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:,.2f}"
+    return f"{int(v):,}"
+
+
+def _signed(v, pct: float | None = None) -> str:
+    if v is None:
+        return "—"
+    out = ("+" if v > 0 else "") + _figure(v)
+    if pct is not None:
+        out += f" ({pct:+.0%})"
+    return out
+
+
+def _rate(r: dict | None) -> str:
+    if not r or r["value"] is None:
+        return "—"
+    return f"{r['value']:.1%} ({_figure(r['numerator'])}/{_figure(r['denominator'])})"
+
+
+def stats_lines(res: dict, style=_plain) -> list[str]:
+    """The ranked table of `stats`: a line per agency (year) with its figure, the change on
+    the year before and the rate; then the coverage, the missing figures and, marked, every
+    printed total that disagrees with its parts."""
+    by, rows, cov = res["by"], res["rows"], res["coverage"]
+    what = res["metric_label"] + f" ({res['metric']})"
+    scope = " ".join(
+        [f"“{res['query']}”"] * bool(res["query"])
+        + [f"{k}:{res[k]}" for k in ("agency", "year") if res.get(k)]
+    )
+    scope = scope or "all reports"
+    out = [style(what, bold=True) + f" — by {by}, {scope}"]
+    out.append(
+        f"{cov['matched']} reports selected: {cov['with_tables']} with readable standard tables, "
+        f"{cov['without_tables']} without"
+    )
+    if cov["missing"]:
+        out.append(
+            style(
+                f"{cov['missing']} of the reports with tables do not give this figure (null): "
+                "left out of every sum, not counted as 0",
+                fg="yellow",
+            )
+        )
+    if not rows:
+        out.append("No reports with readable standard tables among them.")
+    else:
+        labels = [r["label"] for r in rows]
+        label_w = min(max(cols(x) for x in labels), 30)
+        head = ["#", fit(by, label_w)]
+        if by == "agency":
+            head.append("year")
+        head += ["value", "year before", "change"]
+        if by == "year":
+            head.append("reports")
+        head.append("missing")
+        if res["rate"]:
+            head.append(res["rate"])
+        table = []
+        for r in rows:
+            line = [str(r["rank"]), fit(r["label"], label_w)]
+            if by == "agency":
+                line.append(year_label(r["year"]))
+            line += [
+                _figure(r["value"]),
+                _figure(r["previous"]),
+                _signed(r["change"], r["change_pct"]),
+            ]
+            if by == "year":
+                line.append(str(r["reports"]))
+            line.append(str(r["missing"]) if r["missing"] else "")
+            if res["rate"]:
+                line.append(_rate(r.get("rate")))
+            table.append((line, r["checks"]))
+        widths = [
+            max(cols(x) for x in col) for col in zip(head, *[t for t, _ in table], strict=True)
+        ]
+
+        def joined(cells: list[str]) -> str:
+            parts = [
+                fit(c, w) if i < 2 else " " * (w - cols(c)) + c
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            ]
+            return "  ".join(parts).rstrip()
+
+        out += ["", style(joined(head), dim=True)]
+        for line, n_checks in table:
+            text = joined(line)
+            out.append(text + (style(f"  ! {n_checks} check(s)", fg="red") if n_checks else ""))
+    if res["checks"]:
+        out += [
+            "",
+            style(
+                f"! {len(res['checks'])} printed total(s) disagree with their parts:",
+                fg="red",
+                bold=True,
+            ),
+        ]
+        for c in res["checks"]:
+            out.append(
+                f"  {agency_label(c['agency'])} {year_label(c['year'])}  {c['rule']}: "
+                f"printed {_figure(c['printed'])}, parts add up to {_figure(c['computed'])}"
+                f"  [{c['report_id']}]"
+            )
+    else:
+        out += ["", style("checks: every printed total agrees with its parts", dim=True)]
+    if res["unread"]:
+        out += [
+            "",
+            style(f"{len(res['unread'])} selected reports without readable tables:", dim=True),
+        ]
+        out += [
+            style(f"  {agency_label(u['agency'])} {year_label(u['year'])}  {u['title']}", dim=True)
+            for u in res["unread"][:10]
+        ]
+        if len(res["unread"]) > 10:
+            out.append(
+                style(f"  … and {len(res['unread']) - 10} more (--json lists them all)", dim=True)
+            )
     return out

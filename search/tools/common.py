@@ -9,9 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import query as wq
 
-from index.schema import PASSAGE
 from search import query as ql
 from search.engine import Engine, NotFound
 
@@ -28,6 +26,11 @@ class Matches:
     cols: object
     plan: ql.Plan | None  # None: no query and no filters (every passage)
     docs: np.ndarray
+    engine: Engine
+
+    def scores(self) -> np.ndarray:
+        """Each matching passage's score, aligned with `docs`: the ranking `search` uses."""
+        return self.engine.scores(self.searcher, self.rank, self.docs)
 
     @property
     def terms(self) -> tuple[str, ...]:  # what to highlight
@@ -68,23 +71,16 @@ def matches(
     s = searcher or s
     nodes = ([ql.parse(text)] if text.strip() else []) + list(also)
     if not nodes and not fl:
-        return Matches(s, cols, None, cols.passage_docs)
+        return Matches(s, cols, None, cols.passage_docs, engine)
     tree = (nodes[0] if len(nodes) == 1 else ql.And(tuple(nodes))) if nodes else None
     plan = ql.plan(tree, fl)
-    return Matches(s, cols, plan, engine.match(plan))
+    return Matches(s, cols, plan, engine.match(plan), engine)
 
 
 def own_searcher(engine: Engine):
     """A searcher of one's own (close it when done) over the same index generation as the
     engine's, so the engine's cached columns hold for its document numbers."""
-    for _ in range(3):
-        s, _ = engine.searcher()
-        own = engine.ix.searcher(weighting=s.weighting)
-        if own.reader().generation() == s.reader().generation():
-            return own
-        own.close()  # a commit landed in between: catch up and try again
-        engine.refresh()
-    raise QueryError("the index is being updated right now; try again in a moment")
+    return engine.own_searcher()
 
 
 def universe(engine: Engine, filters: list[ql.Filter]) -> np.ndarray:
@@ -100,15 +96,10 @@ def passage(engine: Engine, passage_id: str) -> tuple[object, int, dict]:
     if not PASSAGE_ID.fullmatch(pid):
         raise NotFound(f"no passage {passage_id!r} in the index (ids look like f4d480a659443258)")
     s, _ = engine.searcher()
-    docnum = s.document_number(kind=PASSAGE, passage_id=pid)
-    if docnum is None and len(pid) >= MIN_ID_PREFIX:
-        q = wq.And([wq.Term("kind", PASSAGE), wq.Prefix("passage_id", pid)])
-        found = []
-        for d in s.docs_for_query(q):
-            found.append(d)
-            if len(found) > 1:
-                raise NotFound(f"passage id {passage_id!r} is ambiguous: give more characters")
-        docnum = found[0] if found else None
+    found = engine.passage_docnums(pid, prefix=len(pid) >= MIN_ID_PREFIX)
+    if len(found) > 1:
+        raise NotFound(f"passage id {passage_id!r} is ambiguous: give more characters")
+    docnum = found[0] if found else None
     if docnum is None:
         short = (
             f" (a shortened id needs {MIN_ID_PREFIX}+ characters)"

@@ -52,7 +52,7 @@ def compare(
     }
 
     # the same ranking as `search`: BM25 over the match set, best first, ties in document order
-    score = ranking.scores(m.searcher, cols.lengths, m.rank, m.docs)
+    score = m.scores()
     best: dict[int, tuple[int, float]] = {}
     for i in ranking.ranked(m.docs, score, cols.position).tolist():
         docnum = int(m.docs[i])

@@ -11,9 +11,11 @@ import numpy as np
 from search import query as ql
 from search import rank
 from search.engine import Engine
+from search.facets import facets
 from search.query import QueryError
+from search.results import agency_label, year_label
 from search.tools.cite import hit
-from search.tools.common import matches
+from search.tools.common import matches, universe
 
 ORDERS = ("relevance", "document")
 COLUMNS = [
@@ -34,7 +36,7 @@ COLUMNS = [
 ]
 # JSON Lines carry the highlight too (HTML), for readers that show the passage marked
 COLUMNS_BY_FORMAT = {"csv": COLUMNS, "jsonl": [*COLUMNS, "highlight"]}
-BATCH_COLUMNS = ["query", "dimension", "value", "reports"]
+BATCH_COLUMNS = ["query", "dimension", "value", "reports", "all_reports", "share"]
 BATCH_DIMENSIONS = ("year", "agency", "section")
 
 
@@ -52,7 +54,7 @@ class Export:
         m = self.m
         docs = m.docs
         if self.order == "relevance" and m.plan is not None:
-            score = rank.scores(m.searcher, m.cols.lengths, m.rank, docs)
+            score = m.scores()
             for i in rank.ranked(docs, score, m.cols.position).tolist():
                 yield int(docs[i]), float(score[i])
             return
@@ -86,10 +88,12 @@ def export(
 
 
 # -- batch --------------------------------------------------------------------------------------
-def read_queries(lines: Iterable[str]) -> list[tuple[int, str]]:
-    """(line number, query) for each query line; blank lines and # comments are skipped. Every
-    query is parsed up front: a bad one raises QueryError naming its line."""
-    out = []
+def read_queries(lines: Iterable[str]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(queries, errors): (line number, query) for each query line — blank lines and #
+    comments are skipped — and (line number, reason) for each line that is not a query. Every
+    query is parsed up front, so a bad line is named before anything runs; it never stops the
+    others. No query at all raises QueryError."""
+    out, errors = [], []
     for n, line in enumerate(lines, 1):
         q = line.strip().lstrip("\ufeff")
         if not q or q.startswith("#"):
@@ -97,11 +101,12 @@ def read_queries(lines: Iterable[str]) -> list[tuple[int, str]]:
         try:
             ql.parse(q)
         except QueryError as e:
-            raise QueryError(f"line {n}: {e}") from None
+            errors.append((n, str(e)))
+            continue
         out.append((n, q))
-    if not out:
+    if not out and not errors:
         raise QueryError("no queries in the file (one a line; blank lines and # comments skipped)")
-    return out
+    return out, errors
 
 
 def batch(
@@ -112,17 +117,27 @@ def batch(
     year: str | None = None,
     section: str | None = None,
 ) -> dict:
-    """{"queries": [{"query", "total", "reports", "facets"}]}: each exactly what `search`
-    reports for that query (its facets count matching reports)."""
+    """{"queries": [{"query", "total", "reports", "all_reports", "facets", "all_facets"}]}: each
+    exactly what `search` reports for that query (its facets count matching reports), and as
+    denominators, as `trend` has them, the same counts over every passage that passes the
+    query's filters (the options and its own year:/agency:/section:)."""
     out = []
+    universes: dict[tuple, tuple] = {}
     for q in queries:
-        res = engine.search(q, agency=agency, year=year, section=section, limit=0)
+        m = matches(engine, q, agency=agency, year=year, section=section)
+        key = tuple(m.filters)
+        if key not in universes:
+            universes[key] = facets(universe(engine, m.filters), m.cols)
+        all_facets, all_reports = universes[key]
+        found, reports = facets(m.docs, m.cols)
         out.append(
             {
                 "query": q,
-                "total": res["total"],
-                "reports": res["reports"],
-                "facets": res["facets"],
+                "total": int(len(m.docs)),
+                "reports": reports,
+                "all_reports": all_reports,
+                "facets": found,
+                "all_facets": all_facets,
             }
         )
     return {"queries": out}
@@ -130,16 +145,36 @@ def batch(
 
 def batch_rows(res: dict) -> Iterator[dict]:
     """Long format, a row per (query, dimension, value): dimension "all" (value empty) is the
-    query's matching reports in total, then one row per year, agency and section. An agency
-    or year that is not recorded has an empty value."""
+    query's matching reports in total, then one row per year, agency and section that has
+    reports passing the filters (0 where none match). `all_reports` is the denominator —
+    the reports of that year (agency; with that section) passing the same filters — and
+    `share` = reports / all_reports, as `trend` gives it. An agency or year that is not
+    recorded has the placeholder value (未注明机构, 年份不详)."""
     for q in res["queries"]:
-        yield {"query": q["query"], "dimension": "all", "value": "", "reports": q["reports"]}
+        share = q["reports"] / q["all_reports"] if q["all_reports"] else 0.0
+        yield {
+            "query": q["query"],
+            "dimension": "all",
+            "value": "",
+            "reports": q["reports"],
+            "all_reports": q["all_reports"],
+            "share": round(share, 4),
+        }
         for dim in BATCH_DIMENSIONS:
-            for item in q["facets"][dim]:
-                value = "" if item["value"] is None else item["value"]
+            found = {item["value"]: item["count"] for item in q["facets"][dim]}
+            for item in q["all_facets"][dim]:
+                n = found.get(item["value"], 0)
+                if dim == "year":
+                    value = year_label(item["value"])
+                elif dim == "agency":
+                    value = agency_label(item["value"])
+                else:
+                    value = item["value"]
                 yield {
                     "query": q["query"],
                     "dimension": dim,
                     "value": value,
-                    "reports": item["count"],
+                    "reports": n,
+                    "all_reports": item["count"],
+                    "share": round(n / item["count"], 4) if item["count"] else 0.0,
                 }

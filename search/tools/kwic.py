@@ -1,6 +1,7 @@
 """kwic: a concordance (keyword in context) for close reading. Every occurrence of a word or
 phrase in every matching passage — not just the top hits — with `width` characters of the
-original text on each side.
+original text on each side. Several words (`行政复议 诉讼`) give each word's concordance in
+turn; a quoted phrase ("以公开为原则 不公开为例外") is one term.
 
 Occurrences are found in the normalized text (full-width → half-width, traditional →
 simplified, lower case: what the index searches) and cut from the original, so 依申請公開
@@ -8,6 +9,8 @@ is found by 依申请公开 and shown as written. Line breaks and tabs in the co
 spaces (one for one, so offsets still hold)."""
 
 from __future__ import annotations
+
+import re
 
 from index.analysis import grams_of
 from index.normalize import normalize, normalize_with_offsets
@@ -20,6 +23,7 @@ from search.tools.common import matches
 
 SORTS = ("year", "agency", "left", "right")
 COLUMNS = [
+    "term",
     "left",
     "match",
     "right",
@@ -40,17 +44,39 @@ MAX_WIDTH = 200
 _SPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\u3000": " ", "\x0b": " ", "\x0c": " "})
 
 
-def split_term(term: str) -> tuple[str, list[ql.Filter]]:
-    """`依申请公开 year:2015-2020` → ("依申请公开", [year:2015-2020]). Surrounding quotes are
-    dropped: the rest is one literal word or phrase."""
+_TERM = re.compile(r'"[^"]*"|“[^”]*”|\S+')
+_QUOTES = '"“”'
+
+
+def split_term(term: str) -> tuple[list[str], list[ql.Filter]]:
+    """`依申请公开 行政复议 year:2015-2020` → (["依申请公开", "行政复议"], [year:2015-2020]).
+    Words are separated by spaces (an OR between them changes nothing); a quoted phrase is one
+    term, its quotes dropped. Exclusions are refused: a concordance lists what is there."""
     rest, filters = ql.split_filters(term)
-    if len(rest) >= 2 and rest[0] in '"“”' and rest[-1] in '"“”':
-        rest = rest[1:-1].strip()
-    if not rest:
-        raise QueryError("give a word or phrase to look for, e.g. 依申请公开")
     if len(rest) > MAX_QUERY_CHARS:
-        raise QueryError(f"term too long ({len(rest)} characters)")
-    return rest, filters
+        raise QueryError(
+            f"term too long ({len(rest)} characters)",
+            "too_long",
+            length=len(rest),
+            limit=MAX_QUERY_CHARS,
+        )
+    terms: list[str] = []
+    for tok in _TERM.findall(rest):
+        if tok == "OR":
+            continue
+        if tok == "NOT" or tok.startswith("-"):
+            raise QueryError(
+                f"kwic lists occurrences; {tok!r} excludes (use it with search)",
+                "kwic_exclusion",
+                word=tok,
+            )
+        if len(tok) >= 2 and tok[0] in _QUOTES and tok[-1] in _QUOTES:
+            tok = tok[1:-1].strip()
+        if tok and tok not in terms:
+            terms.append(tok)
+    if not terms:
+        raise QueryError("give a word or phrase to look for, e.g. 依申请公开", "no_term")
+    return terms, filters
 
 
 def occurrences(text: str, needle: str, width: int) -> list[tuple[int, str, str, str]]:
@@ -91,20 +117,33 @@ def kwic(
         raise QueryError(f"sort by one of {', '.join(SORTS)}, not {sort!r}")
     if not 0 <= width <= MAX_WIDTH:
         raise QueryError(f"width must be between 0 and {MAX_WIDTH} characters")
-    literal, inline = split_term(term)
-    needle = normalize(literal)
-    if not needle.strip():
-        raise QueryError(f"{literal!r} has no searchable characters")
-    # candidates: the passages whose squeezed text holds the squeezed needle (a superset of
-    # those whose text holds it; the scan below finds the occurrences)
-    also = (ql.Word(literal, quoted=True),) if grams_of(needle) else ()
+    literals, inline = split_term(term)
+    needles = [normalize(t) for t in literals]
+    for literal, needle in zip(literals, needles, strict=True):
+        if not needle.strip():
+            raise QueryError(
+                f"{literal!r} has no searchable characters", "unsearchable", word=literal
+            )
+    needles = list(dict.fromkeys(needles))  # 依申請公開 and 依申请公开 are one term
+    # candidates: the passages whose squeezed text holds a squeezed term (a superset of those
+    # whose text holds it; the scan below finds the occurrences). A term without a bigram (one
+    # character) cannot narrow the candidates: then every passage that passes the filters is
+    # scanned.
+    words = tuple(ql.Word(t, quoted=True) for t in literals)
+    narrow = all(grams_of(n) for n in needles)
+    also = (words if len(words) == 1 else (ql.Or(words),)) if narrow else ()
     m = matches(engine, "", agency=agency, year=year, section=section, filters=inline, also=also)
     rows = []
     passages = set()
     reports = set()
+    per_term = dict.fromkeys(needles, 0)  # a row's term: as the index reads it (依申請→依申请)
     for docnum in m.docs:
         f = m.searcher.stored_fields(int(docnum))
-        found = occurrences(f.get("text", ""), needle, width)
+        found = [
+            (needle, hit)
+            for needle in needles
+            for hit in occurrences(f.get("text", ""), needle, width)
+        ]
         if not found:
             continue
         passages.add(f["passage_id"])
@@ -122,10 +161,12 @@ def kwic(
             "url": f.get("url"),
             "order": f.get("order", 0),
         }
-        cite = citation(meta)
-        for offset, left, match, right in found:
+        cite = citation({**meta, "source_key": f.get("source_key")})
+        for needle, (offset, left, match, right) in found:
+            per_term[needle] += 1
             rows.append(
                 {
+                    "term": needle,
                     "left": left,
                     "match": match,
                     "right": right,
@@ -149,6 +190,8 @@ def kwic(
         rows.sort(key=lambda r: (normalize(r["left"])[::-1].lstrip(), year_key(r), *doc_order(r)))
     else:
         rows.sort(key=lambda r: (normalize(r["right"]).lstrip(), year_key(r), *doc_order(r)))
+    position = {t: i for i, t in enumerate(needles)}
+    rows.sort(key=lambda r: position[r["term"]])  # stable: each term's concordance in turn
     for r in rows:
         del r["order"]
     total = len(rows)
@@ -156,7 +199,8 @@ def kwic(
         rows = rows[:limit]
     return {
         "term": term,
-        "match": literal,
+        "match": " ".join(literals),
+        "terms": [{"term": t, "total": n} for t, n in per_term.items()],
         "total": total,
         "passages": len(passages),
         "reports": len(reports),

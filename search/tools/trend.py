@@ -36,8 +36,8 @@ def trend(
     year: str | None = None,
     section: str | None = None,
 ) -> dict:
-    """{"query", "by", "total", "reports", "all_reports", "rows": [{by, reports, all_reports,
-    share}]}: a row for every year (agency) that has reports passing the filters, with the
+    """{"query", "by", "total", "reports", "all_reports", "filters": [{field, value}], "rows":
+    [{by, reports, all_reports, share}]}: a row for every year (agency) that has reports passing the filters, with the
     matching ones among them; years ascending (no year last), agencies by matching reports."""
     if by not in BY:
         raise QueryError(f"trend by year or agency, not {by!r}")
@@ -64,5 +64,6 @@ def trend(
         "total": int(len(m.docs)),
         "reports": m.reports,
         "all_reports": int(sum(totals.values())),
+        "filters": [{"field": f.field, "value": f.value} for f in m.filters],
         "rows": rows,
     }

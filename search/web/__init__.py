@@ -7,4 +7,5 @@ params.py    the query parameters every route shares (filters, their length limi
 formats.py   responses by format: json, csv, jsonl (streamed), png
 api.py       /api/search, /api/reports, /api/reports/{id}   (= search/reports/show --json)
 tools.py     /api/compare, trend, similar, kwic, export, cite (= the journalist tools)
+stats.py     /api/stats (= stats --json; csv long form, png)
 pages.py     /, /reports/{id}, /static/…, /widget.js, from templates/ and static/"""

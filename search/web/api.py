@@ -23,7 +23,9 @@ router = APIRouter(prefix="/api", tags=["api"])
 def check_report_id(report_id: str) -> str:
     """A report id names no file: anything but hex digits is unknown."""
     if not REPORT_ID.fullmatch(report_id):
-        raise WebError(404, f"no report {report_id!r} in the index")
+        raise WebError(
+            404, f"no report {report_id!r} in the index", code="no_report", params={"id": report_id}
+        )
     return report_id
 
 
@@ -69,7 +71,9 @@ def api_report(engines: Engines, report_id: str):
     try:
         return as_json(engines.call(lambda e: e.show(report_id)))
     except NotFound:  # say which id
-        raise WebError(404, f"no report {report_id!r} in the index") from None
+        raise WebError(
+            404, f"no report {report_id!r} in the index", code="no_report", params={"id": report_id}
+        ) from None
 
 
 @router.get("/labels", summary="How the page reads a missing agency, year or title")

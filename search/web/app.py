@@ -4,6 +4,7 @@
     GET /api/reports                                                       = reports --json
     GET /api/reports/{report_id}                                           = show --json
     GET /api/compare, trend, similar, kwic, export, cite                   the journalist tools
+    GET /api/stats?q=&agency=&year=&by=&metric=&rate=&sort=&format=        = stats --json
     GET /                    the search page (a template and native ES modules, nothing external)
     GET /reports/{id}        one report, passages in order (?passage=ID&q=QUERY to point/mark)
     GET /widget.js           the embeddable widget
@@ -20,10 +21,10 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
+from fastapi_offline import FastAPIOffline
 
 from index.settings import VERSION
-from search.web import api, errors, pages, tools
+from search.web import api, errors, pages, stats, tools
 from search.web.engines import EngineSource
 
 
@@ -52,25 +53,6 @@ def check_origin(origin: str) -> str:
     return origin
 
 
-def _mount_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs with its JS and CSS from the swagger-ui-bundle package, not a CDN."""
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.staticfiles import StaticFiles
-    from swagger_ui_bundle import swagger_ui_path
-
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
-
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="gongkai API",
-            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon-32x32.png",
-        )
-
-
 def create_app(
     index_dir: str | None = None, *, cors_origins: Sequence[str] = (), engine: Any = None
 ) -> FastAPI:
@@ -81,22 +63,25 @@ def create_app(
     from search.engine import Engine
 
     origins = [check_origin(o) for o in cors_origins]
-    app = FastAPI(
+    # FastAPIOffline serves /docs from the Swagger UI files its package ships (Swagger UI 5,
+    # which reads the OpenAPI 3.1 schema FastAPI writes), never from a CDN: intranets are offline.
+    app = FastAPIOffline(
+        docs_url="/docs",
+        redoc_url=None,
+        static_url="/docs-assets",
         title="gongkai",
         version=VERSION,
         summary="Full-text search over government information-disclosure annual reports.",
         description=(
             "The JSON API returns exactly what the CLI's `search --json`, `reports --json` "
-            "and `show --json` print. Errors are JSON objects with an `error` message."
+            "and `show --json` print. Errors are JSON objects with an `error` message (one "
+            "line, English), a stable `code` and the `params` the message names."
         ),
-        docs_url=None,  # served below from local files: intranets are offline
-        redoc_url=None,
     )
     app.state.engines = EngineSource(
         (lambda: Engine(index_dir)) if index_dir is not None else None, engine
     )
     app.state.cors_origins = origins
-    _mount_docs(app)
     if origins:
         app.add_middleware(
             CORSMiddleware,
@@ -113,6 +98,6 @@ def create_app(
         return response
 
     errors.install(app, pages.not_found_page, index_dir)
-    for router in (api.router, tools.router, pages.router):
+    for router in (api.router, tools.router, stats.router, pages.router):
         app.include_router(router)
     return app

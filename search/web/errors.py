@@ -1,8 +1,10 @@
 """Every answer that is not a result goes through here: the layers below raise their own
 exceptions (QueryError, NotFound, IndexMissing…), `web_error` reads each as one `WebError`
 with its HTTP status and the CLI's exit code, and `handle` is the app's only exception
-handler. API errors are JSON objects {"error": message, …}; a missing report page is the
-not-found page."""
+handler. API errors are JSON objects {"error": message, "code": code, "params": {…}, …}: the
+English one-line message for programs and the CLI's users, and a stable code (with the values
+the message names) that the page and the widget show in Chinese (messages.py); a missing
+report page is the not-found page."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from index.cluster.sphinxql import ClusterError
 from index.store import IndexMissing, damage, damaged
 from search.engine import NotFound
 from search.limits import QueryTimeout
@@ -19,30 +22,56 @@ from search.query import QueryError
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 API_HEADERS = {"Content-Security-Policy": API_CSP}
-EXIT_INTERNAL, EXIT_USAGE, EXIT_FAULT = 1, 2, 5  # as cli.py documents them
+EXIT_INTERNAL, EXIT_USAGE, EXIT_CLUSTER, EXIT_FAULT = 1, 2, 5, 6  # as cli.py documents them
+
+
+# A fault's code when the layer below names none, by HTTP status.
+STATUS_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    422: "invalid_request",
+    500: "internal",
+    503: "busy",
+}
 
 
 class WebError(Exception):
     """A request that gets no result: an HTTP status, the exit code the CLI gives the same
-    fault, a one-line message, and any extra JSON keys."""
+    fault, a one-line message, a stable `code` (messages.py), the values the message names
+    (`params`), and any extra JSON keys."""
 
-    def __init__(self, status: int, message: str, *, exit_code: int = EXIT_USAGE, **extra):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        exit_code: int = EXIT_USAGE,
+        code: str | None = None,
+        params: dict | None = None,
+        **extra,
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
         self.exit_code = exit_code
+        self.code = code or STATUS_CODES.get(status, "bad_request")
+        self.params = params or {}
         self.extra = extra
 
     def body(self) -> dict:
-        return {"error": self.message, **self.extra}
+        return {"error": self.message, "code": self.code, "params": self.params, **self.extra}
 
 
-# What the layers below raise, as (HTTP status, exit code); the first that fits.
-KNOWN: dict[type[BaseException], tuple[int, int]] = {
-    QueryTimeout: (503, EXIT_USAGE),  # ran past the time budget (search/limits.py)
-    QueryError: (400, EXIT_USAGE),  # also a query past the cost bounds
-    NotFound: (404, EXIT_USAGE),
-    IndexMissing: (503, EXIT_USAGE),
+# What the layers below raise, as (HTTP status, exit code, code when the exception has none).
+# The first that fits: a query past the time budget is a 503 (the JSON says `time_budget`);
+# one past the cost bounds (search/limits.py) a 400 like any bad query.
+KNOWN: dict[type[BaseException], tuple[int, int, str]] = {
+    QueryTimeout: (503, EXIT_USAGE, "time_budget"),
+    QueryError: (400, EXIT_USAGE, "bad_request"),
+    NotFound: (404, EXIT_USAGE, "not_found"),
+    IndexMissing: (503, EXIT_USAGE, "no_index"),
+    ClusterError: (503, EXIT_CLUSTER, "cluster_unavailable"),  # a node down, named
 }
 HTTP_MESSAGES = {404: "not found", 405: "method not allowed"}
 
@@ -65,15 +94,22 @@ def web_error(exc: BaseException, index_dir: str | None = None) -> WebError:
         return _invalid(exc)
     if isinstance(exc, StarletteHTTPException):
         return WebError(exc.status_code, HTTP_MESSAGES.get(exc.status_code, str(exc.detail)))
-    if isinstance(exc, QueryTimeout):
-        return WebError(503, str(exc), time_budget=exc.budget)
-    for kind, (status, code) in KNOWN.items():
+    for kind, (status, exit_code, code) in KNOWN.items():
         if isinstance(exc, kind):
             message = str(exc.args[0]) if exc.args else str(exc) or "not found"
-            return WebError(status, message, exit_code=code)
+            return WebError(
+                status,
+                message,
+                exit_code=exit_code,
+                code=getattr(exc, "code", None) or code,
+                params=jsonable_encoder(getattr(exc, "params", None) or {}),
+                **({"time_budget": exc.budget} if isinstance(exc, QueryTimeout) else {}),
+            )
     detail = damage(index_dir) if index_dir else None
     if detail:  # a damaged index, not a bug: say so and how to rebuild it
-        return WebError(503, str(damaged(index_dir, detail)), exit_code=EXIT_FAULT)
+        return WebError(
+            503, str(damaged(index_dir, detail)), exit_code=EXIT_FAULT, code="index_damaged"
+        )
     return WebError(
         500, f"internal error ({type(exc).__name__}); please report it", exit_code=EXIT_INTERNAL
     )

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import ntpath
+import posixpath
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -20,17 +22,67 @@ MEDIA = {
 Renderer = Callable[[Any], Response]
 
 
+# Keys whose values name where a report came from: a URL, or a file on the server's disk.
+SOURCE_KEYS = ("source", "url")
+
+
+def file_name(source: str) -> str:
+    """A source as the web shows it: a web URL as it is, a file on disk (or a file: URL) by
+    its name alone, with the record a name carries kept (reports.jsonl:12, crawl.warc.gz#3)."""
+    if not source or source.lower().startswith(("http://", "https://")):
+        return source
+    if source.lower().startswith("file://"):
+        source = source[len("file://") :]
+    return ntpath.basename(posixpath.basename(source)) or source
+
+
+def public(result: Any) -> Any:
+    """The result as the web serves it: as the CLI's --json prints it, except that no answer
+    names a directory of the server's disk (an intranet server's layout, a user name in a home
+    directory): every source file is named by its file name, in the text that quotes it too
+    (a citation's 来源：). The CLI, run where the files are, prints the whole path."""
+    data = plain(result)
+    names: dict[str, str] = {}
+
+    def collect(x: Any) -> None:
+        if isinstance(x, Mapping):
+            for k, v in x.items():
+                if k in SOURCE_KEYS and isinstance(v, str) and file_name(v) != v:
+                    names[v] = file_name(v)
+                else:
+                    collect(v)
+        elif isinstance(x, list):
+            for v in x:
+                collect(v)
+
+    def rewrite(x: Any) -> Any:
+        if isinstance(x, str):
+            for path in sorted(names, key=len, reverse=True):
+                if path in x:
+                    x = x.replace(path, names[path])
+            return x
+        if isinstance(x, Mapping):
+            return {k: rewrite(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [rewrite(v) for v in x]
+        return x
+
+    collect(data)
+    return rewrite(data) if names else data
+
+
 def as_json(result: Any) -> JSONResponse:
-    """The result as the CLI's --json prints it."""
-    return JSONResponse(plain(result), headers=API_HEADERS)
+    """The result as the CLI's --json prints it, its source files named as `public` says."""
+    return JSONResponse(public(result), headers=API_HEADERS)
 
 
 def rows(
     fmt: str, items: Iterable[Mapping], columns: list[str], name: str, **headers: str
 ) -> StreamingResponse:
-    """`items` as a CSV or JSON Lines download named `name`, written a chunk at a time."""
+    """`items` as a CSV or JSON Lines download named `name`, written a chunk at a time (each
+    row's source files named as `public` says)."""
     return StreamingResponse(
-        rows_as(fmt, items, columns),
+        rows_as(fmt, _public_rows(items), columns),
         media_type=MEDIA[fmt],
         headers={
             **API_HEADERS,
@@ -38,6 +90,11 @@ def rows(
             **headers,
         },
     )
+
+
+def _public_rows(items: Iterable[Mapping]) -> Iterator[Mapping]:
+    for item in items:
+        yield public(item)
 
 
 def png(data: bytes) -> Response:

@@ -22,10 +22,13 @@ from markupsafe import Markup
 from index.settings import MAX_QUERY_CHARS
 from search.highlight import mark
 from search.query import QueryError, plan_text
-from search.results import LABELS, NO_AGENCY, NO_TITLE, NO_YEAR
+from search.render.stats_html import PARTS, stats_tables
+from search.results import LABELS, NO_AGENCY, NO_TITLE, NO_YEAR, guessed
 from search.web.api import check_report_id
 from search.web.engines import Engines
 from search.web.errors import WebError
+from search.web.formats import file_name
+from search.web.messages import ERRORS_ZH
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -33,7 +36,18 @@ JS = "text/javascript; charset=utf-8"
 MEDIA = {".css": "text/css; charset=utf-8", ".js": JS, ".svg": "image/svg+xml"}
 # The page's modules (static/*.js, static/views/*.js) import each other by relative URL.
 SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js"]
-VIEWS = ["results", "facets", "actions", "similar", "compare", "trend", "kwic", "intro"]
+VIEWS = [
+    "results",
+    "facets",
+    "actions",
+    "similar",
+    "compare",
+    "trend",
+    "kwic",
+    "stats",
+    "intro",
+    "empty",
+]
 
 # Our own pages load only our own assets; the widget runs in a host page we don't control.
 PAGE_CSP = (
@@ -68,8 +82,12 @@ TEMPLATES.globals.update(max_query=MAX_QUERY_CHARS)
 
 # -- assets -----------------------------------------------------------------------------------
 def labels_module() -> str:
-    """static/labels.js, written from search/results.py: the page never spells a label."""
-    return f"export const LABELS = Object.freeze({json.dumps(LABELS, ensure_ascii=False)});\n"
+    """static/labels.js, written from search/results.py and messages.py: the page never spells
+    a label or an error message."""
+    return "".join(
+        f"export const {name} = Object.freeze({json.dumps(table, ensure_ascii=False)});\n"
+        for name, table in (("LABELS", LABELS), ("ERRORS", ERRORS_ZH))
+    )
 
 
 _IMPORT = re.compile(r'^import \{[^}]*\} from "\./([\w.]+)";\n', re.M)
@@ -139,6 +157,37 @@ class Group:
     heading_chosen: bool = False  # a heading-only passage that is the chosen one
     sub: bool = False  # （一） or 1. headings: a level down
     blocks: list[Block] = field(default_factory=list)
+    table: Markup | None = None  # the standard table under this heading (search/render/stats_html)
+    table_rows: list[Block] = field(default_factory=list)  # its rows as text, folded below it
+
+    @property
+    def table_rows_open(self) -> bool:
+        return any(b.chosen for b in self.table_rows)
+
+
+# The headings the standard tables stand under (二、主动公开… 三、收到和处理… 四、…复议、…诉讼…).
+TABLE_HEADINGS = {
+    "active": re.compile(r"主动公开.*情况"),
+    "requests": re.compile(r"收到和处理|依申请公开.*情况"),
+    "review": re.compile(r"行政复议.*行政诉讼|复议.*诉讼情况"),
+}
+
+
+def place_tables(groups: list[Group], stats: dict | None) -> list[Markup]:
+    """Each standard table of `stats` under its heading, the group's rows as text (` | `
+    lines, still searchable and linkable) folded below it; the tables whose heading the text
+    does not carry (a flattened crawl) are returned, for the end of the report."""
+    tables = stats_tables(stats) if stats else {}
+    for g in groups:
+        part = next(
+            (k for k, words in TABLE_HEADINGS.items() if k in tables and words.search(g.heading)),
+            None,
+        )
+        if part:
+            g.table = Markup(tables.pop(part))
+            g.table_rows = [b for b in g.blocks if " | " in str(b.text)]
+            g.blocks = [b for b in g.blocks if " | " not in str(b.text)]
+    return [Markup(tables[k]) for k in PARTS if k in tables]
 
 
 def _is_web_url(url) -> bool:
@@ -188,22 +237,41 @@ def _last_section(groups: list[Group]) -> str | None:
 def report_page(report, *, chosen: str | None, query: str, terms: list[str]) -> str:
     r = report["report"]
     groups = report_groups(report["passages"], chosen, terms)
+    extra_tables = place_tables(groups, r.get("stats"))
     n_marks = sum(
         str(x).count("<mark>")
         for g in groups
         for x in [
             g.heading_html or "",
-            *(b.text for b in g.blocks),
+            *(b.text for b in [*g.blocks, *g.table_rows]),
             *(b.lead or "" for b in g.blocks),
         ]
     )
     return TEMPLATES.get_template("report.html").render(
         r=r,
         title=r.get("title") or NO_TITLE,
-        meta=" · ".join((r.get("agency") or NO_AGENCY, str(r.get("year") or NO_YEAR))),
+        title_guessed=guessed(r.get("provenance"), "title"),
+        inferred=LABELS["inferred"],
+        meta=" · ".join(
+            (
+                (r.get("agency") or NO_AGENCY)
+                + (
+                    LABELS["inferred"]
+                    if r.get("agency") and guessed(r.get("provenance"), "agency")
+                    else ""
+                ),
+                str(r.get("year") or NO_YEAR),
+            )
+        ),
         n_passages=r.get("passages") or len(report["passages"]),
         url_is_web=_is_web_url(r.get("url")),
+        url=file_name(r.get("url") or ""),
+        source=file_name(r.get("source") or ""),
+        copies=list(
+            dict.fromkeys(file_name(c.get("source") or "") for c in (r.get("sources") or [])[1:])
+        ),
         groups=groups,
+        extra_tables=extra_tables,
         query=query,
         back="/?" + urlencode({"q": query}) if query else "/",
         terms=list(dict.fromkeys(terms)),

@@ -41,7 +41,12 @@ def filters(
 ) -> Filters:
     for name, value in (("agency", agency), ("year", year), ("section", section)):
         if value is not None and len(value) > MAX_FILTER_CHARS:
-            raise WebError(400, f"{name} is too long (at most {MAX_FILTER_CHARS} characters)")
+            raise WebError(
+                400,
+                f"{name} is too long (at most {MAX_FILTER_CHARS} characters)",
+                code="filter_too_long",
+                params={"field": name, "limit": MAX_FILTER_CHARS},
+            )
     return Filters(agency, year, section)
 
 

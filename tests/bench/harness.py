@@ -320,7 +320,7 @@ def ratio_table(cells: list[Cell]) -> str:
     by = {(c.scale, c.system): c for c in cells}
     for scale in sorted({c.scale for c in cells}):
         g = by.get((scale, "gongkai"))
-        for other in ("naive", "fts5"):
+        for other in ("naive", "fts5", "cluster"):
             o = by.get((scale, other))
             if not (g and o and g.measured and o.measured):
                 why = (o.note if o and not o.measured else g.note if g else "") or "not measured"
@@ -352,11 +352,16 @@ def query_table(cells: list[Cell], scale: int) -> str:
 
 INTRO = """# Benchmarks
 
-What `make bench` (`python -m pytest -q -s tests/bench`) measures, three systems over the same
+What `make bench` (`python -m pytest -q -s tests/bench`) measures, four systems over the same
 corpora:
 
 - **gongkai**: `index.writer.ingest([corpus], dir)`, then `search.engine.Engine(dir).search(q,
   limit=10)` (passages, jieba words + character bigrams, exact facets, highlights).
+- **cluster**: the same gongkai ingest and search on two `searchd` nodes on this machine
+  (`index.cluster.writer.ClusterStore` as ingest's store, `search.cluster.engine.ClusterEngine`;
+  docs/scale.md). The nodes run inside the measured child, so their memory counts in its
+  process tree and their start (about a second) in its ingest time; measured when `searchd`
+  is installed, and skipped by the baseline budget like the baselines.
 - **naive**: jieba's own `jieba.analyse.ChineseAnalyzer` in a plain Whoosh schema, one document
   per paragraph (non-empty line), facets by Whoosh `groupedby` (agency, year), highlights by
   `hit.highlights("content")`.
@@ -383,7 +388,8 @@ machine, most of it the 100× ingests (gongkai about 3 min, FTS5 about 6 min). S
 (environment variables):
 
 - `GONGKAI_BENCH_SCALES` — scale levels, default `1,10,100` (100× is ~330 MB of JSONL);
-- `GONGKAI_BENCH_SYSTEMS` — which systems, default `gongkai,naive,fts5`;
+- `GONGKAI_BENCH_SYSTEMS` — which systems, default `gongkai,naive,fts5,cluster` (cluster only
+  where `searchd` is installed);
 - `GONGKAI_BENCH_REPEAT` — timed repeats of each query, default 3;
 - `GONGKAI_BENCH_BASELINE_BUDGET_S` — a baseline whose ingest at a scale is estimated
   (linearly, from its throughput at the previous scale) to take longer is skipped there, with

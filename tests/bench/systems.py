@@ -9,6 +9,10 @@
              facets by Whoosh `groupedby`, highlights by `hit.highlights("content")`
     fts5     SQLite FTS5 (unicode61) over space-joined jieba.cut_for_search tokens, one row per
              paragraph, facets by GROUP BY over the matched rows, highlights by highlight()
+    cluster  gongkai on two searchd nodes on this machine (index/cluster/, search/cluster/):
+             the same ingest and search, through the ClusterStore and ClusterEngine; the
+             nodes start inside the child (their memory counts in its process tree) and
+             keep their RT shards in INDEX_DIR between the ingest and the query runs
 
 Run as a script, this module is the child process the benchmark measures (one process per
 ingest and per query run, so peak memory is that of the work alone):
@@ -40,7 +44,7 @@ for p in (str(ROOT), str(HERE)):
 
 from corpora import iter_jsonl, paragraphs  # noqa: E402
 
-SYSTEMS = ("gongkai", "naive", "fts5")
+SYSTEMS = ("gongkai", "naive", "fts5", "cluster")
 LIMIT = 10
 
 # The fixed query mix: `q` in gongkai's query syntax (words ANDed, "…" a phrase), filters apart.
@@ -101,10 +105,10 @@ def gongkai_ingest(corpus: str, index_dir: str) -> int:
     return stats.passages
 
 
-def gongkai_open(index_dir: str):
+def gongkai_open(index_dir: str, eng=None):
     from search.engine import Engine
 
-    eng = Engine(index_dir)
+    eng = eng or Engine(index_dir)
 
     def search(spec: dict) -> dict:
         year = spec.get("year")
@@ -124,6 +128,35 @@ def gongkai_open(index_dir: str):
         }
 
     return search
+
+
+# -- gongkai on two searchd nodes --------------------------------------------------------------
+def _nodes(index_dir: str):
+    import atexit
+
+    from index.cluster.nodes import LocalCluster
+
+    nodes = LocalCluster(index_dir).start()
+    atexit.register(nodes.stop)
+    return nodes
+
+
+def cluster_ingest(corpus: str, index_dir: str) -> int:
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+
+    nodes = _nodes(index_dir)
+    stats = ingest([corpus], None, store=ClusterStore(nodes.address))
+    if stats.failed:
+        raise RuntimeError(f"cluster ingest failed on {len(stats.failed)}: {stats.failed[:3]}")
+    nodes.stop()  # searchd writes its RAM chunks to disk for the query run
+    return stats.passages
+
+
+def cluster_open(index_dir: str):
+    from search.cluster.engine import ClusterEngine
+
+    return gongkai_open(index_dir, ClusterEngine(_nodes(index_dir).address))
 
 
 # -- naive Whoosh + jieba ChineseAnalyzer -----------------------------------------------------
@@ -284,8 +317,13 @@ def fts5_open(index_dir: str):
     return search
 
 
-INGEST = {"gongkai": gongkai_ingest, "naive": naive_ingest, "fts5": fts5_ingest}
-OPEN = {"gongkai": gongkai_open, "naive": naive_open, "fts5": fts5_open}
+INGEST = {
+    "gongkai": gongkai_ingest,
+    "naive": naive_ingest,
+    "fts5": fts5_ingest,
+    "cluster": cluster_ingest,
+}
+OPEN = {"gongkai": gongkai_open, "naive": naive_open, "fts5": fts5_open, "cluster": cluster_open}
 
 
 # -- child-process entry points ---------------------------------------------------------------

@@ -1,8 +1,16 @@
-/* The page's calls to the JSON API. Errors carry the API's one-line message. */
+/* The page's calls to the JSON API. An error carries the page's Chinese words for the API's
+ * `code` (dom.js errorText), and the API's own English line as `detail`. */
+import { UNREACHABLE, errorText } from "./dom.js";
 import { FIELDS } from "./state.js";
 
 export async function fetchJSON(url, signal) {
-  const res = await fetch(url, { signal, headers: { Accept: "application/json" } });
+  let res;
+  try {
+    res = await fetch(url, { signal, headers: { Accept: "application/json" } });
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+    throw Object.assign(new Error(UNREACHABLE), { status: 0, detail: String(err) });
+  }
   let body = null;
   try {
     body = await res.json();
@@ -10,8 +18,12 @@ export async function fetchJSON(url, signal) {
     body = null;
   }
   if (!res.ok) {
-    const msg = body && typeof body.error === "string" ? body.error : `服务器返回 ${res.status}`;
-    throw Object.assign(new Error(msg), { status: res.status });
+    const detail = body && typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
+    throw Object.assign(new Error(errorText(body, res.status)), {
+      status: res.status,
+      code: body && body.code,
+      detail,
+    });
   }
   return body;
 }

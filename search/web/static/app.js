@@ -2,7 +2,7 @@
  *   state.js   the URL as the page's state, and `go` to change it
  *   api.js     the JSON API calls;  dom.js  safe DOM building (shared with the widget)
  *   views/     one module per view: results (+ facets, actions, similar), compare, trend,
- *              kwic, intro (the landing view)
+ *              kwic, stats (the 数据 view), intro (the landing view)
  * This module draws a state: one search, then the chosen view's own request.
  * Safety: values from the index are only ever inserted as text (textContent / text nodes);
  * marks are built from the API's spans. No module parses a query: the search's plan (`terms`,
@@ -11,9 +11,11 @@ import { fetchJSON, apiParams, getSearch } from "./api.js";
 import { el } from "./dom.js";
 import { $, FIELDS, VIEWS, go, hasFilters, onChange, readState, state } from "./state.js";
 import { renderCompare } from "./views/compare.js";
+import { renderEmpty } from "./views/empty.js";
 import { showIntro } from "./views/intro.js";
 import { fetchKwic, kwicDefault, renderKwic } from "./views/kwic.js";
 import { PAGE, VIEW_LABEL, renderActiveFilters, renderTabs, showResults } from "./views/results.js";
+import { fetchStats, renderStats } from "./views/stats.js";
 import { drawTrend, renderTrend, trendState } from "./views/trend.js";
 
 const form = $("search-form");
@@ -27,6 +29,7 @@ function fetchView(s, signal, search) {
   if (s.view === "compare") return fetchJSON("/api/compare?" + apiParams(s, { by: s.by, limit: 0 }), signal);
   if (s.view === "trend") return fetchJSON("/api/trend?" + apiParams(s, { by: "year" }), signal);
   if (s.view === "kwic" && search) return fetchKwic(s, search, signal);
+  if (s.view === "stats") return fetchStats(s, signal);
   return null;
 }
 
@@ -34,6 +37,21 @@ function renderView(s, data, search) {
   if (s.view === "compare") renderCompare(s, data);
   else if (s.view === "trend") renderTrend(s, data, search);
   else if (s.view === "kwic") renderKwic(s, data, search);
+  else if (s.view === "stats") {
+    renderStats($("view-stats"), s, data, (change) => go({ ...state.current, ...change, offset: 0 }));
+  }
+}
+
+/* No query and no filter (the 数据 view): no passages to count, every report's figures. */
+function showEverything(s) {
+  $("summary").replaceChildren("全部报告");
+  $("summary").dataset.total = "";
+  renderActiveFilters(s);
+  for (const f of FIELDS) $("facet-" + f).hidden = true;
+  $("chart-panel").hidden = true;
+  $("export").hidden = true;
+  $("hits").replaceChildren();
+  $("pager").hidden = true;
 }
 
 async function render(s) {
@@ -46,7 +64,9 @@ async function render(s) {
   inflight = new AbortController();
   const signal = inflight.signal;
   $("error").hidden = true;
-  if (!s.q.trim() && !hasFilters(s)) {
+  // only the 数据 view opens without a query or filter: its figures are every report's
+  const blank = !s.q.trim() && !hasFilters(s);
+  if (blank && s.view !== "stats") {
     showPanels(null);
     showIntro(my, signal);
     return;
@@ -55,14 +75,17 @@ async function render(s) {
   showPanels(s);
   document.body.classList.add("loading");
   const results = s.view === "results";
-  const searching = getSearch(s, { limit: results ? PAGE : 0, offset: results ? s.offset : 0 }, signal);
+  const searching = blank
+    ? Promise.resolve(null)
+    : getSearch(s, { limit: results ? PAGE : 0, offset: results ? s.offset : 0 }, signal);
   const early = fetchView(s, signal, null);
   if (early) early.catch(() => {}); // awaited below; never an unhandled rejection
   try {
     const res = await searching;
     if (my !== state.seq) return;
     lastSearch = res;
-    showResults(s, res);
+    if (res) showResults(s, res);
+    else showEverything(s);
     const viewing = early || fetchView(s, signal, res);
     if (viewing) {
       try {
@@ -71,24 +94,27 @@ async function render(s) {
         renderView(s, data, res);
       } catch (err) {
         if (my !== state.seq || err.name === "AbortError") return;
-        showViewError(s, err.message || String(err));
+        showViewError(s, err);
       }
     } else if (s.view === "kwic") {
       renderKwic(s, null, res); // no term yet: ask for one
     }
   } catch (err) {
     if (my !== state.seq || err.name === "AbortError") return;
-    showError(s, err.message || String(err));
+    showError(s, err);
   } finally {
     if (my === state.seq) document.body.classList.remove("loading");
   }
 }
 
-function showError(s, message) {
+function showError(s, err) {
   const box = $("error");
-  box.replaceChildren(el("strong", { text: "无法检索：" }), message);
+  box.replaceChildren(el("strong", { text: "无法检索：" }), err.message || String(err));
+  box.dataset.code = err.code || "";
+  box.title = err.detail || ""; // the API's English line, for whoever reports the fault
   box.hidden = false;
   $("hits").replaceChildren();
+  renderEmpty(s, null);
   $("pager").hidden = true;
   $("summary").replaceChildren();
   $("summary").dataset.total = "";
@@ -100,9 +126,11 @@ function showError(s, message) {
 }
 
 /* A view that failed (say, a KWIC term with nothing searchable): the facets stay. */
-function showViewError(s, message) {
+function showViewError(s, err) {
   const box = $("error");
-  box.replaceChildren(el("strong", { text: `无法显示${VIEW_LABEL[s.view]}：` }), message);
+  box.replaceChildren(el("strong", { text: `无法显示${VIEW_LABEL[s.view]}：` }), err.message || String(err));
+  box.dataset.code = err.code || "";
+  box.title = err.detail || "";
   box.hidden = false;
   if (s.view !== "results") $("view-" + s.view).hidden = true;
 }

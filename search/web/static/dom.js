@@ -1,7 +1,7 @@
 /* Safe DOM building, shared by the search page's modules and the widget (the server bundles it
  * into widget.js). Values from the index are only ever inserted as text nodes; marks are built
  * from the API's `spans` (character ranges of the query's terms), never parsed out of HTML. */
-import { LABELS } from "./labels.js";
+import { ERRORS, LABELS } from "./labels.js";
 
 export function el(tag, props, ...children) {
   const node = document.createElement(tag);
@@ -103,3 +103,15 @@ export const titleText = (title) => title || LABELS.no_title;
 export const bookTitle = (title) => (title ? `《${title}》` : LABELS.no_title);
 export const number = (n) => Number(n).toLocaleString("zh-CN");
 export const pct = (x, digits = 0) => `${(x * 100).toFixed(digits)}%`;
+
+/* An API error in the page's words: the Chinese message of its `code` (labels.js, from
+ * search/web/messages.py) with its `params` filled in; the status's own words when the body
+ * names no code we know (a proxy's error page, say). The English `error` stays for programs. */
+export function errorText(body, status) {
+  const code = body && typeof body.code === "string" ? body.code : null;
+  const template = (code && ERRORS[code]) || ERRORS[STATUS_CODE[status]] || ERRORS.bad_request;
+  const params = (body && body.params) || {};
+  return template.replace(/\{(\w+)\}/g, (all, name) => (name in params ? String(params[name]) : all));
+}
+const STATUS_CODE = { 404: "not_found", 422: "invalid_request", 500: "internal", 502: "busy", 503: "busy", 504: "busy" };
+export const UNREACHABLE = "无法连接检索服务，请检查网络或稍后再试。";

@@ -1,9 +1,10 @@
 /* The page's state is the URL (?q=&agency=&year=&section=&offset=, and for the journalist
- * views view=compare|trend|kwic with by=, sort=, term=): every change pushes a history entry,
+ * views view=compare|trend|kwic|stats with by=, sort=, term=, metric=, rate=): every change pushes a history entry,
  * so result lists and views can be bookmarked and shared and back/forward work. `go` changes
  * it and asks the page (app.js, through `onChange`) to draw it. */
 export const FIELDS = ["year", "section", "agency"];
-export const VIEWS = ["results", "compare", "trend", "kwic"];
+export const VIEWS = ["results", "compare", "trend", "kwic", "stats"];
+export const RATES = ["refused", "granted", "corrected"];
 export const KWIC_SORTS = ["year", "agency", "left", "right"];
 
 export const state = { current: null, seq: 0 };
@@ -21,6 +22,8 @@ export function readState() {
   s.by = p.get("by") === "year" ? "year" : "agency";
   s.sort = KWIC_SORTS.includes(p.get("sort")) ? p.get("sort") : "year";
   s.term = (p.get("term") || "").trim();
+  s.metric = /^[a-z_.]{1,80}$/.test(p.get("metric") || "") ? p.get("metric") : "";
+  s.rate = RATES.includes(p.get("rate")) ? p.get("rate") : "";
   if (s.view !== "results") s.offset = 0;
   return s;
 }
@@ -36,16 +39,26 @@ export function stateURL(s) {
   if (view === "compare" && s.by === "year") p.set("by", "year");
   if (view === "kwic" && s.term) p.set("term", s.term);
   if (view === "kwic" && s.sort && s.sort !== "year") p.set("sort", s.sort);
+  if (view === "stats" && s.metric) p.set("metric", s.metric);
+  if (view === "stats" && s.rate) p.set("rate", s.rate);
   const qs = p.toString();
   return "/" + (qs ? "?" + qs : "");
 }
 
-export function go(next, { replace = false } = {}) {
+/* `scroll`: bring the top of the results into view (a facet, a chart bar, a page turn, a
+ * suggestion clicked far down the page: the new results start at the top). */
+export function go(next, { replace = false, scroll = false } = {}) {
   const url = stateURL(next);
   if (url !== location.pathname + location.search) {
     history[replace ? "replaceState" : "pushState"](null, "", url);
   }
   draw(next);
+  if (scroll) toResults();
+}
+
+export function toResults() {
+  const top = $("results").getBoundingClientRect().top;
+  if (top < 0) window.scrollTo({ top: Math.max(0, window.scrollY + top - 12) });
 }
 
 export const hasFilters = (s) => FIELDS.some((f) => s[f]);

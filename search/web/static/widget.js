@@ -4,7 +4,9 @@
  *   <script src="http://HOST:PORT/widget.js" data-target="#gongkai"></script>
  *
  * Optional attributes on the script tag: data-limit (hits per page, 1–20, default 5),
- * data-query (a first search to run), data-agency / data-year / data-section (fixed filters).
+ * data-query (a first search to run), data-agency / data-year / data-section (fixed filters),
+ * data-facets="year,agency" (filter chips under the box: the matching reports' years and
+ * agencies, each with its count; a click narrows the results, a second click widens them).
  * The widget calls the API at the origin it was loaded from (the server must be started with
  * --cors-origin for the host page's origin). It renders inside a Shadow DOM, so the host
  * page's CSS cannot reach it and its CSS cannot reach the host page. Text from the index is
@@ -12,7 +14,7 @@
  *
  * Written as a module over dom.js; the server bundles the two into one classic script
  * (search/web/pages.py `bundle`), since a host page loads it with a plain <script src>. */
-import { agencyText, el, reportHref, spanned, titleText } from "./dom.js";
+import { agencyText, el, errorText, reportHref, spanned, titleText } from "./dom.js";
 import { LABELS } from "./labels.js";
 
 const script =
@@ -26,6 +28,11 @@ const SELECTOR = opts.target || "#gongkai";
 const LIMIT = Math.min(20, Math.max(1, parseInt(opts.limit, 10) || 5));
 const FIXED = {};
 for (const f of ["agency", "year", "section"]) if (opts[f]) FIXED[f] = opts[f];
+const FACET_LABEL = { year: "年份", agency: "机构", section: "章节" };
+const FACETS = (opts.facets || "")
+  .split(/[\s,，]+/)
+  .filter((f, i, all) => f in FACET_LABEL && !FIXED[f] && all.indexOf(f) === i);
+const CHIPS_SHOWN = 8; // per field, the most frequent (years: the latest)
 
 const CSS = `
 :host { all: initial; display: block; }
@@ -74,6 +81,18 @@ font-size: 13px; }
 .gk-page { font: inherit; font-size: 13px; padding: 2px 10px; margin: 0; border: 1px solid #d3d8de;
 border-radius: 6px; background: #fff; color: #1c2128; cursor: pointer; }
 .gk-page:disabled { opacity: .45; cursor: default; }
+.gk-facets { display: block; margin: 0 0 8px; }
+.gk-facet { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 6px; margin: 0 0 4px;
+font-size: 13px; }
+.gk-facet-label { flex: none; color: #6b7480; margin-right: 2px; }
+.gk-chip { font: inherit; font-size: 12.5px; line-height: 1.5; margin: 0; padding: 0 8px;
+max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+border: 1px solid #d3d8de; border-radius: 999px; background: #fafbfc; color: #1c2128;
+cursor: pointer; }
+.gk-chip:hover { border-color: #1f4f8f; }
+.gk-chip[aria-pressed="true"] { background: #a4262c; border-color: #a4262c; color: #fff; }
+.gk-chip-n { margin-left: 4px; color: #6b7480; }
+.gk-chip[aria-pressed="true"] .gk-chip-n { color: #ffd7d9; }
 .gk-more { color: #1f4f8f; text-decoration: none; }
 .gk-more:hover { text-decoration: underline; }
 [hidden] { display: none !important; }
@@ -120,6 +139,8 @@ function mount(host) {
   const button = node("button", "gk-btn", "检索");
   button.type = "submit";
   form.append(input, button);
+  const facets = node("div", "gk-facets");
+  facets.hidden = true;
   const status = node("div", "gk-status");
   status.setAttribute("aria-live", "polite");
   const hits = node("ol", "gk-hits");
@@ -135,24 +156,62 @@ function mount(host) {
   more.target = "_blank";
   more.rel = "noopener";
   foot.append(pages, more);
-  box.append(title, form, status, hits, foot);
+  box.append(title, form, facets, status, hits, foot);
   root.appendChild(box);
 
   let query = "";
   let offset = 0;
   let seq = 0;
+  const chosen = {}; // the filters picked from the chips
 
   function params(extra) {
     const p = new URLSearchParams(extra);
-    for (const [k, v] of Object.entries(FIXED)) p.set(k, v);
+    for (const [k, v] of Object.entries({ ...chosen, ...FIXED })) p.set(k, v);
     return p;
+  }
+
+  /* The chips of each field the host page asked for: the chosen value first, then the most
+   * frequent (the latest years). Values with no year or agency cannot be picked. */
+  function showFacets(res) {
+    const rows = FACETS.map((f) => {
+      let items = ((res.facets && res.facets[f]) || []).filter((d) => d.value !== null && d.value !== "");
+      if (f === "year") items = [...items].sort((a, b) => Number(b.value) - Number(a.value));
+      const shown = items.slice(0, CHIPS_SHOWN);
+      if (chosen[f] && !shown.some((d) => String(d.value) === chosen[f])) shown.unshift({ value: chosen[f], count: 0 });
+      if (!shown.length) return null;
+      const row = node("div", "gk-facet");
+      row.dataset.field = f;
+      row.append(node("span", "gk-facet-label", FACET_LABEL[f]));
+      for (const d of shown) {
+        const value = String(d.value);
+        const on = chosen[f] === value;
+        const chip = node("button", "gk-chip", value);
+        chip.type = "button";
+        chip.dataset.value = value;
+        chip.setAttribute("aria-pressed", on ? "true" : "false");
+        chip.title = on ? `去掉${FACET_LABEL[f]}筛选` : `只看${value}`;
+        if (d.count) chip.appendChild(node("span", "gk-chip-n", d.count));
+        if (on) chip.appendChild(node("span", "gk-chip-n", "×"));
+        chip.addEventListener("click", () => {
+          if (on) delete chosen[f];
+          else chosen[f] = value;
+          offset = 0;
+          run();
+        });
+        row.appendChild(chip);
+      }
+      return row;
+    }).filter(Boolean);
+    facets.replaceChildren(...rows);
+    facets.hidden = !rows.length;
   }
 
   async function run() {
     const my = ++seq;
-    if (!query && !Object.keys(FIXED).length) {
+    if (!query && !Object.keys(FIXED).length && !Object.keys(chosen).length) {
       status.textContent = "";
       hits.replaceChildren();
+      facets.hidden = true;
       foot.hidden = true;
       return;
     }
@@ -167,11 +226,12 @@ function mount(host) {
         headers: { Accept: "application/json" },
       });
       const body = await r.json().catch(() => null);
-      if (!r.ok) throw new Error(body && typeof body.error === "string" ? body.error : `HTTP ${r.status}`);
+      if (!r.ok) throw Object.assign(new Error(errorText(body, r.status)), { code: body && body.code });
       res = body;
     } catch (err) {
       if (my !== seq) return;
       status.className = "gk-status gk-error";
+      status.dataset.code = err.code || "";
       status.textContent =
         err instanceof TypeError
           ? "无法连接检索服务（本网站可能未获准调用该服务）。"
@@ -186,9 +246,13 @@ function mount(host) {
 
   function show(res) {
     status.className = "gk-status";
+    delete status.dataset.code;
     status.replaceChildren();
+    showFacets(res);
     if (!res.total) {
-      status.textContent = "没有找到匹配的段落。";
+      status.textContent = Object.keys(chosen).length
+        ? "没有找到匹配的段落；可以去掉筛选再试。"
+        : "没有找到匹配的段落；可以少用几个词，或换一个说法。";
     } else {
       const n = node("strong", null, res.total.toLocaleString("zh-CN"));
       const m = node("strong", null, res.reports.toLocaleString("zh-CN"));

@@ -49,7 +49,7 @@ export function renderFacets(s, facets) {
               "aria-pressed": active ? "true" : "false",
               title: active ? `去掉${FIELD_LABEL[f]}筛选` : `只看${label}`,
               data: { field: f, value },
-              on: { click: () => go({ ...s, [f]: active ? "" : value, offset: 0 }) },
+              on: { click: () => go({ ...s, [f]: active ? "" : value, offset: 0 }, { scroll: true }) },
             },
             el("span", { class: "facet-label", text: label }),
             el("span", { class: "facet-count", text: item.count }),
@@ -69,7 +69,8 @@ export function renderFacets(s, facets) {
   }
 }
 
-/* Reports per year, drawn from the year facet; gaps between years are shown as empty. */
+/* Reports per year, drawn from the year facet; gaps between years are shown as empty. The
+ * reports without a year are no year: a line under the chart counts them, apart from its scale. */
 export function renderChart(s, yearFacet, title = "各年份命中报告数") {
   const panel = $("chart-panel");
   $("chart-title").textContent = title;
@@ -110,7 +111,9 @@ export function renderChart(s, yearFacet, title = "各年份命中报告数") {
       if (slot >= 14) {
         g.appendChild(svg("text", { x: x + bar / 2, y: H - bottom - h - 4, class: "count" }, String(n)));
       }
-      g.addEventListener("click", () => go({ ...s, year: String(y) === s.year ? "" : String(y), offset: 0 }));
+      g.addEventListener("click", () =>
+        go({ ...s, year: String(y) === s.year ? "" : String(y), offset: 0 }, { scroll: true }),
+      );
     }
     if (i % labelEvery === 0) {
       g.appendChild(svg("text", { x: i * slot + slot / 2, y: H - 5, class: "year" }, String(y)));
@@ -118,5 +121,9 @@ export function renderChart(s, yearFacet, title = "各年份命中报告数") {
     root.appendChild(g);
   });
   $("year-chart").replaceChildren(root);
+  const undated = (yearFacet || []).find((d) => d.value === null);
+  const note = $("chart-undated");
+  note.hidden = !undated;
+  note.textContent = undated ? `另有 ${undated.count} 份报告${LABELS.no_year}，未画入图中` : "";
   panel.hidden = false;
 }

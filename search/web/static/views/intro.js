@@ -4,9 +4,9 @@ import { fetchJSON } from "../api.js";
 import { agencyText, el, number, reportHref, titleText } from "../dom.js";
 import { LABELS } from "../labels.js";
 import { $, go, state } from "../state.js";
+import { EXAMPLES, renderEmpty } from "./empty.js";
 import { renderChart, renderFacets } from "./facets.js";
 
-const EXAMPLES = ["依申请公开", '"行政复议"', "收费 OR 减免", "存在问题 培训", "year:2010-2015 网站"];
 let reportsCache = null;
 
 /* Facets over the whole index, from the report list (the same shape as the API's). */
@@ -32,6 +32,7 @@ export async function showIntro(my, signal) {
   $("summary").dataset.total = "";
   $("active-filters").replaceChildren();
   $("intro").hidden = false;
+  renderEmpty(state.current, null);
   $("examples").replaceChildren(
     "试试：",
     ...EXAMPLES.map((q) =>

@@ -4,15 +4,17 @@ import { apiParams } from "../api.js";
 import { agencyText, el, hitParts, number, reportHref, titleText, yearText } from "../dom.js";
 import { $, FIELDS, VIEWS, go, hasFilters, state, stateURL } from "../state.js";
 import { passageActions } from "./actions.js";
+import { renderEmpty } from "./empty.js";
 import { FIELD_LABEL, renderChart, renderFacets } from "./facets.js";
 
 export const PAGE = 10;
-export const VIEW_LABEL = { results: "结果", compare: "对比", trend: "趋势", kwic: "语境" };
+export const VIEW_LABEL = { results: "结果", compare: "对比", trend: "趋势", kwic: "语境", stats: "数据" };
 const VIEW_HINT = {
   results: "逐段浏览命中的段落",
   compare: "每个机构（或年份）最相关的一段，并排比较",
   trend: "各年份命中的报告数及占当年报告的比例",
   kwic: "一个词在所有报告中的每一处上下文",
+  stats: "年报标准表格中的数字：各机构各年份的申请、复议和诉讼",
 };
 
 export function showResults(s, res) {
@@ -22,7 +24,7 @@ export function showResults(s, res) {
   summary.dataset.reports = String(res.reports);
   const what = s.q ? ["「", el("span", { class: "q", text: s.q }), "」"] : ["当前筛选"];
   if (!total) {
-    summary.replaceChildren("没有找到匹配", ...what, "的段落", hasFilters(s) ? "；可以去掉一些筛选条件再试。" : "。");
+    summary.replaceChildren(...what, " 共 ", el("strong", { text: "0" }), " 段");
   } else {
     const first = res.offset + 1;
     const last = res.offset + res.hits.length;
@@ -41,6 +43,7 @@ export function showResults(s, res) {
   renderChart(s, res.facets.year);
   renderTabs(s, res);
   renderExport(s, res);
+  renderEmpty(s, res);
   if (s.view === "results") {
     renderHits(s, res);
     renderPager(s, res);
@@ -60,7 +63,7 @@ export function renderActiveFilters(s) {
           class: "chip",
           title: `去掉${FIELD_LABEL[f]}筛选`,
           data: { field: f },
-          on: { click: () => go({ ...s, [f]: "", offset: 0 }) },
+          on: { click: () => go({ ...s, [f]: "", offset: 0 }, { scroll: true }) },
         },
         el("span", { class: "chip-label", text: FIELD_LABEL[f] }),
         el("span", { class: "chip-value", text: s[f] }),
@@ -128,8 +131,7 @@ function renderPager(s, res) {
 }
 
 function turn(next) {
-  go(next);
-  window.scrollTo({ top: 0 });
+  go(next, { scroll: true });
 }
 
 export function renderTabs(s, res) {

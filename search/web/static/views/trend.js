@@ -59,6 +59,19 @@ function zoomSpan(rows) {
   return hi - lo + 1 < 0.6 * (years[years.length - 1] - years[0] + 1) ? [lo, hi] : null;
 }
 
+/* The reports without a year, told apart from the chart. */
+function renderUndated(r) {
+  const note = $("trend-undated");
+  note.hidden = !r;
+  if (!r) return;
+  note.replaceChildren(
+    el("strong", { text: LABELS.no_year }),
+    `：另有 ${number(r.all_reports)} 份报告没有年份，其中 `,
+    el("strong", { text: number(r.reports) }),
+    ` 份命中（${pct(r.share, 1)}）；它们不是某一年，不画入图中。`,
+  );
+}
+
 function shareBar(share) {
   const bar = el("span", { class: "share-bar", "aria-hidden": "true" }, el("span", {}));
   bar.firstChild.style.width = `${Math.round(share * 1000) / 10}%`; // CSSOM: allowed by the CSP
@@ -80,7 +93,12 @@ export function drawTrend(s, res) {
   const span = trendState.zoom ? zoomSpan(res.rows) : null;
   const rows = span ? res.rows.filter((r) => r.year === null || (r.year >= span[0] && r.year <= span[1])) : res.rows;
   const known = rows.filter((r) => r.year !== null);
-  const unknown = rows.find((r) => r.year === null);
+  // Reports without a year are no point in time: they stand apart, in words under the chart,
+  // so that a pile of them (congress reports, say) neither sets the scale nor reads as a year.
+  // Only when no report has a year does the chart draw them.
+  const undated = rows.find((r) => r.year === null);
+  const unknown = known.length ? null : undated;
+  renderUndated(known.length ? undated : null);
   if (!rows.length) {
     box.replaceChildren(el("p", { class: "muted", text: "没有报告。" }));
     return;
@@ -93,10 +111,7 @@ export function drawTrend(s, res) {
     if (hi - lo <= 150) for (let y = lo; y <= hi; y++) slots.push(byYear.get(y) || { year: y, empty: true });
     else slots.push(...known);
   }
-  if (unknown) {
-    if (slots.length) slots.push({ gap: true });
-    slots.push(unknown);
-  }
+  if (unknown) slots.push(unknown);
   const W = Math.max(300, box.clientWidth || 800);
   const left = 44;
   const right = 10;
@@ -111,7 +126,7 @@ export function drawTrend(s, res) {
   const shareBase = shareTop + shareH;
   const slot = (W - left - right) / slots.length;
   const bar = Math.max(1.5, Math.min(34, slot * 0.74));
-  const maxAll = Math.max(1, ...rows.map((r) => r.all_reports));
+  const maxAll = Math.max(1, ...[...known, ...(unknown ? [unknown] : [])].map((r) => r.all_reports));
   const step = niceStep(maxAll, 4);
   const yMax = Math.ceil(maxAll / step) * step;
   const yc = (n) => base - (countH * n) / yMax;
@@ -197,7 +212,7 @@ export function drawTrend(s, res) {
     g.addEventListener("mouseenter", () => hover(r));
     g.addEventListener("focus", () => hover(r));
     if (clickable) {
-      const open = () => go({ ...state.current, view: "results", year: String(r.year), offset: 0 });
+      const open = () => go({ ...state.current, view: "results", year: String(r.year), offset: 0 }, { scroll: true });
       g.addEventListener("click", open);
       g.addEventListener("keydown", (ev) => {
         if (ev.key === "Enter") open();
@@ -214,7 +229,8 @@ export function drawTrend(s, res) {
     );
   }
   box.replaceChildren(root);
-  const peak = rows.reduce((a, r) => (r.share > a.share ? r : a), rows[0]);
+  const drawn = known.length ? known : rows;
+  const peak = drawn.reduce((a, r) => (r.share > a.share ? r : a), drawn[0]);
   readout.replaceChildren(
     peak.reports
       ? `占比最高：${yearText(peak.year)} ${pct(peak.share, 1)}（${peak.reports} / ${peak.all_reports}）。把鼠标移到柱上看每年的数字，点击柱子查看该年的段落。`

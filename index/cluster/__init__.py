@@ -1,0 +1,1 @@
+"""gongkai on a Sphinx/Manticore cluster: SphinxQL client, node configuration, documents, writer."""

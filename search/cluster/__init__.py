@@ -1,0 +1,1 @@
+"""The search engine over a Sphinx/Manticore cluster (same methods and JSON as search.engine)."""

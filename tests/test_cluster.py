@@ -1,0 +1,411 @@
+"""The cluster engine against real searchd nodes: two nodes and a distributed index on free
+loopback ports, started per module in a temporary folder and stopped after. On the real corpus
+the cluster must answer exactly as the local index does; ingest must be idempotent, replace a
+changed report, survive a node going down mid-run and resume; a node that is down is named."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from search.results import plain
+from tests.conftest import CONGRESS, SAMPLES, WORK_REPORTS, need_realdata, run_cli
+
+searchd = shutil.which("searchd")
+pytestmark = pytest.mark.skipif(
+    searchd is None,
+    reason="searchd not installed (Debian package sphinxsearch; `make test` installs it as root)",
+)
+
+QUERIES = [
+    "经济",  # a common word
+    "高质量发展",  # a word jieba splits
+    '"高质量发展"',  # a phrase
+    '"以人民为中心"',
+    '"改革开放，"',  # punctuation squeezed out of a phrase
+    "改革 OR 开放",
+    "经济 -改革",
+    "NOT 经济",
+    "(就业 OR 收入) -疫情",
+    "人",  # one character
+    "GDP OR 国内生产总值",
+    "5G",
+    "2035年",
+    "year:2015-2018 就业",
+    "year:1990",
+    "agency:国务院 section:总体情况",
+    "agency:人民代表 经济",
+    "agency:不存在的机关",
+    "section:重点工作 OR 脱贫",
+    "-year:2020 脱贫攻坚",
+]
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory):
+    from index.cluster.nodes import LocalCluster
+
+    c = LocalCluster(str(tmp_path_factory.mktemp("cluster"))).start()
+    yield c
+    c.stop()
+
+
+@pytest.fixture(scope="module")
+def real_pair(nodes, real_index):
+    """(local engine, cluster engine) over the same real corpus."""
+    need_realdata()
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+    from search.cluster.engine import ClusterEngine
+    from search.engine import Engine
+
+    stats = ingest([str(WORK_REPORTS), str(CONGRESS)], None, store=ClusterStore(nodes.address))
+    assert not stats.failed and stats.ingested == 88
+    return Engine(real_index), ClusterEngine(nodes.address)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_same_answers_as_local(real_pair, q):
+    local, cluster = real_pair
+    a = local.search(q, limit=30)
+    b = cluster.search(q, limit=30)
+    assert (b["total"], b["reports"]) == (a["total"], a["reports"])
+    assert b["facets"] == a["facets"]
+    # ties break in the same document order on both, so every hit is the same, not only
+    # those whose scores differ
+    assert b["hits"] == a["hits"]
+
+
+def test_queries_cover_the_features(real_pair):
+    """The query list exercises something: most queries match, one matches nothing."""
+    local, _ = real_pair
+    totals = [local.search(q, limit=0)["total"] for q in QUERIES]
+    assert sum(t > 0 for t in totals) >= len(QUERIES) - 2 and 0 in totals
+
+
+def test_filters_paging_and_per_report(real_pair):
+    local, cluster = real_pair
+    kw = dict(agency="国务院", year="2010-2020", limit=7, offset=5, per_report=2)
+    assert cluster.search("发展", **kw) == local.search("发展", **kw)
+    assert cluster.search("", section="存在问题") == local.search("", section="存在问题")
+
+
+def test_reports_and_show(real_pair):
+    local, cluster = real_pair
+    assert cluster.reports() == local.reports()
+    for r in local.reports()["reports"][::20]:
+        assert cluster.show(r["report_id"]) == local.show(r["report_id"])
+
+
+def test_query_errors_as_local(real_pair):
+    from search.engine import NotFound
+    from search.query import QueryError
+
+    local, cluster = real_pair
+    for bad in ('"。，"', "。", "(经济", "OR 经济", ""):
+        with pytest.raises(QueryError) as a:
+            local.search(bad)
+        with pytest.raises(QueryError) as b:
+            cluster.search(bad)
+        assert str(b.value) == str(a.value)
+    with pytest.raises(NotFound):
+        cluster.show("0123456789abcdef")
+
+
+def test_reingest_is_idempotent(real_pair, nodes):
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+
+    _local, cluster = real_pair
+    before = cluster.search("经济", limit=0)
+    stats = ingest([str(WORK_REPORTS), str(CONGRESS)], None, store=ClusterStore(nodes.address))
+    assert (stats.ingested, stats.unchanged) == (0, 88)
+    assert cluster.search("经济", limit=0) == before
+
+
+def test_cli_json_matches_local(real_pair, real_index, nodes):
+    for args in (["search", "就业 -疫情", "--limit", "5"], ["reports"]):
+        a = run_cli(*args, "--index", real_index, "--json")
+        b = run_cli(*args, "--engine", nodes.address, "--json")
+        assert a.returncode == b.returncode == 0, b.stderr
+        assert json.loads(b.stdout) == json.loads(a.stdout)
+    a = run_cli("search", "就业", "--index", real_index, "--json")
+    b = run_cli("search", "就业", "--json", env={"GONGKAI_ENGINE": nodes.address})
+    assert json.loads(b.stdout) == json.loads(a.stdout)
+
+
+# -- the journalist tools on the cluster ---------------------------------------------------------
+TOOL_QUERIES = ["就业 -疫情", '"高质量发展"', "改革 OR 开放", "year:2015-2018 脱贫", "人"]
+
+
+@pytest.mark.parametrize("q", TOOL_QUERIES)
+def test_tools_same_as_local(real_pair, q):
+    """compare, trend, kwic, export and batch give the local engine's answers, through the
+    same matching path (search/tools/common.py) and ranking."""
+    from search.results import plain
+    from search.tools.compare import compare
+    from search.tools.export import batch, export
+    from search.tools.kwic import kwic
+    from search.tools.trend import trend
+
+    local, cluster = real_pair
+    for by in ("agency", "year"):
+        a = compare(local, q, by=by, limit=None)
+        assert a["groups"] > 0
+        assert compare(cluster, q, by=by, limit=None) == a
+        assert trend(cluster, q, by=by) == trend(local, q, by=by)
+    term = q.strip('"').split()[0] if not q.startswith("year") else "脱贫 year:2015-2018"
+    for sort in ("year", "right"):
+        a = kwic(local, term, sort=sort, width=10)
+        assert a["total"] > 0
+        assert kwic(cluster, term, sort=sort, width=10) == a
+    for order in ("relevance", "document"):
+        a, b = export(local, q, order=order), export(cluster, q, order=order)
+        assert (b.total, b.reports) == (a.total, a.reports)
+        rows = list(a.rows())
+        assert len(rows) == a.total > 0
+        assert list(b.rows()) == rows
+    assert plain(batch(cluster, [q, "经济"])) == plain(batch(local, [q, "经济"]))
+
+
+def test_tools_cli_json_same_as_local(real_pair, real_index, nodes, tmp_path):
+    """Every tool's --json (export: JSON Lines; stats too) is the same on the cluster as locally; cite
+    finds a passage by its id and by a unique prefix; similar says it is unavailable."""
+    local, _cluster = real_pair
+    pid = local.search("就业优先", limit=1)["hits"][0]["passage_id"]
+    queries = tmp_path / "q.txt"
+    queries.write_text('就业\n# a comment\n"高质量发展" year:2018-2020\n', encoding="utf-8")
+    for args in (
+        ["compare", "就业 -疫情", "--by", "year", "--json"],
+        ["trend", "脱贫攻坚", "--by", "agency", "--json"],
+        ["kwic", "以人民为中心", "--sort", "left", "--json"],
+        ["export", '"高质量发展"', "--format", "jsonl"],
+        ["batch", str(queries), "--json"],
+        ["cite", pid, "--json"],
+        ["cite", pid[:8], "--json"],
+        ["stats", "--json"],
+        ["stats", "就业", "--by", "year", "--json"],
+    ):
+        a = run_cli(*args, "--index", real_index)
+        b = run_cli(*args, "--engine", nodes.address)
+        assert a.returncode == b.returncode == 0, (args, b.stderr)
+        assert a.stdout.strip()
+        if "jsonl" in args:
+            assert len(a.stdout.splitlines()) > 1
+            assert [json.loads(x) for x in b.stdout.splitlines()] == [
+                json.loads(x) for x in a.stdout.splitlines()
+            ], args
+        else:
+            assert json.loads(b.stdout) == json.loads(a.stdout), args
+    for bad in ("ffffffffffffffff", "f4d4"):
+        a = run_cli("cite", bad, "--index", real_index)
+        b = run_cli("cite", bad, "--engine", nodes.address)
+        assert a.returncode == b.returncode == 2
+        assert b.stderr == a.stderr
+    r = run_cli("similar", pid, "--engine", nodes.address, "--json")
+    assert r.returncode == 5 and "not available on a cluster" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def _serve(args: list[str]):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.conftest import ROOT
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "cli.py"), "serve", *args, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/api/reports", timeout=2).read()
+            return proc, base
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError(proc.stderr.read().decode())
+
+
+def _get(url: str) -> tuple[int, dict]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_serve_over_the_cluster(real_pair, real_index, nodes):
+    """`serve --engine` answers /api/search and the tools' endpoints over HTTP on loopback
+    exactly as `serve --index` does."""
+    from urllib.parse import quote
+
+    local = _serve(["--index", real_index])
+    cluster = _serve(["--engine", nodes.address])
+    try:
+        for path in (
+            "/api/search?q=" + quote("就业 -疫情") + "&limit=5",
+            "/api/search?q=" + quote('"高质量发展"') + "&year=2018-2023&per_report=1",
+            "/api/reports",
+            "/api/compare?q=" + quote("脱贫") + "&by=year",
+            "/api/kwic?term=" + quote("以人民为中心"),
+        ):
+            a, b = _get(local[1] + path), _get(cluster[1] + path)
+            assert a[0] == 200 and b == a, path
+        assert _get(cluster[1] + "/api/search?q=" + quote("(就业"))[0] == 400
+    finally:
+        for proc, _base in (local, cluster):
+            proc.terminate()
+            proc.wait(10)
+
+
+# -- ingest faults on a cluster of their own ---------------------------------------------------
+@pytest.fixture
+def fresh(tmp_path):
+    from index.cluster.nodes import LocalCluster
+
+    c = LocalCluster(str(tmp_path / "nodes")).start()
+    yield c
+    c.stop()
+
+
+def _matches(engine, q: str):
+    """Total, facets and the set of matching passages. (Scores are left out: the local index's
+    mean passage length counts more words than its passages hold after a multi-process ingest
+    of these files, so BM25 differs in the third decimal; the real-corpus tests compare them.)"""
+    res = engine.search(q, limit=100, per_report=None)
+    hits = [(h["passage_id"], h["text"], h["highlight"]) for h in res["hits"]]
+    total = res["total"]
+    extra = engine.search(q, limit=100, offset=100)["hits"] if total > 100 else []
+    hits += [(h["passage_id"], h["text"], h["highlight"]) for h in extra]
+    return total, res["reports"], res["facets"], sorted(hits)
+
+
+def _copy_samples(dst):
+    dst.mkdir()
+    for f in SAMPLES.glob("*"):
+        if f.suffix in (".txt", ".html", ".shtml"):
+            shutil.copy(f, dst / f.name)
+    return dst
+
+
+def test_copies_are_one_report_as_locally(fresh, tmp_path):
+    """A report found under a second source is one report with two sources on the cluster as
+    locally; when the copy's file goes, its source goes from the listing on both."""
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+    from search.cluster.engine import ClusterEngine
+    from search.engine import Engine
+
+    src = _copy_samples(tmp_path / "src")
+    first = sorted(src.glob("*.txt"))[0]
+    shutil.copy(first, src / ("copy_of_" + first.name))
+    local_dir = str(tmp_path / "ix")
+    for round_ in (1, 2):
+        a = ingest([str(src)], local_dir, prune=True)
+        b = ingest([str(src)], None, store=ClusterStore(fresh.address), prune=True)
+        assert (b.ingested, b.unchanged, len(b.copies)) == (a.ingested, a.unchanged, len(a.copies))
+        local = plain(Engine(local_dir).reports())
+        assert plain(ClusterEngine(fresh.address).reports()) == local
+        two = [r for r in local["reports"] if len(r["sources"]) == 2]
+        if round_ == 1:  # the copy is a second source of its report
+            assert len(a.copies) == 1 and len(two) == 1
+            (src / ("copy_of_" + first.name)).unlink()
+        else:  # its file gone (pruned): one source again
+            assert two == []
+
+
+def test_changed_report_replaces_its_passages(fresh, tmp_path):
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+    from search.cluster.engine import ClusterEngine
+    from search.engine import Engine
+
+    src = _copy_samples(tmp_path / "src")
+    ingest([str(src)], None, store=ClusterStore(fresh.address))
+    target = src / "000_acb323a203c4bfef.txt"
+    text = target.read_text("utf-8")
+    target.write_text(text[: len(text) // 2] + "\n独一无二的替换句子出现在这里。\n", "utf-8")
+    stats = ingest([str(src)], None, store=ClusterStore(fresh.address))
+    assert stats.ingested == 1 and stats.unchanged == len(list(src.iterdir())) - 1
+    ingest([str(src)], str(tmp_path / "local"))
+    local, cluster = Engine(str(tmp_path / "local")), ClusterEngine(fresh.address)
+    assert cluster.search('"独一无二的替换句子"')["total"] == 1
+    assert cluster.reports() == local.reports()
+    for q in ("公开", "依申请", '"政府信息"'):
+        assert _matches(cluster, q) == _matches(local, q)
+    for r in local.reports()["reports"]:
+        assert cluster.show(r["report_id"]) == local.show(r["report_id"])
+
+
+def test_node_down_mid_ingest_then_resume(fresh, tmp_path):
+    from index.cluster.sphinxql import ClusterError
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+    from search.cluster.engine import ClusterEngine
+    from search.engine import Engine
+
+    src = _copy_samples(tmp_path / "src")
+    down = fresh.nodes[1]
+
+    def stop_after_some(files, _done, _total_files, _total_bytes):
+        if files == 5:
+            fresh.stop_node(1)
+
+    with pytest.raises(ClusterError, match=f"{down.host}:{down.sql_port}"):
+        ingest(
+            [str(src)],
+            None,
+            store=ClusterStore(fresh.address, max_reports=1),
+            progress=stop_after_some,
+        )
+    fresh.start_node(1)  # same folder: its committed transactions come back from disk
+    cluster = ClusterEngine(fresh.address)
+    held = {r["report_id"]: r["passages"] for r in cluster.reports()["reports"]}
+    assert 0 < len(held) < len(list(src.iterdir()))
+    for rid, n in held.items():  # what the cluster holds of a report, it holds whole
+        assert len(cluster.show(rid)["passages"]) == n
+    stats = ingest([str(src)], None, store=ClusterStore(fresh.address))
+    assert stats.unchanged == len(held) and not stats.failed
+    ingest([str(src)], str(tmp_path / "local"))
+    local = Engine(str(tmp_path / "local"))
+    assert cluster.reports() == local.reports()
+    assert _matches(cluster, "公开") == _matches(local, "公开")
+
+
+def test_node_down_is_named(fresh):
+    from index.cluster.sphinxql import ClusterError
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+    from search.cluster.engine import ClusterEngine
+
+    ingest([str(SAMPLES)], None, store=ClusterStore(fresh.address))
+    engine = ClusterEngine(fresh.address)
+    assert engine.search("公开")["total"] > 0
+    server, base = _serve(["--engine", fresh.address])
+    fresh.stop_node(1)
+    node = fresh.nodes[1]
+    try:  # the web API: 503 naming the node, as JSON
+        status, body = _get(base + "/api/search?q=%E5%85%AC%E5%BC%80")
+        assert status == 503 and f"{node.host}:{node.sql_port}" in body["error"], body
+    finally:
+        server.terminate()
+        server.wait(10)
+    with pytest.raises(ClusterError, match=f"{node.host}:{node.sql_port} is down"):
+        engine.search("公开")
+    p = run_cli("search", "公开", "--engine", fresh.address)
+    assert p.returncode == 5 and p.stderr.count("\n") == 1
+    assert f"{node.host}:{node.sql_port}" in p.stderr and "Traceback" not in p.stderr
