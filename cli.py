@@ -1,8 +1,10 @@
 """gongkai command line: a thin layer over corpus/, index/ and search/.
 
-Exit codes: 0 ok · 1 unexpected internal error · 2 usage error (bad option, malformed query,
-missing index, unknown report) · 3 ingest finished but some files failed · 4 index busy ·
-5 search cluster unavailable (a node down or unreachable, named in the message)."""
+Exit codes: 0 ok · 1 unexpected internal error · 2 usage error (bad option, malformed query
+or one past the cost bounds or time budget, missing index, unknown report, busy port) · 3 ingest
+finished but some files failed · 4 index busy · 5 search cluster unavailable (a node down or
+unreachable, named in the message) · 6 the index could not be written or read (disk full,
+read-only, damaged)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ import click
 from index.settings import VERSION
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY, EXIT_CLUSTER = 0, 1, 2, 3, 4, 5
+EXIT_FAULT = 6
 DEFAULT_INDEX = "var/index"
+_opened: list[str] = []  # the index this command works on, to diagnose a fault (see run)
 
 
 def _remember_engine(ctx: click.Context, _param, value: str | None) -> None:
@@ -87,7 +91,7 @@ def _cluster() -> str | None:
     return spec
 
 
-def _engine(index_dir: str):
+def _engine(index_dir: str, time_budget: float | None = None):
     from index.store import IndexMissing
     from search.engine import Engine
 
@@ -95,10 +99,13 @@ def _engine(index_dir: str):
         from search.cluster.engine import ClusterEngine
 
         return ClusterEngine(address)
+    _opened.append(index_dir)
     try:
-        return Engine(index_dir)
+        return Engine(index_dir, time_budget=time_budget)
     except IndexMissing as e:
         fail(str(e))
+    except ValueError as e:  # a bad GONGKAI_TIME_BUDGET
+        fail(f"GONGKAI_TIME_BUDGET: {e}")
 
 
 def _print_json(obj) -> None:
@@ -158,6 +165,12 @@ class Group(click.Group):
         except BrokenPipeError:  # `search … | head`: the reader has all it wants
             _quiet_stdout()
             sys.exit(EXIT_OK)
+        except EOFError as e:  # (a truncated index file) Click would print a bare "Aborted!"
+            raise _Truncated() from e
+
+
+class _Truncated(Exception):
+    pass
 
 
 def _quiet_stdout() -> None:
@@ -228,9 +241,11 @@ class _Bar:
 @_json_option
 def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     """Ingest report files (.txt .html .htm .shtml .jsonl; folders are walked) into the index."""
-    from index.store import IndexOutdated
+    from index.store import IndexFault, IndexOutdated
     from index.writer import IndexBusy
     from index.writer import ingest as run
+
+    _opened.append(index_dir)
 
     def on_error(source: str, reason: str) -> None:
         bar.clear_line()
@@ -267,6 +282,9 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     except IndexOutdated as e:
         bar.close()
         fail(str(e))
+    except IndexFault as e:
+        bar.close()
+        fail(str(e), EXIT_FAULT)
     except KeyboardInterrupt:
         bar.close()
         fail("interrupted; the index holds everything committed before the interrupt", 130)
@@ -281,6 +299,8 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
         summary += f", removed {len(stats.removed)}"
     if stats.copies:
         summary += f", copies {len(stats.copies)}"
+    if stats.repaired:
+        summary += f", {stats.repaired} duplicate documents removed"
     summary += f" ({stats.passages} passages, {stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f}s) → {index_dir}"
     if as_json:
         _print_json(
@@ -292,6 +312,7 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
                 "failed": [{"path": p, "reason": r} for p, r in stats.failed],
                 "removed": stats.removed,
                 "copies": [{"path": p, "copy_of": o} for p, o in stats.copies],
+                "duplicates_removed": stats.repaired,
                 "seconds": round(stats.seconds, 3),
                 "index": index_dir,
             }
@@ -389,7 +410,13 @@ def show(report_id, index_dir, as_json):
     metavar="URL",
     help="An origin (https://news.example.org) whose pages may embed the widget; repeatable.",
 )
-def serve(index_dir, host, port, cors_origins):
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0),
+    help="Seconds a query may run before it is stopped with a 503 (0: no limit). "
+    "Default 5, or GONGKAI_TIME_BUDGET.",
+)
+def serve(index_dir, host, port, cors_origins, time_budget):
     """Serve the search page, the JSON API (/api/…, /docs) and the widget (/widget.js)."""
     import uvicorn
 
@@ -399,9 +426,50 @@ def serve(index_dir, host, port, cors_origins):
         origins = [check_origin(o) for o in cors_origins]
     except ValueError as e:
         fail(str(e))
-    app = create_app(index_dir, cors_origins=origins, engine=_engine(index_dir))
-    click.echo(f"serving {index_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
+    engine = _engine(index_dir, time_budget)
+    _check_port(host, port)
+    app = create_app(index_dir, cors_origins=origins, engine=engine)
+    click.echo(
+        f"serving {index_dir} at http://{host}:{port}/ (time budget {engine.time_budget:g} s; "
+        "Ctrl-C to stop)",
+        err=True,
+    )
+    # SIGTERM/Ctrl-C: uvicorn stops accepting, gives requests in flight a second, and returns.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        server_header=False,
+        log_level="info",
+        timeout_graceful_shutdown=1,
+    )
+    # A query still running in a worker thread (at most the time budget) would keep the
+    # process alive until it ends; the server holds nothing to flush, so leave now.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_OK)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail in one line (exit 2) if `host:port` cannot be bound, before uvicorn tries."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        fail(f"cannot serve on {host}: {e.strerror}")
+    family, kind, proto, _name, addr = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind(addr)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                fail(
+                    f"port {port} on {host} is already in use: stop the other server or pick --port"
+                )
+            fail(f"cannot serve on {host}:{port}: {e.strerror or e}")
 
 
 # -- journalist tools -----------------------------------------------------------------------------
@@ -769,13 +837,33 @@ def run() -> None:
     from index.cluster.sphinxql import BadAddress, ClusterError
 
     try:
-        main(standalone_mode=True)
+        code = main(standalone_mode=False)
     except ClusterError as e:  # a node down or a bad address: one line naming it
         click.echo(f"error: {e}", err=True)
         sys.exit(EXIT_USAGE if isinstance(e, BadAddress) else EXIT_CLUSTER)
+    except click.exceptions.Abort:  # Ctrl-C
+        fail("interrupted", 130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
     except Exception as e:  # last resort: one line, never a traceback
-        click.echo(f"error: internal error ({type(e).__name__}: {e}); please report it", err=True)
-        sys.exit(EXIT_INTERNAL)
+        _fault(e)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _fault(e: BaseException) -> None:
+    """An unexpected error: a damaged index says so and how to rebuild it; else a bug."""
+    from index.store import IndexFault, damage, damaged
+
+    if isinstance(e, IndexFault):
+        fail(str(e), EXIT_FAULT)
+    for index_dir in _opened:
+        detail = damage(index_dir)
+        if detail:
+            fail(str(damaged(index_dir, detail)), EXIT_FAULT)
+    if isinstance(e, OSError) and _opened:
+        fail(f"cannot read the index at {_opened[-1]}: {e.strerror or e}", EXIT_FAULT)
+    fail(f"internal error ({type(e).__name__}: {e}); please report it", EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,6 +24,17 @@ class Found:
     kind: str  # "text" | "html" | "jsonl" | "pdf" | "docx" | "doc" | "rtf" | "warc" | "skip" | "error"
     reason: str = ""
     size: int = 0
+
+    @property
+    def shown(self) -> str:
+        """The path as users see it (and the index stores it): bytes of a name that is not
+        UTF-8 shown escaped, \\xff, so it can be printed and stored."""
+        return shown(self.path)
+
+
+def shown(path: str) -> str:
+    """`path` with the undecodable bytes of its name (os.fsdecode's surrogates) as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def kind_of(path: str) -> str | None:
@@ -53,6 +65,8 @@ def _classify(path: str) -> Found:
         return Found(path, "error", "no such file")
     except OSError as e:
         return Found(path, "error", f"unreadable ({e.strerror or e})")
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read (holding the index lock)
+        return Found(path, "skip", "not a regular file")
     kind = kind_of(path)
     if kind is None:
         ext = os.path.splitext(path)[1] or "no extension"

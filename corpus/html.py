@@ -111,6 +111,16 @@ _META_NAMES = {
 }
 
 
+# Parsing costs about 1.5 s a MB (BeautifulSoup's tree, then the body search), linear in size
+# (measured on a 15 MB table: docs/benchmarks.md). Report pages are 10-200 KB; a bigger page is
+# refused so one file cannot hold an ingest for minutes.
+MAX_HTML_MB = 3
+
+
+class PageTooLarge(ValueError):
+    """An HTML page past MAX_HTML_MB; the message is the reason shown for the file."""
+
+
 @dataclass
 class HtmlDoc:
     meta: dict[str, str] = field(default_factory=dict)
@@ -196,6 +206,11 @@ def _density_pick(body: Tag) -> Tag:
 
 
 def parse_html(text: str) -> HtmlDoc:
+    size = len(text.encode("utf-8", "surrogatepass")) / 1e6
+    if size > MAX_HTML_MB:
+        raise PageTooLarge(
+            f"HTML page too large to parse ({size:.1f} MB; pages up to {MAX_HTML_MB} MB are read)"
+        )
     soup = BeautifulSoup(text, "lxml")
     doc = HtmlDoc()
     for m in soup.find_all("meta"):

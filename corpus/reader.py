@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from corpus.clean import clean_lines, nfkc
 from corpus.dates import parse_date
 from corpus.decode import DecodeError, decode_bytes
-from corpus.discover import SIDECAR_EXT, Found
+from corpus.discover import SIDECAR_EXT, Found, shown
 from corpus.html import parse_html
 from corpus.metadata import extract, looks_like_title
 from corpus.model import ParsedDoc, Report, stable_id
@@ -252,7 +252,7 @@ def _read_file(found: Found, max_bytes: int) -> bytes | UnitError:
 
 
 def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
-    key = os.path.abspath(found.path)
+    key = shown(os.path.abspath(found.path))  # non-UTF-8 bytes of a name as \xNN
     data = _read_file(found, max_bytes)
     if isinstance(data, UnitError):
         yield data
@@ -263,10 +263,10 @@ def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
     def parse() -> Report:
         doc = parse_document(data, found.kind)
         return build_report(
-            doc, found.kind, key, found.path, h, hints, {k: "sidecar" for k in hints}
+            doc, found.kind, key, found.shown, h, hints, {k: "sidecar" for k in hints}
         )
 
-    yield Unit(key, found.path, h, parse)
+    yield Unit(key, found.shown, h, parse)
 
 
 def _open(found: Found):
@@ -280,7 +280,7 @@ def _open(found: Found):
 def _warc_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError | UnitSkip]:
     from corpus.warc import Broken, Record, Skipped, records
 
-    base = os.path.abspath(found.path)
+    base = shown(os.path.abspath(found.path))
     stream = _open(found)
     if isinstance(stream, UnitError):
         yield stream
@@ -308,7 +308,7 @@ def _warc_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError | Uni
 
 def _warc_unit(found: Found, base: str, rec) -> Unit:
     key = f"{base}#{rec.uri}"
-    source = f"{found.path}#{rec.uri}"
+    source = f"{found.shown}#{rec.uri}"
     h = _hash(rec.payload)
     hints = {"url": rec.uri} if rec.uri else {}
     if rec.captured:
@@ -343,7 +343,7 @@ _CONTENT_KEYS = ("content", "text", "body")
 
 
 def _jsonl_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
-    base = os.path.abspath(found.path)
+    base = shown(os.path.abspath(found.path))
     f = _open(found)
     if isinstance(f, UnitError):
         yield f
@@ -379,12 +379,16 @@ def _jsonl_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
 
 
 def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | UnitError:
-    source = f"{found.path}:{lineno}"
+    source = f"{found.shown}:{lineno}"
     try:
         obj = json.loads(_decode_or_raise(raw))
     except (json.JSONDecodeError, IngestError) as e:
         reason = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
         return UnitError(found.path, f"broken JSON at line {lineno} ({reason})")
+    except RecursionError:
+        return UnitError(found.path, f"broken JSON at line {lineno} (nested too deeply)")
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        return UnitError(found.path, f"broken JSON at line {lineno} (a number too long to read)")
     if not isinstance(obj, dict):
         return UnitError(found.path, f"broken JSON at line {lineno} (not an object)")
     content = next(

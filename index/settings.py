@@ -28,3 +28,11 @@ MAX_QUERY_CHARS = 500
 MAX_FILTER_CHARS = 200
 MAX_LIMIT = 100  # hits per page
 MAX_OFFSET = 10_000
+
+# -- query cost (search/limits.py applies them; measured in docs/benchmarks.md, "Query cost") ------
+MAX_TERMS = 64  # distinct words and phrases (after Chinese runs are split into words)
+MAX_NOTS = 16  # NOT / -word
+MAX_DEPTH = 12  # nested parentheses and NOTs
+MAX_POSTING_LISTS = 10_000  # ~0.6-1 s of reads; six of the commonest characters OR-ed fit
+TIME_BUDGET = 5.0  # seconds a query may run; GONGKAI_TIME_BUDGET or `serve --time-budget`
+CHAR_CACHE = 1024  # single characters whose passages an index generation keeps

@@ -1,7 +1,8 @@
-"""Opening and creating the on-disk index."""
+"""Opening and creating the on-disk index, and saying in one line what went wrong with it."""
 
 from __future__ import annotations
 
+import errno
 import os
 
 from whoosh import index as windex
@@ -20,6 +21,68 @@ class IndexMissing(Exception):
 
 class IndexOutdated(IndexMissing):
     pass
+
+
+class IndexFault(Exception):
+    """The index could not be written or read (disk full, read-only, damaged); the message
+    is one line saying what happened and what to do."""
+
+
+def write_fault(e: OSError, path: str) -> IndexFault:
+    """An OSError met while writing the index at `path`, as one line for the operator."""
+    kept = "the index keeps its last commit"
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return IndexFault(
+            f"no space left on the disk holding the index at {path}: free some space and run "
+            f"ingest again ({kept})"
+        )
+    if e.errno == errno.EROFS:
+        return IndexFault(f"the index at {path} is on a read-only file system ({kept})")
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return IndexFault(f"no permission to write the index at {path} ({kept})")
+    return IndexFault(f"cannot write the index at {path}: {e.strerror or e} ({kept})")
+
+
+def damage(path: str) -> str | None:
+    """What is wrong with the index at `path`, if it is damaged (None if it reads): its table
+    of contents and every segment are opened and their first and last documents read. Run on
+    the error path, to tell a damaged index from a bug."""
+    if not os.path.isdir(path):
+        return None
+    try:
+        ix = _open(path)
+        segments = ix._segments()
+    except EmptyIndexError:
+        return None
+    except Exception as e:  # noqa: BLE001 - any failure here is damage
+        return f"its table of contents cannot be read ({type(e).__name__})"
+    from whoosh.reading import SegmentReader
+
+    for seg in segments:
+        name = seg.segment_id()
+        try:
+            fname = seg.make_filename(".seg")
+            if seg.is_compound() and not ix.storage.file_exists(fname):
+                return f"segment {name} is missing its file {fname}"
+            reader = SegmentReader(ix.storage, ix.schema, seg)
+            try:
+                n = reader.doc_count_all()
+                for docnum in {0, n - 1} if n else ():
+                    reader.stored_fields(docnum)
+                for term in reader.lexicon("kind"):
+                    list(reader.postings("kind", term).all_ids())
+            finally:
+                reader.close()
+        except Exception as e:  # noqa: BLE001
+            return f"segment {name} cannot be read, truncated or corrupt ({type(e).__name__})"
+    return None
+
+
+def damaged(path: str, detail: str) -> IndexFault:
+    return IndexFault(
+        f"the index at {path} is damaged ({detail}): rebuild it — delete {path} and run "
+        "`ingest` on your sources again"
+    )
 
 
 def _checked(ix: Index, path: str) -> Index:

@@ -3,15 +3,18 @@ interrupted run leaves the last commit searchable, and idempotent across re-runs
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from corpus.discover import discover
+from corpus.discover import discover, shown
+from corpus.html import PageTooLarge
 from corpus.model import Report, stable_id
 from corpus.reader import (
     DEFAULT_MAX_MB,
@@ -24,7 +27,7 @@ from corpus.reader import (
 )
 from index.schema import ALIAS, PASSAGE, REPORT
 from index.settings import BATCH_BYTES, BATCH_REPORTS
-from index.store import open_or_create
+from index.store import INDEX_NAME, open_or_create, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
 
 
@@ -40,6 +43,7 @@ class IngestStats:
     failed: list[tuple[str, str]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     copies: list[tuple[str, str]] = field(default_factory=list)  # (source, the report's source)
+    repaired: int = 0  # documents of reports held twice, deleted (see _duplicates)
     passages: int = 0
     files: int = 0
     bytes: int = 0
@@ -77,6 +81,53 @@ def _existing(ix) -> Known:
             known.sources[doc["source_key"]] = (rid, doc["content_hash"], doc.get("source", ""))
             known.copies.setdefault(rid, set()).add(doc["source_key"])
     return known
+
+
+def _duplicates(ix) -> list[int]:
+    """Document numbers of the extra copies of reports the index holds twice under one
+    report id (older versions' concurrent ingests could both add a source): each report and
+    passage keeps its first copy."""
+    count: dict[str, int] = {}
+    extra: list[int] = []
+    with ix.searcher() as s:
+        for doc in s.documents(kind=REPORT):
+            count[doc["report_id"]] = count.get(doc["report_id"], 0) + 1
+        for rid in (r for r, n in count.items() if n > 1):
+            seen: set[str] = set()
+            for docnum in sorted(s.document_numbers(report_id=rid)):
+                pid = s.stored_fields(docnum)["passage_id"]
+                if pid in seen:
+                    extra.append(docnum)
+                seen.add(pid)
+    return extra
+
+
+def _report_problem(report: Report) -> str | None:
+    """Why a parsed report cannot go into the index as it is (checked before any of it is
+    written: a document half added would corrupt the batch)."""
+    if report.year is not None and not 0 < report.year < 10_000:
+        year = str(report.year)
+        return f"year {year[:12]}{'…' if len(year) > 12 else ''} is not a year"
+    return None
+
+
+class IngestLock:
+    """The ingest lock: held for a whole run, from before it creates the index or reads which
+    sources it holds until its last commit, so a second ingest waits and then finds them
+    unchanged. (Whoosh's write lock is taken per batch; between batches another ingest could
+    slip in, and two could both create a new index.)"""
+
+    def __init__(self, index_dir: str, timeout: float):
+        os.makedirs(index_dir, exist_ok=True)
+        self.lock = FileStorage(index_dir).lock(INDEX_NAME + "_INGEST")
+        deadline = time.monotonic() + timeout
+        while not self.lock.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise IndexBusy(f"the index is locked by another ingest (waited {timeout:g}s)")
+            time.sleep(0.05)
+
+    def release(self) -> None:
+        self.lock.release()
 
 
 def alias_id(source_key: str) -> str:
@@ -228,14 +279,28 @@ def ingest(
     and counted; they never stop the run. `on_commit` is called before each commit and before
     the final merge, which can take seconds after the last file is read. `store` replaces the
     local index with another writer of the same shape as `_Batch` plus `existing()` giving a
-    `Known` (index/cluster/writer.py)."""
+    `Known` (index/cluster/writer.py). On the local index the whole run holds the ingest lock,
+    and a fault writing it raises IndexFault (store.write_fault) with the last commit intact."""
     t0 = time.perf_counter()
     stats = IngestStats()
-    if store is None:
-        ix = open_or_create(index_dir)
-        known = _existing(ix)
-    else:
-        known = store.existing()
+    args = (paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit)
+    if store is not None:
+        return _ingest(None, store, *args)
+    try:
+        lock = IngestLock(index_dir, lock_timeout)
+        try:
+            return _ingest(open_or_create(index_dir), None, *args)
+        finally:
+            lock.release()
+    except OSError as e:  # sources' read errors are caught per source: this is the index
+        raise write_fault(e, index_dir) from None
+
+
+def _ingest(
+    ix, store, paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit
+) -> IngestStats:
+    known = _existing(ix) if store is None else store.existing()  # read under the lock
+    copies = _duplicates(ix) if store is None else []
     seen_keys: set[str] = set()
     max_bytes = int(max_mb * 1_000_000)
 
@@ -248,6 +313,7 @@ def ingest(
     orphans: set[str] = set()  # copies whose report went: to be read again as themselves
 
     def fail(source: str, reason: str) -> None:
+        source = shown(source)
         stats.failed.append((source, reason))
         if on_error:
             on_error(source, reason)
@@ -256,15 +322,29 @@ def ingest(
         orphans.update(_forget(key, known, batch))
 
     try:
+        if copies:
+            w = batch.writer()
+            for docnum in copies:
+                w.delete_document(docnum)
+            stats.repaired = len(copies)
         for i, f in enumerate(found, 1):
             if f.kind == "skip":
-                stats.skipped.append((f.path, f.reason))
+                stats.skipped.append((f.shown, f.reason))
             elif f.kind == "error":
                 fail(f.path, f.reason)
             else:
                 file_failed = False
                 file_keys: set[str] = set()
-                for unit in read_units(f, max_bytes):
+                units = read_units(f, max_bytes)
+                while True:
+                    try:
+                        unit = next(units, None)
+                    except Exception as e:  # any reading fault is this file's failure
+                        fail(f.path, _reason(e))
+                        file_failed = True
+                        break
+                    if unit is None:
+                        break
                     if isinstance(unit, UnitError):
                         fail(unit.source, unit.reason)
                         file_failed = True
@@ -291,7 +371,7 @@ def ingest(
         if prune:
             for key, (_rid, _h, source) in list(known.sources.items()):
                 path = key.split("#", 1)[0]
-                if key in known.sources and key not in seen_keys and not os.path.exists(path):
+                if key in known.sources and key not in seen_keys and not _exists(path):
                     forget(key)
                     stats.removed.append(source)
         # Copies of a report that changed or went, already passed in this run: read again.
@@ -339,14 +419,12 @@ def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orph
     except NotReport as e:
         stats.skipped.append((unit.source, str(e)))
         return
-    except IngestError as e:
-        fail(unit.source, str(e))
+    except Exception as e:  # any fault reading, decoding or parsing one source is its failure
+        fail(unit.source, _reason(e))
         return
-    except RecursionError:
-        fail(unit.source, "document too deeply nested to parse")
-        return
-    except Exception as e:  # an extraction bug must not stop a long ingest; name the file
-        fail(unit.source, f"could not be parsed ({type(e).__name__}: {e})")
+    problem = _report_problem(report)
+    if problem:
+        fail(unit.source, problem)
         return
     same = known.by_print.get(report.fingerprint)
     own = old is not None and known.primary.get(old[0]) == unit.key
@@ -375,3 +453,28 @@ def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orph
     known.by_print[report.fingerprint] = (report.report_id, unit.key)
     stats.ingested += 1
     stats.passages += len(report.passages)
+
+
+def _reason(e: Exception) -> str:
+    """One line saying why a source could not be read or parsed."""
+    if isinstance(e, (IngestError, PageTooLarge)):
+        return str(e)
+    if isinstance(e, RecursionError):
+        return "document too deeply nested to parse"
+    if isinstance(e, OSError):
+        return f"unreadable ({e.strerror or e})"
+    text = str(e).splitlines()[0][:200] if str(e) else ""
+    return f"could not be parsed ({type(e).__name__}{': ' + text if text else ''})"
+
+
+def _exists(path: str) -> bool:
+    """Whether a source path (as stored: undecodable bytes shown as \\xNN) still exists."""
+    if os.path.exists(path):
+        return True
+    if "\\x" not in path:
+        return False
+    try:
+        raw = codecs.escape_decode(path.encode("utf-8"))[0]
+    except ValueError:
+        return False
+    return os.path.exists(os.fsdecode(raw))

@@ -1,22 +1,24 @@
 """The search engine over an on-disk index: ranked passages, exact facets, highlights,
-report listings. One `Engine` per process; its searcher is reopened only when the index
-has new commits, and per-document facet columns are cached with it."""
+report listings. One `Engine` per process, safe to share between threads: each thread reads
+through a searcher of its own, reopened only when the index has new commits; per-document
+facet columns are built once per index generation and shared read-only."""
 
 from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
 from index.schema import ALIAS, PASSAGE, REPORT
-from index.settings import BM25_B, BM25_K1, MAX_LIMIT
+from index.settings import BM25_B, BM25_K1, CHAR_CACHE, MAX_LIMIT
 from index.store import open_index
 from index.whoosh_ext import columns
-from search import match, rank
+from search import limits, match, rank
 from search import query as ql
 from search.facets import facets
 from search.results import (
@@ -68,7 +70,6 @@ class Columns:
     lengths: rank.Lengths
     live: np.ndarray  # False for deleted documents
     passage_docs: np.ndarray  # sorted docnums of live passages
-    readers: dict  # column readers kept for this searcher generation (search/match.py)
 
 
 def _build_columns(searcher) -> Columns:
@@ -104,34 +105,127 @@ def _build_columns(searcher) -> Columns:
         lengths=rank.field_lengths(searcher),
         live=live,
         passage_docs=np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64),
-        readers={},
     )
 
 
+def _grams_by_last_char(searcher) -> dict[str, list[str]]:
+    """Two-character bigram terms by their last character, read segment by segment (the
+    merged lexicon of a multi-segment reader costs several times more)."""
+    ends: dict[str, set[str]] = {}
+    for leaf, _offset in searcher.reader().leaf_readers():
+        if not leaf.doc_count_all():
+            continue
+        for term in leaf.lexicon("grams"):
+            w = term.decode("utf-8") if isinstance(term, bytes) else term
+            if len(w) == 2:
+                ends.setdefault(w[1], set()).add(w)
+    return {c: sorted(ws) for c, ws in ends.items()}
+
+
+@dataclass
+class _Generation:
+    """What every thread shares for one index generation, read-only once built: the columns,
+    and two caches filled on first need (search/match.py): the bigram terms by their last
+    character (one pass over the lexicon; a single character then reads exactly the bigrams
+    holding it) and the passages of each single character asked for (up to CHAR_CACHE)."""
+
+    number: int
+    cols: Columns
+    ends: dict[str, list[str]] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    chars: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def grams_ending(self, searcher, c: str) -> list[str]:
+        if self.ends is None:
+            with self.lock:
+                if self.ends is None:
+                    self.ends = _grams_by_last_char(searcher)
+        return self.ends.get(c, [])
+
+    def char_docs(self, c: str, compute) -> np.ndarray:
+        """The passages of `c`, computed by one thread while others asking for it wait (20
+        clients asking for 的 at once would otherwise each read its 2,498 posting lists)."""
+        got = self.chars.get(c)
+        if got is None:
+            with self.lock:
+                got = self.chars.get(c)
+                if got is None:
+                    got = compute()
+                    got.setflags(write=False)
+                    if len(self.chars) < CHAR_CACHE:
+                        self.chars[c] = got
+        return got
+
+
 class Engine:
-    def __init__(self, index_dir: str):
+    """Thread-safe: each thread reads through a Whoosh searcher of its own (their files keep
+    read positions, so one cannot be shared), all threads of a generation share its columns.
+    A commit is picked up by the next call; while one thread builds the new generation's
+    columns the others go on answering from the one they have."""
+
+    def __init__(self, index_dir: str, *, time_budget: float | None = None):
         self.index_dir = index_dir
         self.ix = open_index(index_dir)
-        self._lock = threading.Lock()
-        self._searcher = None
-        self._columns: Columns | None = None
+        self.time_budget = limits.time_budget(time_budget)
+        self._build_lock = threading.Lock()  # one thread builds a new generation's columns
+        self._gen: _Generation | None = None
+        self._local = threading.local()
+        self._open: set = set()  # every thread's searcher, for close()
+        self._open_lock = threading.Lock()
 
     # -- searcher lifecycle -------------------------------------------------------------------
     def searcher(self):
-        with self._lock:
-            if self._searcher is None:
-                self._searcher = self.ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
-                self._columns = None
-            elif not self._searcher.up_to_date():
-                # A new searcher, not Searcher.refresh(): Whoosh's reader reuse keeps the old
-                # segments of a merge alongside the merged one (their documents twice).
-                old = self._searcher
-                self._searcher = self.ix.searcher(weighting=old.weighting)
-                self._columns = None
-                old.close()
-            if self._columns is None:
-                self._columns = _build_columns(self._searcher)
-            return self._searcher, self._columns
+        """(this thread's searcher, its generation's columns). Inside `pinned()` both stay
+        the same for the whole block; outside it they catch up with new commits."""
+        loc = self._local
+        if getattr(loc, "pinned", 0) and getattr(loc, "searcher", None) is not None:
+            return loc.searcher, loc.gen.cols
+        return self._refresh()
+
+    def _refresh(self, force: bool = False):
+        loc = self._local
+        old = getattr(loc, "searcher", None)
+        if old is not None and old.up_to_date():
+            return old, loc.gen.cols
+        # A new searcher, not Searcher.refresh(): Whoosh's reader reuse keeps the old
+        # segments of a merge alongside the merged one (their documents twice).
+        new = self.ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+        number = new.reader().generation()
+        gen = self._gen
+        if gen is None or gen.number != number:
+            # another thread building it: keep answering from our generation meanwhile
+            if not self._build_lock.acquire(blocking=old is None or force):
+                new.close()
+                return old, loc.gen.cols
+            try:
+                gen = self._gen
+                if gen is None or gen.number != number:
+                    gen = self._gen = _Generation(number, _build_columns(new))
+            finally:
+                self._build_lock.release()
+        with self._open_lock:
+            self._open.add(new)
+            self._open.discard(old)
+        if old is not None:
+            old.close()
+        loc.searcher, loc.gen, loc.readers = new, gen, {}
+        return new, gen.cols
+
+    def refresh(self) -> None:
+        """Catch this thread up with the latest commit, even inside `pinned()`."""
+        self._refresh(force=True)
+
+    @contextmanager
+    def pinned(self):
+        """One request's view: the index generation it starts with, for all its calls (their
+        document numbers must agree). The server wraps each request's engine calls in it."""
+        loc = self._local
+        self._refresh()
+        loc.pinned = getattr(loc, "pinned", 0) + 1
+        try:
+            yield self
+        finally:
+            loc.pinned -= 1
 
     def own_searcher(self):
         """A searcher of one's own (close it when done) over the same index generation as the
@@ -142,15 +236,17 @@ class Engine:
             if own.reader().generation() == s.reader().generation():
                 return own
             own.close()  # a commit landed in between: catch up and try again
+            self.refresh()
         raise ql.QueryError(
             "the index is being updated right now; try again in a moment", "index_busy"
         )
 
     def close(self) -> None:
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        with self._open_lock:
+            for s in self._open:
+                s.close()
+            self._open.clear()
+        self._local = threading.local()
 
     # -- matching -----------------------------------------------------------------------------
     def match(self, plan: ql.Plan, cache: dict | None = None) -> np.ndarray:
@@ -158,9 +254,12 @@ class Engine:
         facets and the journalist tools share. `cache` receives the posting lists read, for
         ranking to reuse."""
         s, cols = self.searcher()
-        ctx = match.Context(s, cols)
+        loc = self._local
+        budget = limits.Budget(self.time_budget)
+        ctx = match.Context(s, cols, readers=loc.readers, budget=budget, generation=loc.gen)
         if cache is not None:
             ctx.postings = cache
+        ctx.precount(plan.match)
         return match.evaluate(ctx, plan.match)
 
     def scores(self, searcher, rank_terms, docs: np.ndarray, cache: dict | None = None):

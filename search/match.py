@@ -15,30 +15,86 @@ from index.analysis import bigrams, squeeze
 from index.normalize import normalize
 from index.whoosh_ext.bulk import PLAIN
 from index.whoosh_ext.postings import postings
+from search import limits
 from search import query as ql
 
 EMPTY = np.zeros(0, dtype=np.int64)
 
 
 class Context:
-    """What evaluation needs for one searcher generation: the searcher and the engine's
-    per-document columns (see search/engine.py)."""
+    """What evaluation needs for one query over one searcher generation: the searcher, the
+    engine's per-document columns (see search/engine.py), the calling thread's column
+    `readers` (they keep file positions: never shared between threads), the query's `budget`
+    (search/limits.py) and `generation`, what the engine keeps per index generation for every
+    thread (bigrams by last character, passages per single character; see Engine)."""
 
-    def __init__(self, searcher, cols):
+    def __init__(self, searcher, cols, *, readers=None, budget=None, generation=None):
         self.s = searcher
         self.cols = cols
+        self.readers = {} if readers is None else readers
+        self.budget = budget or limits.Budget()
+        self.generation = generation
         self._terms: dict[tuple[str, str], np.ndarray] = {}
+        self._nodes: dict = {}  # evaluated subtrees: `-的 -的 …` reads 的 once
+        self._expansions: dict[str, list[str]] = {}  # single character → its bigram terms
         self.postings: dict = {}  # raw (ids, tf) per term, shared with ranking
 
     def term(self, field: str, text: str) -> np.ndarray:
         key = (field, text)
         if key not in self._terms:
+            self.budget.read(1)
             ids, _ = postings(self.s, field, text, self.postings)  # sorted, each doc once
             self._terms[key] = ids[self.cols.live[ids]] if len(ids) else EMPTY
         return self._terms[key]
 
+    def expansion(self, c: str) -> list[str]:
+        """The bigram terms holding the single character `c` (and `c` alone, a one-letter
+        passage), counted against the budget once."""
+        if c not in self._expansions:
+            grams = [_text(g) for g in self.s.reader().expand_prefix("grams", c)]
+            if self.generation is not None:
+                grams += self.generation.grams_ending(self.s, c)
+            else:  # no engine: scan the lexicon
+                grams += [t for t in map(_text, self.s.reader().lexicon("grams")) if t[1:] == c]
+            self._expansions[c] = list(dict.fromkeys(grams))
+            self.budget.read(len(self._expansions[c]) + 1)
+        return self._expansions[c]
+
+    def precount(self, node) -> None:
+        """Count the posting lists the query's single characters will read before reading
+        any, so a query too costly is refused up front (cheap: lexicon lookups only)."""
+        for c in ql.leaves(node, ql.Contains):
+            for part in c.parts:
+                plain = squeeze(part)
+                if len(plain) == 1 and not (self.generation and plain in self.generation.chars):
+                    self.expansion(plain)
+
+    def char(self, c: str) -> np.ndarray:
+        """Passages whose squeezed text holds the single character `c`: as a word, or in any
+        bigram that holds it — read through the generation's map of bigrams by their last
+        character, not a scan of the lexicon per character."""
+        key = ("char", c)
+        if key not in self._terms:
+
+            def compute() -> np.ndarray:
+                parts = [postings(self.s, "text", c)[0]]
+                for i, g in enumerate(self.expansion(c)):
+                    if i % 256 == 0:
+                        self.budget.check()
+                    parts.append(postings(self.s, "grams", g)[0])
+                ids = np.unique(np.concatenate(parts))
+                return ids[self.cols.live[ids]] if len(ids) else EMPTY.copy()
+
+            gen = self.generation
+            self._terms[key] = gen.char_docs(c, compute) if gen is not None else compute()
+        return self._terms[key]
+
     def passages(self) -> np.ndarray:
         return self.cols.passage_docs
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def _intersect(arrays: list[np.ndarray]) -> np.ndarray:
@@ -59,10 +115,13 @@ def _confirm(ctx: Context, plain: str, docs: np.ndarray) -> np.ndarray:
         if lo == hi or not leaf.has_column(PLAIN):
             continue
         key = (PLAIN, offset)
-        col = ctx.cols.readers.get(key)
-        if col is None:  # opening one derives its offsets: once per searcher generation
-            col = ctx.cols.readers[key] = leaf.column_reader(PLAIN)
-        keep.extend(d for d in docs[lo:hi].tolist() if needle in col[d - offset])
+        col = ctx.readers.get(key)
+        if col is None:  # opening one derives its offsets: once per searcher
+            col = ctx.readers[key] = leaf.column_reader(PLAIN)
+        some = docs[lo:hi].tolist()
+        for at in range(0, len(some), 2000):  # the time budget is checked between chunks
+            ctx.budget.check()
+            keep.extend(d for d in some[at : at + 2000] if needle in col[d - offset])
     return np.array(keep, dtype=np.int64)
 
 
@@ -72,29 +131,22 @@ def rarest(searcher, grams: list[str], k: int = 2) -> list[str]:
     return sorted(unique, key=lambda g: searcher.doc_frequency("grams", g))[:k]
 
 
-def _holding(ctx: Context, c: str) -> list[str]:
-    """The bigram terms that hold the character `c` (and `c` alone, a one-letter passage), from
-    the lexicon once per searcher generation."""
-    key = ("holding", c)
-    found = ctx.cols.readers.get(key)
-    if found is None:
-        reader = ctx.s.reader()
-        found = [t.decode("utf-8") for t in reader.expand_prefix("grams", c)]
-        found += [t for t in (b.decode("utf-8") for b in reader.lexicon("grams")) if t[1:] == c]
-        ctx.cols.readers[key] = found = list(dict.fromkeys(found))
-    return found
-
-
 def substring(ctx: Context, s: str) -> np.ndarray:
     """Passages whose normalized text contains `s` (the grep-recall match)."""
+    key = ("substring", s)
+    if key not in ctx._terms:
+        ctx._terms[key] = _substring(ctx, s)
+    return ctx._terms[key]
+
+
+def _substring(ctx: Context, s: str) -> np.ndarray:
     plain = squeeze(s)
     grams = bigrams(plain)
     if not grams:
         return EMPTY
     if len(grams) == 1:
-        if len(plain) == 1:  # one character: as a word, or in any bigram that holds it
-            found = [ctx.term("text", plain)] + [ctx.term("grams", g) for g in _holding(ctx, plain)]
-            return reduce(np.union1d, found)
+        if len(plain) == 1:
+            return ctx.char(plain)
         return ctx.term("grams", grams[0])
     # Narrow by the rarest bigrams only (a phrase of common characters would otherwise read
     # every long posting list); the squeezed text confirms the rest.
@@ -107,7 +159,15 @@ def substring(ctx: Context, s: str) -> np.ndarray:
 
 
 def evaluate(ctx: Context, node) -> np.ndarray:
-    """The sorted docnums of the passages matching a plan's match tree (search/query.py)."""
+    """The sorted docnums of the passages matching a plan's match tree (search/query.py),
+    each distinct subtree evaluated once."""
+    if node not in ctx._nodes:
+        ctx.budget.check()
+        ctx._nodes[node] = _evaluate(ctx, node)
+    return ctx._nodes[node]
+
+
+def _evaluate(ctx: Context, node) -> np.ndarray:
     if isinstance(node, ql.Contains):
         return _intersect([substring(ctx, p) for p in node.parts])
     if isinstance(node, ql.Filter):

@@ -130,9 +130,11 @@ def _example(f: str) -> str:
 
 
 class _Parser:
-    def __init__(self, toks):
+    def __init__(self, toks, check_depth):
         self.toks = toks
         self.i = 0
+        self.depth = 0  # ( and NOT levels entered (bounded: deep nesting would recurse)
+        self.check_depth = check_depth
 
     def peek(self):
         return self.toks[self.i][0] if self.i < len(self.toks) else None
@@ -178,13 +180,20 @@ class _Parser:
             self.take()
             if self.peek() in (None, ")", "or"):
                 raise QueryError("NOT / - needs a term after it", "not_needs_term")
-            return Not(self.unary())
+            self.depth += 1
+            self.check_depth(self.depth)
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self):
         kind, val = self.take()
         if kind == "(":
+            self.depth += 1
+            self.check_depth(self.depth)
             node = self.and_list()
+            self.depth -= 1
             if self.peek() != ")":
                 raise QueryError(
                     "unbalanced '(' in the query: add the closing ')'", "unbalanced_open"
@@ -245,7 +254,10 @@ def option_filters(
 
 
 def parse(q: str):
-    """Parse a query string to an AST; raises QueryError with a one-line message."""
+    """Parse a query string to an AST; raises QueryError with a one-line message (its
+    subclass limits.QueryTooCostly for a query past the bounds of search/limits.py)."""
+    from search import limits  # (limits' errors subclass QueryError: imported here, not above)
+
     if len(q) > MAX_QUERY_CHARS:
         raise QueryError(
             f"query too long ({len(q)} characters; the limit is {MAX_QUERY_CHARS})",
@@ -255,7 +267,28 @@ def parse(q: str):
         )
     if "\x00" in q:
         raise QueryError("query contains a NUL character", "nul_character")
-    return _Parser(_lex(q)).parse()
+    tree = _Parser(_lex(q), limits.check_depth).parse()
+    limits.check_shape(terms=len(set(leaves(tree, Word))), nots=count_nots(tree))
+    return tree
+
+
+def leaves(node, kind: type) -> list:
+    """Every node of type `kind` in a tree (a parsed query or a plan's match), in order."""
+    if isinstance(node, kind):
+        return [node]
+    if isinstance(node, Not):
+        return leaves(node.node, kind)
+    if isinstance(node, (And, Or)):
+        return [w for n in node.nodes for w in leaves(n, kind)]
+    return []
+
+
+def count_nots(node) -> int:
+    if isinstance(node, Not):
+        return 1 + count_nots(node.node)
+    if isinstance(node, (And, Or)):
+        return sum(count_nots(n) for n in node.nodes)
+    return 0
 
 
 def split_filters(text: str) -> tuple[str, list[Filter]]:
@@ -371,6 +404,11 @@ def plan(tree, filters: list[Filter] = ()) -> Plan:
         return type(node)(tuple(build(n, excluded) for n in node.nodes))
 
     match = build(nodes[0] if len(nodes) == 1 else And(tuple(nodes)), False)
+    from search import limits
+
+    # the words after Chinese runs are split, each read once however often it is repeated
+    distinct = {p for node in leaves(match, Contains) for p in node.parts}
+    limits.check_shape(terms=len(distinct), nots=count_nots(match))
     top = match.nodes if isinstance(match, And) else (match,)
     return Plan(
         match=match,

@@ -97,7 +97,7 @@ def create_app(
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
-    errors.install(app, pages.not_found_page)
+    errors.install(app, pages.not_found_page, index_dir)
     for router in (api.router, tools.router, stats.router, pages.router):
         app.include_router(router)
     return app

@@ -14,8 +14,9 @@ from fastapi import Depends, Request
 
 class EngineSource:
     """The app's one engine, opened on first use (so a server can start before the first
-    ingest: `open` may raise IndexMissing until then). Whoosh searchers are not safe to share
-    between threads, so `call` serializes engine calls under one lock."""
+    ingest: `open` may raise IndexMissing until then). The local Engine is thread-safe: its
+    calls run in parallel, each request's over one index generation (`Engine.pinned`); an
+    engine without `pinned` (one that does not say it is thread-safe) is called under a lock."""
 
     def __init__(self, open_engine: Callable[[], Any] | None = None, engine: Any = None):
         if engine is None and open_engine is None:
@@ -25,15 +26,20 @@ class EngineSource:
         self.lock = threading.Lock()
 
     def get(self) -> Any:
-        """The engine, opened if need be. Call it holding `lock`, as `call` does."""
+        """The engine, opened if need be (once: the lock guards the opening)."""
         if self.engine is None:
-            self.engine = self._open()
+            with self.lock:
+                if self.engine is None:
+                    self.engine = self._open()
         return self.engine
 
     def call(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
-        """fn(engine, *args, **kwargs) under the lock."""
-        with self.lock:
-            return fn(self.get(), *args, **kwargs)
+        """fn(engine, *args, **kwargs): pinned to one index generation, in parallel with other
+        requests (or under the lock, for an engine that is not thread-safe)."""
+        engine = self.get()
+        pinned = getattr(engine, "pinned", None)
+        with pinned() if pinned else self.lock:
+            return fn(engine, *args, **kwargs)
 
 
 def engine_source(request: Request) -> EngineSource:

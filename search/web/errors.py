@@ -15,13 +15,14 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index.cluster.sphinxql import ClusterError
-from index.store import IndexMissing
+from index.store import IndexMissing, damage, damaged
 from search.engine import NotFound
+from search.limits import QueryTimeout
 from search.query import QueryError
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 API_HEADERS = {"Content-Security-Policy": API_CSP}
-EXIT_INTERNAL, EXIT_USAGE, EXIT_CLUSTER = 1, 2, 5  # as cli.py documents them
+EXIT_INTERNAL, EXIT_USAGE, EXIT_CLUSTER, EXIT_FAULT = 1, 2, 5, 6  # as cli.py documents them
 
 
 # A fault's code when the layer below names none, by HTTP status.
@@ -63,7 +64,10 @@ class WebError(Exception):
 
 
 # What the layers below raise, as (HTTP status, exit code, code when the exception has none).
+# The first that fits: a query past the time budget is a 503 (the JSON says `time_budget`);
+# one past the cost bounds (search/limits.py) a 400 like any bad query.
 KNOWN: dict[type[BaseException], tuple[int, int, str]] = {
+    QueryTimeout: (503, EXIT_USAGE, "time_budget"),
     QueryError: (400, EXIT_USAGE, "bad_request"),
     NotFound: (404, EXIT_USAGE, "not_found"),
     IndexMissing: (503, EXIT_USAGE, "no_index"),
@@ -81,8 +85,9 @@ def _invalid(exc: RequestValidationError) -> WebError:
     return WebError(422, message or "invalid request", detail=errors)
 
 
-def web_error(exc: BaseException) -> WebError:
-    """The one reading of an exception as an HTTP answer."""
+def web_error(exc: BaseException, index_dir: str | None = None) -> WebError:
+    """The one reading of an exception as an HTTP answer (`index_dir`: the app's index, to
+    tell a damaged index from a bug)."""
     if isinstance(exc, WebError):
         return exc
     if isinstance(exc, RequestValidationError):
@@ -98,18 +103,24 @@ def web_error(exc: BaseException) -> WebError:
                 exit_code=exit_code,
                 code=getattr(exc, "code", None) or code,
                 params=jsonable_encoder(getattr(exc, "params", None) or {}),
+                **({"time_budget": exc.budget} if isinstance(exc, QueryTimeout) else {}),
             )
+    detail = damage(index_dir) if index_dir else None
+    if detail:  # a damaged index, not a bug: say so and how to rebuild it
+        return WebError(
+            503, str(damaged(index_dir, detail)), exit_code=EXIT_FAULT, code="index_damaged"
+        )
     return WebError(
         500, f"internal error ({type(exc).__name__}); please report it", exit_code=EXIT_INTERNAL
     )
 
 
-def install(app: FastAPI, not_found_page) -> None:
+def install(app: FastAPI, not_found_page, index_dir: str | None = None) -> None:
     """Make `handle` the app's handler for every exception. `not_found_page()` is the HTML a
-    missing report page gets."""
+    missing report page gets; `index_dir` the app's index (None for a cluster)."""
 
     async def handle(request: Request, exc: Exception) -> Response:
-        err = web_error(exc)
+        err = web_error(exc, index_dir)
         if err.status == 404 and request.url.path.startswith("/reports/"):
             return not_found_page()
         return JSONResponse(err.body(), status_code=err.status, headers=API_HEADERS)

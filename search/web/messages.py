@@ -24,6 +24,14 @@ ERRORS_ZH: dict[str, str] = {
     "too_long": "检索式太长（{length} 个字符，最多 {limit} 个）。",
     "nul_character": "检索式中有无法识别的控制字符。",
     "unsearchable": "“{word}”中没有可以检索的文字（只有标点或符号）。",
+    # the cost bounds (search/limits.py)
+    "too_many_terms": "检索词太多（{terms} 个，最多 {limit} 个）。",
+    "too_many_nots": "排除条件太多（{nots} 个，最多 {limit} 个）。",
+    "too_deep": "括号或 NOT 嵌套太深（最多 {limit} 层）。",
+    "too_costly": "这个检索要读的索引太多（超过 {limit} 个词表）：单个汉字会展开成所有含它的词，"
+    "请改用较长的词或减少单字。",
+    "time_budget": "检索超过了 {budget} 秒的时间限制，已停止：请用较长的词，或减少单字和 OR。",
+    "index_damaged": "索引已损坏，需要重建：请告知管理员。",
     # the tools (search/tools)
     "no_term": "请输入要查看语境的词语或短语，如：依申请公开。",
     "kwic_exclusion": "语境视图只列出出现之处；“{word}”是排除条件，请在检索中使用。",

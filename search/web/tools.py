@@ -9,9 +9,10 @@
     (all take agency=, year=, section= as search does)
 
 Errors are JSON objects {"error": message} (search/web/errors.py): 400 for a bad query or
-parameter, 404 for an unknown passage, 503 when there is no index yet. An export streams from
-a searcher of its own (closed when the download ends), so a long download neither holds the
-engine lock nor sees the index change under it."""
+parameter (or one past the cost bounds of search/limits.py), 404 for an unknown passage, 503
+when there is no index yet or a query ran past the time budget. An export streams from a
+searcher of its own (closed when the download ends), so a long download holds nothing other
+requests need and does not see the index change under it."""
 
 from __future__ import annotations
 
