@@ -429,10 +429,10 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     engine = _engine(index_dir, time_budget)
     _check_port(host, port)
     app = create_app(index_dir, cors_origins=origins, engine=engine)
+    budget = getattr(engine, "time_budget", None)  # (a cluster engine has none)
+    budget_note = f"time budget {budget:g} s; " if budget is not None else ""
     click.echo(
-        f"serving {index_dir} at http://{host}:{port}/ (time budget {engine.time_budget:g} s; "
-        "Ctrl-C to stop)",
-        err=True,
+        f"serving {index_dir} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True
     )
     # SIGTERM/Ctrl-C: uvicorn stops accepting, gives requests in flight a second, and returns.
     uvicorn.run(

@@ -163,6 +163,8 @@ class Engine:
     A commit is picked up by the next call; while one thread builds the new generation's
     columns the others go on answering from the one they have."""
 
+    parallel = True  # callers may run requests in parallel, each inside `pinned()`
+
     def __init__(self, index_dir: str, *, time_budget: float | None = None):
         self.index_dir = index_dir
         self.ix = open_index(index_dir)

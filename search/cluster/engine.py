@@ -120,6 +120,8 @@ class ClusterSearcher:
 class ClusterEngine(Engine):
     """Same public methods and results as search.engine.Engine, over `sphinxql://…/NAME`."""
 
+    parallel = False  # not shown safe for parallel requests: the web app serializes its calls
+
     def __init__(self, address: str | Address):
         self.address = parse_address(address) if isinstance(address, str) else address
         self.index_dir = str(self.address)
@@ -231,7 +233,6 @@ class ClusterEngine(Engine):
             lengths=None,  # ranking reads each passage's own terms (ClusterEngine.scores)
             live=np.ones(n, dtype=bool),
             passage_docs=np.arange(n, dtype=np.int64),
-            readers={},
         )
         snap = _Snapshot(stats["key"], ids, cols)
         with self._lock:

@@ -16,7 +16,7 @@ class EngineSource:
     """The app's one engine, opened on first use (so a server can start before the first
     ingest: `open` may raise IndexMissing until then). The local Engine is thread-safe: its
     calls run in parallel, each request's over one index generation (`Engine.pinned`); an
-    engine without `pinned` (one that does not say it is thread-safe) is called under a lock."""
+    engine that does not say it is (`parallel`, e.g. the cluster's) is called under a lock."""
 
     def __init__(self, open_engine: Callable[[], Any] | None = None, engine: Any = None):
         if engine is None and open_engine is None:
@@ -37,8 +37,7 @@ class EngineSource:
         """fn(engine, *args, **kwargs): pinned to one index generation, in parallel with other
         requests (or under the lock, for an engine that is not thread-safe)."""
         engine = self.get()
-        pinned = getattr(engine, "pinned", None)
-        with pinned() if pinned else self.lock:
+        with engine.pinned() if getattr(engine, "parallel", False) else self.lock:
             return fn(engine, *args, **kwargs)
 
 
