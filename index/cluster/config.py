@@ -50,8 +50,9 @@ def shard_index(name: str, i: int, path: str, rt_mem_mb: int = 256) -> str:
     lines += [f"    rt_attr_string = {a}" for a in STRINGS]
     lines += [
         "    charset_table = 0..9, a..z",
-        "    dict = keywords",
+        "    dict = crc",
         "    min_word_len = 1",
+        "    index_field_lengths = 1",
         f"    rt_mem_limit = {rt_mem_mb}M",
         "}",
     ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 
 from corpus.model import Report, stable_id
 from corpus.sections import SECTIONS
@@ -25,17 +26,36 @@ NONE = "znone"  # on nothing: a filter that matches no value
 _ID_MASK = (1 << 63) - 1
 
 
+@lru_cache(maxsize=1 << 18)  # a corpus repeats its words: hashing each once saves a third
 def word_token(word: str) -> str:
     return "w" + hashlib.blake2b(word.encode("utf-8"), digest_size=8).hexdigest()
 
 
+@lru_cache(maxsize=1 << 16)
+def _code(ch: str) -> str:
+    """A character as the six hex digits of its code point (the part of its tokens)."""
+    return f"{ord(ch):06x}"
+
+
 def gram_token(gram: str) -> str:
     """A bigram (or the lone character of a one-letter passage) as one token."""
-    return "g" + "".join(f"{ord(c):06x}" for c in gram)
+    return "g" + "".join(map(_code, gram))
 
 
 def char_token(ch: str) -> str:
-    return "c" + f"{ord(ch):06x}"
+    return "c" + _code(ch)
+
+
+def text_fields(plain: str) -> tuple[str, str]:
+    """The `grams` and `chars` fields of a squeezed text: `gram_token` of each of its
+    bigrams (index/analysis.py `bigrams`: a lone letter stands alone) and `char_token` of each
+    character, built from each character's code once (the bigrams would convert it twice)."""
+    codes = list(map(_code, plain))
+    if len(codes) < 2:
+        grams = "g" + codes[0] if codes else ""
+    else:
+        grams = " ".join(["g" + a + b for a, b in zip(codes, codes[1:], strict=False)])
+    return grams, " ".join(["c" + c for c in codes])
 
 
 def year_token(year: int | None) -> str:
@@ -81,7 +101,8 @@ def report_rows(report: Report) -> list[dict]:
     meta = [year_token(report.year), agency_token(report.agency)]
     rows = []
     for p in report.passages:
-        words, grams, plain = analyse(p.text)
+        words, _grams, plain = analyse(p.text)
+        grams, chars = text_fields(plain)
         rows.append(
             {
                 **common,
@@ -89,8 +110,8 @@ def report_rows(report: Report) -> list[dict]:
                 "kind": PASSAGE,
                 "passage_id": p.passage_id,
                 "words": " ".join(map(word_token, words)),
-                "grams": " ".join(map(gram_token, grams)),
-                "chars": " ".join(map(char_token, plain)),
+                "grams": grams,
+                "chars": chars,
                 "meta": " ".join([ALL, *meta, section_token(p.section)]),
                 "wlen": len(words),
                 "section": p.section,
