@@ -1,5 +1,5 @@
-"""Rows for the cluster's RT indexes, from gongkai's own analysis (index/whoosh_ext/bulk.py `analyse`:
-the very terms the local index holds). Terms travel as ASCII tokens so that searchd's
+"""Rows for the cluster's RT indexes, from gongkai's own analysis (index/whoosh_ext/bulk.py
+`analyse`: the very terms the local index holds). Terms travel as ASCII tokens so that searchd's
 tokenizer (charset `0..9, a..z`) splits on the spaces gongkai put there and nowhere else:
 
 - `words`: the jieba search-mode words, each as `w` + a 64-bit hash (ranking);
@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from corpus.model import Report, stable_id
 from corpus.sections import SECTIONS
-from index.whoosh_ext.bulk import analyse
+from index.whoosh_ext.bulk import words_and_plain
 
 PASSAGE, REPORT, ALIAS = 0, 1, 2  # ALIAS: another source of a report (a copy)
 ALL = "zall"  # on every passage: the positive side of a pure negation
@@ -101,7 +101,7 @@ def report_rows(report: Report) -> list[dict]:
     meta = [year_token(report.year), agency_token(report.agency)]
     rows = []
     for p in report.passages:
-        words, _grams, plain = analyse(p.text)
+        words, plain = words_and_plain(p.text)
         grams, chars = text_fields(plain)
         rows.append(
             {

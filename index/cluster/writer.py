@@ -41,6 +41,7 @@ TXN_REPORTS = 500  # … or this many reports
 QUEUED = 2  # transactions waiting per shard while one is sent: bounds the memory ingest takes
 
 _TEXT = frozenset(FIELDS) | frozenset(STRINGS)
+_TOKENS = frozenset(FIELDS)  # tokens of 0-9, a-z and spaces only (documents.py): no escaping
 _DEFAULT = {c: "" if c in _TEXT else PASSAGE if c == "kind" else 0 for c in COLUMNS}
 _COLUMN_LIST = ", ".join(COLUMNS)
 
@@ -289,7 +290,10 @@ def _value(row: dict) -> str:
     out = []
     for c in COLUMNS:
         v = row.get(c, _DEFAULT[c])
-        out.append("'" + escape_string(v) + "'" if c in _TEXT else str(int(v)))
+        if c in _TOKENS:
+            out.append("'" + v + "'")
+        else:
+            out.append("'" + escape_string(v) + "'" if c in _TEXT else str(int(v)))
     return "(" + ",".join(out) + ")"
 
 

@@ -42,11 +42,17 @@ _CHUNK = 1 << 17  # postings turned into Python lists at a time
 def analyse(text: str) -> tuple[list[str], list[str], str]:
     """(word terms, bigram terms, squeezed text) of a passage: the same terms the schema's
     analyzers give for the `text` and `grams` fields (tests/test_whoosh_contract.py holds them equal)."""
+    words, plain = words_and_plain(text)
+    return words, bigrams(plain), plain
+
+
+def words_and_plain(text: str) -> tuple[list[str], str]:
+    """`analyse` without the bigram list (the cluster makes its gram tokens from the squeezed
+    text directly)."""
     norm = normalize(text)
     # isalnum() implies a \w character: it saves the regex for nearly every token
     words = [w for w, _s, _e in segment.tokenize(norm) if w.isalnum() or WORDISH.search(w)]
-    plain = squeeze(norm)
-    return words, bigrams(plain), plain
+    return words, squeeze(norm)
 
 
 class _Postings:
