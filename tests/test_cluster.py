@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import time
 
 import pytest
 
 from search.results import plain
-from tests.conftest import CONGRESS, SAMPLES, WORK_REPORTS, need_realdata, run_cli
+from tests.conftest import CONGRESS, ROOT, SAMPLES, WORK_REPORTS, need_realdata, run_cli
 
 searchd = shutil.which("searchd")
 pytestmark = pytest.mark.skipif(
@@ -294,6 +297,31 @@ def _matches(engine, q: str):
     return total, res["reports"], res["facets"], sorted(hits)
 
 
+def _whole(address: str) -> dict[str, int]:
+    """Report id → passages of every report the cluster holds, read shard by shard, asserting
+    each is whole: a report row for every passage's report, and all its passages there."""
+    from index.cluster.sphinxql import Connection, parse_address
+
+    a = parse_address(address)
+    held: dict[str, int] = {}
+    for i, node in enumerate(a.nodes):
+        conn, shard, cap = Connection(node), a.shard(i), "LIMIT 100000 OPTION max_matches=100000"
+        try:
+            counts = dict(
+                conn.query(f"SELECT rid, COUNT(*) FROM {shard} WHERE kind = 0 GROUP BY rid {cap}")
+            )
+            heads = conn.query(
+                f"SELECT rid, report_id, npassages FROM {shard} WHERE kind = 1 {cap}"
+            )
+        finally:
+            conn.close()
+        assert set(counts) <= {rid for rid, _r, _n in heads}, "passages without their report"
+        for rid, report_id, n in heads:
+            assert counts.get(rid, 0) == n, f"report {report_id} is not whole on shard {i}"
+            held[report_id] = n
+    return held
+
+
 def _copy_samples(dst):
     dst.mkdir()
     for f in SAMPLES.glob("*"):
@@ -376,6 +404,7 @@ def test_node_down_mid_ingest_then_resume(fresh, tmp_path):
     cluster = ClusterEngine(fresh.address)
     held = {r["report_id"]: r["passages"] for r in cluster.reports()["reports"]}
     assert 0 < len(held) < len(list(src.iterdir()))
+    assert _whole(fresh.address) == held
     for rid, n in held.items():  # what the cluster holds of a report, it holds whole
         assert len(cluster.show(rid)["passages"]) == n
     stats = ingest([str(src)], None, store=ClusterStore(fresh.address))
@@ -409,3 +438,79 @@ def test_node_down_is_named(fresh):
     p = run_cli("search", "公开", "--engine", fresh.address)
     assert p.returncode == 5 and p.stderr.count("\n") == 1
     assert f"{node.host}:{node.sql_port}" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_first_node_down_while_both_send(fresh, tmp_path):
+    """Both shards sending transactions of several reports in parallel when node 0 stops: the
+    error names node 0, each shard holds only whole reports, and a second run completes to
+    the local engine's answers."""
+    need_realdata()
+    from index.cluster.sphinxql import ClusterError
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+    from search.cluster.engine import ClusterEngine
+    from search.engine import Engine
+
+    down = fresh.nodes[0]
+
+    def stop_midway(_files, done, _total_files, total_bytes):
+        if done > total_bytes // 3 and fresh.procs[0] is not None:
+            fresh.stop_node(0)
+
+    with pytest.raises(ClusterError, match=f"{down.host}:{down.sql_port}"):
+        ingest(
+            [str(WORK_REPORTS)],
+            None,
+            store=ClusterStore(fresh.address, max_reports=4),
+            progress=stop_midway,
+        )
+    fresh.start_node(0)
+    held = _whole(fresh.address)
+    stats = ingest([str(WORK_REPORTS)], None, store=ClusterStore(fresh.address))
+    assert stats.unchanged == len(held) and stats.ingested > 0 and not stats.failed
+    ingest([str(WORK_REPORTS)], str(tmp_path / "local"))
+    local, cluster = Engine(str(tmp_path / "local")), ClusterEngine(fresh.address)
+    assert cluster.reports() == local.reports()
+    assert len(_whole(fresh.address)) == len(local.reports()["reports"])
+    assert _matches(cluster, '"政府工作"') == _matches(local, '"政府工作"')
+
+
+def test_killed_ingest_leaves_whole_reports_and_resumes(fresh, tmp_path):
+    """An ingest killed (SIGKILL) while transactions are in flight leaves only whole reports;
+    the next run adds exactly the rest."""
+    need_realdata()
+    from index.cluster.sphinxql import Connection, parse_address
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+    from search.cluster.engine import ClusterEngine
+    from search.engine import Engine
+
+    script = tmp_path / "ingest.py"
+    script.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+        "from index.cluster.writer import ClusterStore\nfrom index.writer import ingest\n"
+        f"ingest([{str(WORK_REPORTS)!r}], None, store=ClusterStore({fresh.address!r}, 2))\n",
+        "utf-8",
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE)
+    probe = Connection(parse_address(fresh.address).nodes[0])
+    deadline = time.monotonic() + 120
+    try:  # killed once the first transactions are committed: the next ones are in flight
+        while proc.poll() is None and time.monotonic() < deadline:
+            if probe.query("SELECT COUNT(*) FROM gongkai WHERE kind = 1")[0][0] > 0:
+                break
+            time.sleep(0.02)
+    finally:
+        proc.kill()
+        _out, err = proc.communicate()
+        probe.close()
+    assert proc.returncode == -9, err.decode()[-500:]
+    held = _whole(fresh.address)
+    stats = ingest([str(WORK_REPORTS)], None, store=ClusterStore(fresh.address))
+    ingest([str(WORK_REPORTS)], str(tmp_path / "local"))
+    local = Engine(str(tmp_path / "local"))
+    total = len(local.reports()["reports"])
+    assert 0 < len(held) < total
+    assert (stats.unchanged, stats.ingested) == (len(held), total - len(held))
+    assert ClusterEngine(fresh.address).reports() == local.reports()
+    assert len(_whole(fresh.address)) == total
