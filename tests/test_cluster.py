@@ -322,6 +322,21 @@ def _whole(address: str) -> dict[str, int]:
     return held
 
 
+def _running(command_part: str) -> list[int]:
+    """Pids of the processes whose command line contains `command_part`."""
+    import os
+
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if command_part.encode() in f.read():
+                    pids.append(int(pid))
+        except OSError:
+            pass
+    return pids
+
+
 def _copy_samples(dst):
     dst.mkdir()
     for f in SAMPLES.glob("*"):
@@ -397,7 +412,10 @@ def test_node_down_mid_ingest_then_resume(fresh, tmp_path):
         ingest(
             [str(src)],
             None,
-            store=ClusterStore(fresh.address, max_reports=1),
+            # analysed inline, so five files read are five reports sent: the node stops midway
+            # (with worker processes the analysis runs a few reports behind the files read;
+            # test_first_node_down_while_both_send and the kill test cover that path)
+            store=ClusterStore(fresh.address, max_reports=1, workers=0),
             progress=stop_after_some,
         )
     fresh.start_node(1)  # same folder: its committed transactions come back from disk
@@ -505,6 +523,10 @@ def test_killed_ingest_leaves_whole_reports_and_resumes(fresh, tmp_path):
         _out, err = proc.communicate()
         probe.close()
     assert proc.returncode == -9, err.decode()[-500:]
+    gone = time.monotonic() + 5  # its analysing workers (forked: the same command) exit too
+    while _running(str(script)) and time.monotonic() < gone:
+        time.sleep(0.1)
+    assert not _running(str(script))
     held = _whole(fresh.address)
     stats = ingest([str(WORK_REPORTS)], None, store=ClusterStore(fresh.address))
     ingest([str(WORK_REPORTS)], str(tmp_path / "local"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 
 from pymysql.converters import escape_string
@@ -32,6 +33,7 @@ from index.cluster.documents import (
     shard_of,
 )
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
+from index.cluster.workers import Workers, available
 from index.writer import Known
 
 PAGE = 5000  # rows per paged SELECT
@@ -39,6 +41,7 @@ MAX_STATEMENT = 4_000_000  # characters of SQL per REPLACE (searchd's max_packet
 TXN_CHARS = 4_000_000  # characters of SQL per shard transaction (whole reports: a big one is more)
 TXN_REPORTS = 500  # … or this many reports
 QUEUED = 2  # transactions waiting per shard while one is sent: bounds the memory ingest takes
+AHEAD = 4  # reports the workers may analyse ahead of the transactions (keeps the bar honest)
 
 _TEXT = frozenset(FIELDS) | frozenset(STRINGS)
 _TOKENS = frozenset(FIELDS)  # tokens of 0-9, a-z and spaces only (documents.py): no escaping
@@ -129,6 +132,7 @@ class ClusterStore:
         address: str | Address,
         max_reports: int = TXN_REPORTS,
         max_chars: int = TXN_CHARS,
+        workers: int | None = None,
     ):
         self.address = parse_address(address) if isinstance(address, str) else address
         self.conns = [Connection(n) for n in self.address.nodes]
@@ -138,6 +142,9 @@ class ClusterStore:
         self.pending = [_Txn() for _ in self.conns]
         self.senders: list[_Sender] = []
         self._sent = False  # since the last commit()
+        self.workers = available() if workers is None else workers  # analysing processes
+        self._workers: Workers | None = None
+        self._ops: deque[tuple] = deque()  # the ingest loop's calls, waiting for their rows
 
     def _shard(self, report_id: str) -> int:
         return shard_of(report_id, len(self.conns))
@@ -168,6 +175,67 @@ class ClusterStore:
                 last = rows[-1][0]
         return known
 
+    # -- operations, applied in the order the ingest loop gave them -------------------------
+    def _start_workers(self) -> None:
+        if self._workers is None and self.workers:
+            self._workers = Workers(self.workers)  # forked before any sender thread starts
+
+    def _push(self, op: tuple) -> None:
+        self._raise_fault()
+        self._start_workers()
+        self._ops.append(op)
+        self._apply_ready(AHEAD)
+
+    def _apply_ready(self, ahead: int) -> None:
+        """Apply operations in order while their rows are ready, and wait for them once more
+        than `ahead` are in the works."""
+        while self._ops:
+            head = self._ops[0]
+            if head[0] == "add" and not head[4].ready() and len(self._ops) <= ahead:
+                break
+            self._ops.popleft()
+            self._apply(head)
+
+    def _apply(self, op: tuple) -> None:
+        kind, shard = op[0], op[1]
+        if kind == "add":
+            _, _, key, replace, result = op
+            values, size = result.get()  # a fault analysing the report is raised here
+            if replace:
+                self._clearing(shard, key).drop.add(key)
+            self._add_values(shard, key, values, size, 1)
+        elif kind == "alias":
+            _, _, key, row_id, value = op
+            self.pending[shard].ids.add(row_id)
+            self._add_values(shard, key, [value], len(value), 0)
+        elif kind == "drop":
+            self._clearing(shard, op[2]).drop.add(op[2])
+        else:  # "drop_id": a copy's row, on whichever shard holds it
+            for i in range(len(self.conns)):
+                self._clearing(i, row_id=op[2]).drop_ids.add(op[2])
+
+    def add(self, report: Report, replace: bool) -> None:
+        self._raise_fault()
+        self._start_workers()
+        if self._workers is not None:
+            result = self._workers.submit(report_values, report)
+        else:
+            result = _Done(report_values(report))
+        self._push(
+            ("add", self._shard(report.report_id), report_key(report.report_id), replace, result)
+        )
+
+    def add_alias(self, doc: dict) -> None:
+        row = alias_row(doc)
+        self._push(("alias", self._shard(doc["report_id"]), row["rid"], row["id"], _value(row)))
+
+    def delete_alias(self, source_key: str) -> None:
+        gone = alias_row({"source_key": source_key, "report_id": "0", "content_hash": ""})["id"]
+        self._push(("drop_id", None, gone))
+
+    def delete_report(self, report_id: str) -> None:
+        self._push(("drop", self._shard(report_id), report_key(report_id)))
+
     # -- the open transactions -------------------------------------------------------------
     def _raise_fault(self) -> None:
         for s in self.senders:
@@ -194,46 +262,20 @@ class ClusterStore:
             txn = self.pending[shard]
         return txn
 
-    def _add_rows(self, shard: int, key: int, rows: list[dict], reports: int) -> None:
+    def _add_values(self, shard: int, key: int, values: list[str], size: int, reports: int):
         txn = self.pending[shard]
-        values = [_value(r) for r in rows]
         txn.values += values
         txn.keys.add(key)
-        txn.size += sum(map(len, values))
+        txn.size += size
         txn.reports += reports
         if txn.reports >= self.max_reports or txn.size >= self.max_chars:
             self._send(shard)
 
-    def add_alias(self, doc: dict) -> None:
-        self._raise_fault()
-        row = alias_row(doc)
-        shard = self._shard(doc["report_id"])
-        self.pending[shard].ids.add(row["id"])
-        self._add_rows(shard, row["rid"], [row], 0)
-
-    def delete_alias(self, source_key: str) -> None:
-        gone = alias_row({"source_key": source_key, "report_id": "0", "content_hash": ""})["id"]
-        for shard in range(len(self.conns)):  # its report's shard is not named: ask them all
-            self._clearing(shard, row_id=gone).drop_ids.add(gone)
-
-    def add(self, report: Report, replace: bool) -> None:
-        self._raise_fault()
-        shard = self._shard(report.report_id)
-        key = report_key(report.report_id)
-        rows = report_rows(report)  # analysed before anything is queued: a fault adds nothing
-        if replace:
-            self._clearing(shard, key).drop.add(key)
-        self._add_rows(shard, key, rows, 1)
-
-    def delete_report(self, report_id: str) -> None:
-        shard = self._shard(report_id)
-        key = report_key(report_id)
-        self._clearing(shard, key).drop.add(key)
-
     def commit(self) -> None:
         """Send the open transactions and wait until every shard has committed them."""
-        if self.on_commit and (self._sent or any(self.pending)):
+        if self.on_commit and (self._sent or self._ops or any(self.pending)):
             self.on_commit()
+        self._apply_ready(0)
         for shard in range(len(self.conns)):
             self._send(shard)
         senders = self._stop()
@@ -242,7 +284,11 @@ class ClusterStore:
                 raise s.error
 
     def _stop(self) -> list[_Sender]:
-        """Stop the senders once they have sent what they hold (new ones start on demand)."""
+        """Stop the workers, and the senders once they have sent what they hold (new ones
+        start on demand)."""
+        if self._workers is not None:
+            self._workers.stop()
+            self._workers = None
         senders, self.senders, self._sent = self.senders, [], False
         for s in senders:
             s.stop()
@@ -255,6 +301,7 @@ class ClusterStore:
         """Drop the open and queued transactions; one being sent ends (committed whole, or
         not at all)."""
         self.pending = [_Txn() for _ in self.conns]
+        self._ops.clear()
         for s in self.senders:
             s.drop_queued()
         self._stop()
@@ -263,6 +310,25 @@ class ClusterStore:
         self.cancel()
         for c in self.conns:
             c.close()
+
+
+class _Done:
+    """Rows made here, standing in for a worker's result."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self):
+        return self.value
+
+
+def report_values(report: Report) -> tuple[list[str], int]:
+    """A report's rows as SQL value tuples, and their length (run in a worker process)."""
+    values = [_value(r) for r in report_rows(report)]
+    return values, sum(map(len, values))
 
 
 def _old_ids(conn: Connection, index: str, keys: set[int]) -> list[int]:
