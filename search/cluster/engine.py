@@ -26,6 +26,7 @@ import re
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,7 @@ from index.cluster.sphinxql import Address, ClusterError, Connection, parse_addr
 from index.settings import BM25_B, BM25_K1
 from index.whoosh_ext.bulk import analyse
 from search import query as ql
-from search.cluster import translate
+from search.cluster import rank, translate
 from search.engine import Columns, Engine, NotFound, search_args
 from search.results import (
     Facets,
@@ -52,15 +53,19 @@ from search.results import (
 )
 
 MAX_GROUPS = int(os.environ.get("GONGKAI_CLUSTER_MAX_GROUPS", "100000"))
-EXACT_RANK = int(os.environ.get("GONGKAI_CLUSTER_EXACT_RANK", "20000"))
+EXACT_RANK = int(os.environ.get("GONGKAI_CLUSTER_EXACT_RANK", "2000"))
 STATS_TTL = 5.0  # seconds the corpus statistics (agencies, years, sizes) are reused
 PAGE = 50_000  # rows per paged SELECT of ids and columns
 FETCH = 1000  # stored passages fetched at once
+FACTORS = 4096  # passages whose ranking factors are asked for at once (searchd's IN limit)
 CACHE = 100_000  # stored passages a searcher keeps (about 1 KB each)
 _HIT_COLS = (
     "id, report_id, passage_id, title, agency, year, published, section, heading, text, "
     "source, url, ord"
 )
+_RANK_COLS = "id, report_id, agency, year, ord, wlen"
+# the local engine's document order (its tie order): newest first, agency, report, reading order
+_DOCUMENT_ORDER = "year DESC, agency ASC, report_id ASC, ord ASC"
 _REPORT_COLS = (
     "id, report_id, title, agency, year, published, source, url, sections, npassages, stats, "
     "headings, provenance"
@@ -75,6 +80,7 @@ class _Snapshot:
     key: tuple  # the corpus statistics it was read under
     ids: np.ndarray  # sorted passage ids
     cols: Columns
+    words: np.ndarray  # each passage's word count (its BM25 length)
 
 
 class ClusterSearcher:
@@ -120,16 +126,27 @@ class ClusterSearcher:
 class ClusterEngine(Engine):
     """Same public methods and results as search.engine.Engine, over `sphinxql://…/NAME`."""
 
-    parallel = False  # not shown safe for parallel requests: the web app serializes its calls
+    parallel = True  # each thread talks over connections of its own, inside `pinned()`
 
     def __init__(self, address: str | Address):
         self.address = parse_address(address) if isinstance(address, str) else address
         self.index_dir = str(self.address)
-        self.conns = [Connection(n) for n in self.address.nodes]
         self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
+        self._local = threading.local()  # this thread's connections, searcher, pin
+        self._all_conns: list[Connection] = []
         self._stats: tuple[float, dict] | None = None
         self._snap: _Snapshot | None = None
-        self._searcher: ClusterSearcher | None = None
+
+    @property
+    def conns(self) -> list[Connection]:
+        """This thread's connections, one per node (a connection serves one query at a time)."""
+        conns = getattr(self._local, "conns", None)
+        if conns is None:
+            conns = self._local.conns = [Connection(n) for n in self.address.nodes]
+            with self._lock:
+                self._all_conns += conns
+        return conns
 
     # -- talking to the cluster ---------------------------------------------------------------
     def _query(self, sql: str, *args, meta: bool = False):
@@ -154,7 +171,7 @@ class ClusterEngine(Engine):
                 return e
         return None
 
-    def _paged(self, cols: str, where: str, *args) -> list[tuple]:
+    def _paged(self, cols: str, where: str, *args, ranker: str = "none") -> list[tuple]:
         """Every row of `SELECT cols … WHERE where`, in id order, a page at a time (`id`
         first in `cols`)."""
         out: list[tuple] = []
@@ -162,7 +179,7 @@ class ClusterEngine(Engine):
         while True:
             rows = self._query(
                 f"SELECT {cols} FROM {self.address.name} WHERE {where} AND id > %s "
-                f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}, ranker=none",
+                f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}, ranker={ranker}",
                 *args,
                 last,
             )
@@ -198,7 +215,9 @@ class ClusterEngine(Engine):
         return stats
 
     def close(self) -> None:
-        for c in self.conns:
+        with self._lock:
+            conns, self._all_conns = self._all_conns, []
+        for c in conns:
             c.close()
 
     # -- the tools' side: columns, matching, ranking, stored fields -----------------------------
@@ -207,7 +226,14 @@ class ClusterEngine(Engine):
         with self._lock:
             if self._snap is not None and self._snap.key == stats["key"]:
                 return self._snap
-        rows = self._paged("id, report_id, agency, year, section, ord", f"kind = {PASSAGE}")
+        with self._build_lock:  # one thread reads the columns; the others wait for them
+            with self._lock:
+                if self._snap is not None and self._snap.key == stats["key"]:
+                    return self._snap
+            return self._read_snapshot(stats)
+
+    def _read_snapshot(self, stats: dict) -> _Snapshot:
+        rows = self._paged("id, report_id, agency, year, section, ord, wlen", f"kind = {PASSAGE}")
         n = len(rows)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
 
@@ -234,19 +260,50 @@ class ClusterEngine(Engine):
             live=np.ones(n, dtype=bool),
             passage_docs=np.arange(n, dtype=np.int64),
         )
-        snap = _Snapshot(stats["key"], ids, cols)
+        words = np.array([int(r[6]) for r in rows], dtype=np.int64)
+        snap = _Snapshot(stats["key"], ids, cols, words)
         with self._lock:
-            self._snap, self._searcher = snap, ClusterSearcher(self, snap)
+            self._snap = snap
         return snap
 
     def searcher(self):
+        """(this thread's searcher, its snapshot's columns); inside `pinned()` the same
+        snapshot for the whole block, outside it the cluster's latest."""
+        loc = self._local
+        s = getattr(loc, "searcher", None)
+        if s is not None and getattr(loc, "pinned", 0):
+            return s, s.snap.cols
         snap = self._snapshot()
-        with self._lock:
-            return self._searcher, snap.cols
+        if s is None or s.snap is not snap:
+            if s is not None:
+                s.close()
+            s = loc.searcher = ClusterSearcher(self, snap)
+        return s, snap.cols
+
+    def refresh(self) -> None:
+        loc = self._local
+        pinned, loc.pinned = getattr(loc, "pinned", 0), 0
+        try:
+            self.searcher()
+        finally:
+            loc.pinned = pinned
+
+    @contextmanager
+    def pinned(self):
+        """One request's view: the snapshot it starts with, for all its calls (their docnums
+        must agree). The server wraps each request's engine calls in it."""
+        loc = self._local
+        if not getattr(loc, "pinned", 0) and getattr(loc, "searcher", None) is not None:
+            self.searcher()  # catch up before pinning
+        loc.pinned = getattr(loc, "pinned", 0) + 1
+        try:
+            yield self
+        finally:
+            loc.pinned -= 1
 
     def own_searcher(self):
-        snap = self._snapshot()
-        return ClusterSearcher(self, snap)
+        searcher, _ = self.searcher()
+        return ClusterSearcher(self, searcher.snap)
 
     def _docnums(self, snap: _Snapshot, found: list[int]) -> np.ndarray:
         ids = np.array(found, dtype=np.int64)
@@ -257,34 +314,31 @@ class ClusterEngine(Engine):
 
     def match(self, plan: ql.Plan, cache: dict | None = None) -> np.ndarray:
         """Sorted docnums (in the tools' snapshot) of every passage matching `plan`."""
-        snap = self._snapshot()
+        searcher, _ = self.searcher()
         stats = self._corpus()
         expr = translate.match(plan.match, stats["agencies"], stats["years"])
         rows = self._paged("id", f"MATCH(%s) AND kind = {PASSAGE}", expr)
-        docs = self._docnums(snap, [r[0] for r in rows])
-        with self._lock:
-            if self._searcher is not None and self._searcher.snap is snap:
-                self._searcher.hint = docs
+        docs = self._docnums(searcher.snap, [r[0] for r in rows])
+        searcher.hint = docs
         return docs
 
     def _fetch(self, snap: _Snapshot, docnums: np.ndarray) -> dict[int, dict]:
-        ids = ",".join(str(int(i)) for i in snap.ids[docnums])
-        rows = self._query(
-            f"SELECT {_HIT_COLS} FROM {self.address.name} WHERE id IN ({ids}) "
-            f"LIMIT {len(docnums)} OPTION max_matches={max(1, len(docnums))}"
-        )
-        by_id = {r[0]: _hit_fields(r) for r in rows}
-        out = {}
-        for d, i in zip(docnums.tolist(), snap.ids[docnums].tolist(), strict=True):
-            if i in by_id:
-                out[d] = by_id[i]
-        return out
+        by_id = self._fetch_ids(snap.ids[docnums].tolist())
+        pairs = zip(docnums.tolist(), snap.ids[docnums].tolist(), strict=True)
+        return {d: by_id[i] for d, i in pairs if i in by_id}
 
     def scores(self, searcher, rank_terms, docs: np.ndarray, cache: dict | None = None):
-        stats = self._corpus()
+        """BM25 of `docs` (docnums of `searcher`'s snapshot), as search ranks them: the
+        ranking tokens' term frequencies from searchd, as `search` reads them."""
         terms = self._terms(rank_terms)
-        texts = [searcher.stored_fields(int(d))["text"] for d in docs]
-        return _scores(texts, terms, stats["docs"], stats["mean"])
+        tokens = list(dict.fromkeys(translate.token(f, t) for f, t, _b, df in terms if df))
+        out = np.zeros(len(docs), dtype=np.float64)
+        if not tokens or not len(docs):
+            return out
+        snap = searcher.snap
+        docs = np.asarray(docs, dtype=np.int64)
+        out[:] = self._exact(snap.ids[docs].tolist(), snap.words[docs], tokens, terms)
+        return out
 
     def passage_docnums(self, passage_id: str, prefix: bool) -> list[int]:
         searcher, _ = self.searcher()
@@ -402,44 +456,97 @@ class ClusterEngine(Engine):
                 )
         return out
 
-    def _hits(self, plan: ql.Plan, expr: str, total: int, want: int, per_report: int | None):
-        stats = self._corpus()
-        terms = self._terms(plan.rank)
-        window = EXACT_RANK
-        if total <= window:
-            sql_match, options = expr, "ranker=none"
-        else:  # searchd's BM25 over the ranking terms picks the candidates to score exactly
-            maybe = " | ".join(translate.token(f, t) for f, t, _b, _d in terms)
-            sql_match = f"({expr}) MAYBE ({maybe})" if maybe else expr
-            options = "ranker=bm25"
+    def _ranked(self, expr: str, terms: list[rank.Term], total: int) -> tuple[list, np.ndarray]:
+        """Rank rows (id, report_id, agency, year, ord, wlen) of the passages matching `expr`
+        and their gongkai BM25 scores: every match when there are at most `EXACT_RANK`, else
+        the `EXACT_RANK` best by searchd's own BM25 over the same terms (docs/scale.md)."""
+        tokens = list(dict.fromkeys(translate.token(f, t) for f, t, _b, df in terms if df))
+        window = min(total, EXACT_RANK) or 1
+        if tokens and total > EXACT_RANK:
+            mean = self._corpus()["mean"]
+            query = rank.with_rank(expr, tokens)
+            ranker = f"expr('{rank.candidate_ranker(mean)}'), {rank.CANDIDATE_OPTIONS}"
+        else:
+            query, ranker = expr, "none"
+        # every score is 0 without ranking terms: then searchd sorts in document order
+        order = "WEIGHT() DESC, id ASC" if tokens else _DOCUMENT_ORDER
         rows = self._query(
-            f"SELECT {_HIT_COLS} FROM {self.address.name} WHERE MATCH(%s) AND kind = {PASSAGE} "
-            f"ORDER BY WEIGHT() DESC LIMIT {window} OPTION max_matches={window}, {options}",
-            sql_match,
+            f"SELECT {_RANK_COLS} FROM {self.address.name} "
+            f"WHERE MATCH(%s) AND kind = {PASSAGE} ORDER BY {order} "
+            f"LIMIT {window} OPTION max_matches={window}, ranker={ranker}",
+            query,
         )
-        fields = [_hit_fields(r) for r in rows]
-        score = _scores([f["text"] for f in fields], terms, stats["docs"], stats["mean"])
+        words = np.array([int(r[5]) for r in rows], dtype=np.int64)
+        return rows, self._exact([r[0] for r in rows], words, tokens, terms)
+
+    def _exact(self, ids: list[int], words: np.ndarray, tokens: list[str], terms) -> np.ndarray:
+        """gongkai's BM25 for rank rows: the ranking tokens' term frequencies in each of them
+        (PACKEDFACTORS() of a query of those tokens alone, so each is counted once), `wlen`
+        and the cluster's document frequencies."""
+        if not tokens or not ids:
+            return np.zeros(len(ids), dtype=np.float64)
+        stats = self._corpus()
+        query = " | ".join(tokens)
+        packed: dict[int, str] = {}
+        for k in range(0, len(ids), FACTORS):
+            block = ids[k : k + FACTORS]
+            packed.update(
+                self._query(
+                    f"SELECT id, PACKEDFACTORS() FROM {self.address.name} WHERE MATCH(%s) "
+                    f"AND id IN ({','.join(map(str, block))}) LIMIT {len(block)} "
+                    f"OPTION max_matches={len(block)}, ranker=expr('1')",
+                    query,
+                )
+            )
+        where = rank.positions(query)
+        tf = rank.term_freqs([packed.get(i, "") for i in ids], [where[t] for t in tokens])
+        if tf is None:  # a searchd numbering keywords otherwise: read the passages instead
+            return self._scores_from_text(ids, terms)
+        column = [tokens.index(translate.token(f, t)) if df else 0 for f, t, _b, df in terms]
+        return rank.scores(tf, words, terms, column, stats["docs"], stats["mean"])
+
+    def _scores_from_text(self, ids: list[int], terms) -> np.ndarray:
+        stats = self._corpus()
+        by_id = self._fetch_ids(ids)
+        texts = [by_id[i]["text"] if i in by_id else "" for i in ids]
+        return _scores(texts, terms, stats["docs"], stats["mean"])
+
+    def _hits(self, plan: ql.Plan, expr: str, total: int, want: int, per_report: int | None):
+        rows, score = self._ranked(expr, self._terms(plan.rank), total)
         # ties in the local engine's document order: newest report, agency, report, reading order
         order = sorted(
             range(len(rows)),
-            key=lambda i: (
-                -score[i],
-                -(fields[i]["year"] or 0),
-                fields[i]["agency"],
-                fields[i]["report_id"],
-                fields[i]["order"],
-            ),
+            key=lambda i: (-score[i], -int(rows[i][3]), rows[i][2], rows[i][1], int(rows[i][4])),
         )
-        out, seen = [], Counter()
+        chosen, seen = [], Counter()
         for i in order:
-            rid = fields[i]["report_id"]
             if per_report is not None:
-                if seen[rid] >= per_report:
+                if seen[rows[i][1]] >= per_report:
                     continue
-                seen[rid] += 1
-            out.append(hit(fields[i], float(score[i]), plan.highlights))
-            if len(out) >= want:
+                seen[rows[i][1]] += 1
+            chosen.append(i)
+            if len(chosen) >= want:
                 break
+        by_id = self._fetch_ids([rows[i][0] for i in chosen])
+        return [
+            hit(by_id[rows[i][0]], float(score[i]), plan.highlights)
+            for i in chosen
+            if rows[i][0] in by_id
+        ]
+
+    def _fetch_ids(self, ids: list[int]) -> dict[int, dict]:
+        """Stored fields of passages by id."""
+        out: dict[int, dict] = {}
+        for k in range(0, len(ids), FETCH):
+            block = ",".join(str(int(i)) for i in ids[k : k + FETCH])
+            if not block:
+                continue
+            n = min(FETCH, len(ids) - k)
+            rows = self._query(
+                f"SELECT {_HIT_COLS} FROM {self.address.name} WHERE id IN ({block}) "
+                f"LIMIT {n} OPTION max_matches={n}"
+            )
+            out.update((r[0], _hit_fields(r)) for r in rows)
         return out
 
     # -- reports ------------------------------------------------------------------------------
