@@ -78,6 +78,57 @@ def test_same_answers_as_local(real_pair, q):
     assert b["hits"] == a["hits"]
 
 
+@pytest.mark.parametrize("q", QUERIES)
+def test_candidates_from_searchd_keep_the_same_hits(real_pair, q, monkeypatch):
+    """Past EXACT_RANK matches, searchd's own ranking expression picks the candidates that
+    gongkai then scores exactly: with the window cut to 150 passages (most queries here match
+    hundreds or thousands), the top 30 are still the local engine's."""
+    import search.cluster.engine as cluster_engine
+
+    local, cluster = real_pair
+    monkeypatch.setattr(cluster_engine, "EXACT_RANK", 150)
+    a = local.search(q, limit=30)
+    assert cluster.search(q, limit=30)["hits"] == a["hits"]
+
+
+def test_similar_same_as_local(real_pair):
+    """similar: key terms (Bo1) from the cluster's counts, candidates by Whoosh's BM25F from
+    searchd's term frequencies, then the same character comparison as locally."""
+    from search.results import plain
+    from search.tools.similar import similar
+
+    local, cluster = real_pair
+    checked = 0
+    for q in ("就业优先", "脱贫攻坚", "依法行政"):
+        for h in local.search(q, limit=2)["hits"]:
+            for kw in ({}, {"year": "2000-2020"}, {"agency": "国务院"}):
+                a = plain(similar(local, h["passage_id"], limit=8, **kw))
+                assert a["terms"] and a["results"]
+                assert plain(similar(cluster, h["passage_id"], limit=8, **kw)) == a
+                checked += 1
+    assert checked == 18
+
+
+def test_parallel_requests(real_pair):
+    """The cluster engine takes parallel requests (each thread its own connections): eight
+    threads searching and matching at once get what one thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from search.tools.compare import compare
+
+    _local, cluster = real_pair
+    qs = ["经济", "改革 OR 开放", '"高质量发展"', "人", "就业 -疫情", "year:2015-2018 就业"] * 4
+    alone = {q: (cluster.search(q, limit=10), compare(cluster, q, by="year")) for q in set(qs)}
+
+    def run(q):
+        with cluster.pinned():
+            return q, cluster.search(q, limit=10), compare(cluster, q, by="year")
+
+    with ThreadPoolExecutor(8) as pool:
+        for q, res, cmp in pool.map(run, qs):
+            assert (res, cmp) == alone[q], q
+
+
 def test_queries_cover_the_features(real_pair):
     """The query list exercises something: most queries match, one matches nothing."""
     local, _ = real_pair
@@ -172,7 +223,7 @@ def test_tools_same_as_local(real_pair, q):
 
 def test_tools_cli_json_same_as_local(real_pair, real_index, nodes, tmp_path):
     """Every tool's --json (export: JSON Lines; stats too) is the same on the cluster as locally; cite
-    finds a passage by its id and by a unique prefix; similar says it is unavailable."""
+    finds a passage by its id and by a unique prefix; similar finds the same passages."""
     local, _cluster = real_pair
     pid = local.search("就业优先", limit=1)["hits"][0]["passage_id"]
     queries = tmp_path / "q.txt"
@@ -204,9 +255,12 @@ def test_tools_cli_json_same_as_local(real_pair, real_index, nodes, tmp_path):
         b = run_cli("cite", bad, "--engine", nodes.address)
         assert a.returncode == b.returncode == 2
         assert b.stderr == a.stderr
-    r = run_cli("similar", pid, "--engine", nodes.address, "--json")
-    assert r.returncode == 5 and "not available on a cluster" in r.stderr, r.stderr
-    assert "Traceback" not in r.stderr
+    for args in (["similar", pid, "--json"], ["similar", pid, "--year", "2000-2020", "--json"]):
+        a = run_cli(*args, "--index", real_index)
+        b = run_cli(*args, "--engine", nodes.address)
+        assert a.returncode == b.returncode == 0, (args, b.stderr)
+        assert json.loads(a.stdout)["results"], args
+        assert json.loads(b.stdout) == json.loads(a.stdout), args
 
 
 def _serve(args: list[str]):

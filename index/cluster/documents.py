@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
 from corpus.model import Report, stable_id
 from corpus.sections import SECTIONS
 from index.whoosh_ext.bulk import analyse
@@ -93,6 +95,7 @@ def report_rows(report: Report) -> list[dict]:
                 "chars": " ".join(map(char_token, plain)),
                 "meta": " ".join([ALL, *meta, section_token(p.section)]),
                 "wlen": len(words),
+                "qlen": int(byte_to_length(length_to_byte(len(words)))) if words else 0,
                 "section": p.section,
                 "heading": p.heading,
                 "text": p.text,

@@ -33,7 +33,7 @@ import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from corpus.sections import SECTIONS
-from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key
+from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key, word_token
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
 from index.settings import BM25_B, BM25_K1
 from index.whoosh_ext.bulk import analyse
@@ -113,11 +113,6 @@ class ClusterSearcher:
             if docnum not in self._cache:  # gone from the cluster since the snapshot
                 raise ClusterError("the cluster changed while reading it; try again")
         return self._cache[docnum]
-
-    def key_terms_from_text(self, *_args, **_kwargs):
-        raise ClusterError(
-            "similar needs the local index's term statistics; it is not available on a cluster"
-        )
 
     def close(self) -> None:
         self._cache.clear()
@@ -208,6 +203,7 @@ class ClusterEngine(Engine):
             "years": sorted(int(r[0]) for r in years),
             "docs": n_docs,
             "mean": max(1.0, words / max(1, n_docs)),
+            "words": words,
             "key": tuple(size[0]) if size else (),
         }
         with self._lock:
@@ -422,7 +418,9 @@ class ClusterEngine(Engine):
         return Facets(agency=agency, year=year, section=section), total, n_reports
 
     # -- ranking ------------------------------------------------------------------------------
-    def _frequencies(self, tokens: list[str]) -> dict[str, int]:
+    def _frequencies(self, tokens: list[str], hits: bool = False) -> dict:
+        """Each token's document frequency in the cluster (with `hits`: (documents,
+        occurrences)), from searchd's per-keyword statistics."""
         if not tokens:
             return {}
         _rows, meta = self._query(
@@ -430,10 +428,11 @@ class ClusterEngine(Engine):
             " | ".join(tokens),
             meta=True,
         )
-        out: dict[str, int] = {}
+        out: dict = {}
         i = 0
         while f"keyword[{i}]" in meta:
-            out[meta[f"keyword[{i}]"]] = int(meta[f"docs[{i}]"])
+            docs = int(meta[f"docs[{i}]"])
+            out[meta[f"keyword[{i}]"]] = (docs, int(meta[f"hits[{i}]"])) if hits else docs
             i += 1
         return out
 
@@ -480,12 +479,20 @@ class ClusterEngine(Engine):
         return rows, self._exact([r[0] for r in rows], words, tokens, terms)
 
     def _exact(self, ids: list[int], words: np.ndarray, tokens: list[str], terms) -> np.ndarray:
-        """gongkai's BM25 for rank rows: the ranking tokens' term frequencies in each of them
-        (PACKEDFACTORS() of a query of those tokens alone, so each is counted once), `wlen`
-        and the cluster's document frequencies."""
+        """gongkai's BM25 of passages `ids` (word counts `words`) for ranking `terms` (whose
+        tokens are `tokens`), from the term frequencies searchd counted."""
         if not tokens or not ids:
             return np.zeros(len(ids), dtype=np.float64)
         stats = self._corpus()
+        tf = self._term_freqs(ids, tokens)
+        if tf is None:  # a searchd numbering keywords otherwise: read the passages instead
+            return self._scores_from_text(ids, terms)
+        column = [tokens.index(translate.token(f, t)) if df else 0 for f, t, _b, df in terms]
+        return rank.scores(tf, words, terms, column, stats["docs"], stats["mean"])
+
+    def _term_freqs(self, ids: list[int], tokens: list[str]) -> np.ndarray | None:
+        """(passages × tokens) term frequencies: PACKEDFACTORS() of a query of the tokens
+        alone (so each keyword is counted once, as it occurs), for the passages `ids`."""
         query = " | ".join(tokens)
         packed: dict[int, str] = {}
         for k in range(0, len(ids), FACTORS):
@@ -499,11 +506,50 @@ class ClusterEngine(Engine):
                 )
             )
         where = rank.positions(query)
-        tf = rank.term_freqs([packed.get(i, "") for i in ids], [where[t] for t in tokens])
-        if tf is None:  # a searchd numbering keywords otherwise: read the passages instead
-            return self._scores_from_text(ids, terms)
-        column = [tokens.index(translate.token(f, t)) if df else 0 for f, t, _b, df in terms]
-        return rank.scores(tf, words, terms, column, stats["docs"], stats["mean"])
+        return rank.term_freqs([packed.get(i, "") for i in ids], [where[t] for t in tokens])
+
+    # -- more like this (similar) -------------------------------------------------------------
+    def key_terms(self, text: str, number: int) -> list[tuple[str, float]]:
+        """The local engine's key terms (Whoosh's Bo1 expansion) from the cluster's counts."""
+        weights = Counter(analyse(text)[0])
+        freq = self._frequencies([word_token(w) for w in weights], hits=True)
+        cf = {w: freq.get(word_token(w), (0, 0))[1] for w in weights}
+        return rank.bo1(weights, cf, self._corpus()["docs"], number)
+
+    def more_like(
+        self, terms: list[tuple[str, float]], report_id: str, filters: list, top: int
+    ) -> list[tuple[dict, float]]:
+        """As the local engine's: Whoosh's BM25F of the weighted words (its IDF and field
+        mean), over passages outside the report and within the filters."""
+        stats = self._corpus()
+        tokens = list(dict.fromkeys(word_token(t) for t, _w in terms))
+        df = self._frequencies(tokens)
+        expr = "(@words " + " | ".join(tokens) + ")"
+        if filters:
+            plan = ql.plan(None, filters)
+            expr += " " + translate.match(plan.match, stats["agencies"], stats["years"])
+        sql = (
+            f"SELECT {_RANK_COLS} FROM {self.address.name} WHERE MATCH(%s) AND kind = {PASSAGE} "
+            f"AND rid != %s ORDER BY WEIGHT() DESC, id ASC LIMIT {EXACT_RANK} "
+            f"OPTION max_matches={EXACT_RANK}, ranker=expr('{rank.candidate_ranker(stats['mean'])}'), "
+            f"{rank.CANDIDATE_OPTIONS}"
+        )
+        rows = self._query(sql, expr, report_key(report_id))
+        rows = [r for r in rows if r[1] != report_id]
+        ids = [r[0] for r in rows]
+        tf = self._term_freqs(ids, tokens) if ids else np.zeros((0, len(tokens)), np.float32)
+        if tf is None:
+            raise ClusterError("searchd's ranking factors could not be read for similar")
+        words = np.array([int(r[5]) for r in rows], dtype=np.int64)
+        boosts = [max(w, 0.01) for _t, w in terms]
+        dfs = [df.get(t, 0) for t in tokens]
+        score = rank.bm25f(tf, words, dfs, boosts, stats["docs"], stats["words"])
+        order = sorted(
+            range(len(rows)),
+            key=lambda i: (-score[i], -int(rows[i][3]), rows[i][2], rows[i][1], int(rows[i][4])),
+        )[:top]
+        by_id = self._fetch_ids([rows[i][0] for i in order])
+        return [(by_id[rows[i][0]], float(score[i])) for i in order if rows[i][0] in by_id]
 
     def _scores_from_text(self, ids: list[int], terms) -> np.ndarray:
         stats = self._corpus()

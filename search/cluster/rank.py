@@ -15,6 +15,7 @@ numbers differently), so the engine can fall back to reading the passages' text.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -32,14 +33,18 @@ Term = tuple[str, str, float, int]  # (field, term, boost, document frequency)
 
 
 # searchd's stand-in for gongkai's BM25 over a match set too large to score exactly: per field,
-# the saturated term frequency over the passage's word count, times the field's boost (words
-# ×2, as search/query.py weighs whole words) and the summed IDF of its matched keywords.
-CANDIDATE_OPTIONS = "idf='plain,tfidf_unnormalized', field_weights=(words=2, grams=1, chars=1, meta=0)"
+# the saturated term frequency over the passage's quantized word count (`qlen`, the length the
+# local index keeps), times the field's boost (words ×2, as search/query.py weighs whole words).
+# No IDF: each shard of a distributed index computes its own, so passages on different shards
+# would be weighed differently (measured: it cost more top hits than leaving IDF out).
+CANDIDATE_OPTIONS = (
+    "idf='plain,tfidf_unnormalized', field_weights=(words=2, grams=1, chars=1, meta=0)"
+)
 
 
 def candidate_ranker(mean: float) -> str:
-    norm = f"{K1} * ({1 - B} + {B} * wlen / {mean:.3f})"
-    return f"sum(user_weight * sum_idf * hit_count * {K1 + 1} / (hit_count + {norm})) * 1000"
+    norm = f"{K1} * ({1 - B} + {B} * qlen / {mean:.3f})"
+    return f"sum(user_weight * hit_count * {K1 + 1} / (hit_count + {norm})) * 10000"
 
 
 def with_rank(expr: str, tokens: list[str]) -> str:
@@ -103,4 +108,38 @@ def scores(
         found = np.nonzero(tf[:, j])[0]
         if len(found):
             total[found] += bm25(tf[found, j], length_all[found], df, n_docs, mean, boost)
+    return total
+
+
+def bo1(weights: dict[str, int], cf: dict[str, int], n_docs: int, number: int):
+    """Whoosh's key terms (classify.Expander with Bo1Model, normalized): `weights` are the
+    words' counts in the text, `cf` their occurrences in the collection."""
+    n = max(1, n_docs)
+    scored, top = [], 0.0
+    for word, weight in weights.items():
+        if cf.get(word):
+            f = cf[word] / n
+            score = weight * math.log((1.0 + f) / f, 2) + math.log(1.0 + f, 2)
+            top = max(top, score)
+            scored.append((score, word))
+    norm = top
+    if top:
+        f = top / n
+        norm = (top * math.log((1.0 + f) / f) + math.log(1.0 + f)) / math.log(2.0)
+    ranked = sorted(((w / norm, t) for w, t in scored), key=lambda x: (-x[0], x[1]))
+    return [(t, w) for w, t in ranked[:number]]
+
+
+def bm25f(tf: np.ndarray, words: np.ndarray, dfs, boosts, n_docs: int, field_length: int):
+    """Whoosh's BM25F (scoring.BM25F with gongkai's K1 and B, each term times its boost) of
+    passages with term frequencies `tf` (passages × terms) and word counts `words`."""
+    n = max(1, n_docs)
+    avgfl = field_length / n or 1
+    length = quantized(words).astype(np.float64)
+    total = np.zeros(len(words), dtype=np.float64)
+    for j, (df, boost) in enumerate(zip(dfs, boosts, strict=True)):
+        t = tf[:, j].astype(np.float64)
+        idf = math.log(n / (df + 1)) + 1
+        part = idf * ((t * (K1 + 1)) / (t + K1 * ((1 - B) + B * length / avgfl)))
+        total += np.where(t > 0, part * boost, 0.0)
     return total
