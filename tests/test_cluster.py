@@ -463,3 +463,20 @@ def test_node_down_is_named(fresh):
     p = run_cli("search", "公开", "--engine", fresh.address)
     assert p.returncode == 5 and p.stderr.count("\n") == 1
     assert f"{node.host}:{node.sql_port}" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_ranking_falls_back_to_the_text_when_factors_do_not_read(real_pair, monkeypatch):
+    """A searchd that numbered PACKEDFACTORS' keywords otherwise (the rule is read from Sphinx
+    2.2, not promised by it) must not rank wrongly: the engine notices the positions it asked
+    for are missing and scores from the passages' own text instead — with the same hits."""
+    from search.cluster import rank
+
+    local, cluster = real_pair
+    shifted = rank.positions
+
+    def off_by_one(query):
+        return {k: v + 1 for k, v in shifted(query).items()}
+
+    monkeypatch.setattr(rank, "positions", off_by_one)
+    for q in ("经济", '"高质量发展"', "改革 OR 开放"):
+        assert cluster.search(q, limit=20)["hits"] == local.search(q, limit=20)["hits"]

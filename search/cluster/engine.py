@@ -5,17 +5,21 @@
 are `COUNT(DISTINCT rid)` per agency, year and section: exact, because a report's passages all
 live on one shard and `max_matches` is set above the number of groups (the number of agencies
 bounds it; a query with more groups than `MAX_GROUPS` fails rather than cut one). Ranking is
-gongkai's own BM25 (search/rank.py: K1, B, boosts, length quantization, tie order) computed
-here from the cluster's document frequencies and the matching passages' own terms, so hits
-equal the local engine's. Up to `EXACT_RANK` matching passages are all scored; past that
-searchd's BM25 (over the same terms) picks that many candidates first, and only those are
-scored exactly (docs/scale.md).
+gongkai's own BM25 (search/rank.py `bm25`), computed from what searchd counted: each ranking
+term's frequency in each passage (search/cluster/rank.py), its word count and the cluster's
+document frequencies — no passage text is fetched to rank. Up to `EXACT_RANK` matching
+passages are all scored; past that a searchd expression ranker shaped like gongkai's BM25
+picks that many candidates and only those are scored exactly (docs/scale.md).
 
 The journalist tools (search/tools/) go through `searcher()`, `match()`, `scores()` and
 `passage_docnums()` as on the local engine: the cluster engine keeps the passages' report,
-agency, year, section and reading-order columns in memory (about 40 bytes a passage, reloaded
-when the cluster's contents change), a docnum is a passage's place in id order, and
-`ClusterSearcher.stored_fields` fetches stored text by id a block at a time."""
+agency, year, section, reading-order and length columns in memory (about 50 bytes a passage,
+reloaded when the cluster's contents change), a docnum is a passage's place in id order, and
+`ClusterSearcher.stored_fields` fetches stored text by id a block at a time. `similar` asks
+`key_terms` and `more_like`, answered from searchd's keyword statistics.
+
+Threads: each has its own connections, searcher and pin (`pinned()`), so the web app runs
+requests in parallel as it does over a local index."""
 
 from __future__ import annotations
 
