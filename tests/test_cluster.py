@@ -6,6 +6,7 @@ changed report, survive a node going down mid-run and resume; a node that is dow
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -480,3 +481,121 @@ def test_ranking_falls_back_to_the_text_when_factors_do_not_read(real_pair, monk
     monkeypatch.setattr(rank, "positions", off_by_one)
     for q in ("经济", '"高质量发展"', "改革 OR 开放"):
         assert cluster.search(q, limit=20)["hits"] == local.search(q, limit=20)["hits"]
+
+
+def test_cluster_config_status_as_an_operator_would(tmp_path):
+    """`cluster config` writes each node's searchd.conf; started as written (real searchd on
+    loopback), the nodes take an ingest, and `cluster status` counts each shard's rows — the
+    passages adding up to the local index's; nodes listed out of order are named (exit 5)."""
+    import subprocess
+
+    from index.cluster.nodes import free_ports
+
+    p = free_ports(4)
+    nodes = [f"127.0.0.1:{p[0]}:{p[1]}", f"127.0.0.1:{p[2]}:{p[3]}"]
+    args = [a for n in nodes for a in ("--node", n)]
+    r = run_cli(
+        "cluster",
+        "config",
+        *args,
+        "--name",
+        "trial",
+        "--data",
+        str(tmp_path / "data"),
+        "--out",
+        str(tmp_path / "conf"),
+        "--json",
+    )
+    assert r.returncode == 0, r.stderr
+    made = json.loads(r.stdout)
+    assert made["address"] == f"sphinxql://127.0.0.1:{p[0]},127.0.0.1:{p[2]}/trial"
+    assert len(made["configs"]) == len(made["data"]) == 2
+    for folder in made["data"]:  # what the printed `mkdir -p FOLDER && searchd …` does
+        os.makedirs(folder)
+    procs = [
+        subprocess.Popen(
+            [searchd, "--config", conf, "--nodetach"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for conf in made["configs"]
+    ]
+    try:
+        import time
+
+        for _ in range(100):
+            r = run_cli("cluster", "status", "--engine", made["address"])
+            if r.returncode == 0:
+                break
+            time.sleep(0.2)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert r.stdout.count(" up ") == 2
+        r = run_cli("ingest", str(SAMPLES), "--engine", made["address"])
+        assert r.returncode == 0, r.stderr
+        local = run_cli("ingest", str(SAMPLES), "--index", str(tmp_path / "local"))
+        assert local.returncode == 0, local.stderr
+        n_local = len(
+            json.loads(run_cli("reports", "--index", str(tmp_path / "local"), "--json").stdout)[
+                "reports"
+            ]
+        )
+        states = json.loads(
+            run_cli("cluster", "status", "--engine", made["address"], "--json").stdout
+        )
+        assert [s["up"] for s in states] == [True, True]
+        assert sum(s["reports"] for s in states) == n_local > 0
+        assert all(s["passages"] > 0 for s in states)  # sharded, not all on one node
+        flipped = f"sphinxql://127.0.0.1:{p[2]},127.0.0.1:{p[0]}/trial"
+        r = run_cli("cluster", "status", "--engine", flipped)
+        assert r.returncode == 5 and "shards' order" in r.stdout, r.stdout
+        assert "Traceback" not in r.stderr
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(20)
+
+
+def test_cluster_up_until_ctrl_c(tmp_path):
+    """`cluster up` starts the nodes, prints the address to export, and stops them on
+    Ctrl-C (SIGINT), leaving no searchd behind; a port in use is one line, exit 2."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from index.cluster.nodes import free_ports
+    from tests.conftest import ROOT
+
+    base = free_ports(1)[0]
+    if base > 65000:
+        base = 40000
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "cli.py"),
+            "cluster",
+            "up",
+            str(tmp_path / "c"),
+            "--port",
+            str(base),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    address = None
+    for line in proc.stdout:
+        if line.startswith("export GONGKAI_ENGINE="):
+            address = line.split("=", 1)[1].strip()
+            break
+    assert address == f"sphinxql://127.0.0.1:{base},127.0.0.1:{base + 2}/gongkai"
+    r = run_cli("cluster", "status", "--engine", address)
+    assert r.returncode == 0 and r.stdout.count(" up ") == 2, r.stdout + r.stderr
+    busy = run_cli("cluster", "up", str(tmp_path / "d"), "--port", str(base))
+    assert busy.returncode == 2 and "in use" in busy.stderr
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(30) == 0
+    assert "Traceback" not in proc.stderr.read()
+    time.sleep(0.5)
+    r = run_cli("cluster", "status", "--engine", address)
+    assert r.returncode == 5 and r.stdout.count("DOWN") == 2
