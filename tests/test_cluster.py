@@ -320,7 +320,20 @@ def test_serve_over_the_cluster(real_pair, real_index, nodes):
         ):
             a, b = _get(local[1] + path), _get(cluster[1] + path)
             assert a[0] == 200 and b == a, path
+        pid = _get(local[1] + "/api/search?q=" + quote("就业优先"))[1]["hits"][0]["passage_id"]
+        a, b = (_get(base + f"/api/similar/{pid}?limit=5") for base in (local[1], cluster[1]))
+        assert a[0] == 200 and a[1]["results"] and b == a
         assert _get(cluster[1] + "/api/search?q=" + quote("(就业"))[0] == 400
+        # requests in parallel (the cluster engine takes them): each answer as alone
+        from concurrent.futures import ThreadPoolExecutor
+
+        paths = ["/api/search?q=" + quote(q) + "&limit=5" for q in ("经济", "就业", "改革 OR 开放")]
+        alone = {p: _get(cluster[1] + p) for p in paths}
+        with ThreadPoolExecutor(6) as pool:
+            for p, got in zip(
+                paths * 4, pool.map(lambda p: _get(cluster[1] + p), paths * 4), strict=True
+            ):
+                assert got == alone[p], p
     finally:
         for proc, _base in (local, cluster):
             proc.terminate()
