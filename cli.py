@@ -833,6 +833,136 @@ def cite(passage_id, index_dir, as_json):
         click.echo(res["citation"])
 
 
+@main.group()
+def cluster():
+    """Run gongkai on a Sphinx/Manticore cluster: write the nodes' configuration, start a
+    trial cluster on this machine, see each node's state. Then give every command
+    --engine ADDRESS (or set GONGKAI_ENGINE). docs/scale.md tells the whole story."""
+
+
+@cluster.command("config")
+@click.option(
+    "--node",
+    "nodes",
+    multiple=True,
+    required=True,
+    metavar="HOST:SQLPORT:APIPORT",
+    help="A node (repeat, in order: node i holds shard i), e.g. 10.0.0.1:9306:9312.",
+)
+@click.option("--name", default="gongkai", show_default=True, help="The index name.")
+@click.option(
+    "--data",
+    "data_dir",
+    default="/var/lib/gongkai",
+    show_default=True,
+    help="Where each node keeps its shard, logs and binlog (on its own machine).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the NAME-nodeI.conf files.",
+)
+@_json_option
+def cluster_config(nodes, name, data_dir, out_dir, as_json):
+    """Write one searchd.conf per node: its shard (an RT index) and the distributed index over
+    all shards, so any node answers a query over the whole archive."""
+    from index.cluster.admin import address_of, parse_nodes, write_configs
+
+    specs = parse_nodes(list(nodes))
+    try:
+        paths = write_configs(name, specs, data_dir, out_dir)
+    except OSError as e:
+        fail(f"cannot write the configuration into {out_dir}: {e.strerror or e}")
+    address = address_of(name, specs)
+    if as_json:
+        folders = [os.path.join(data_dir, f"node{i}") for i in range(len(specs))]
+        _print_json({"address": address, "configs": paths, "data": folders})
+        return
+    for i, (spec, path) in enumerate(zip(specs, paths, strict=True)):
+        folder = os.path.join(data_dir, f"node{i}")
+        click.echo(f"{spec.host}: mkdir -p {folder} && searchd --config {path}")
+    click.echo(f"then: export GONGKAI_ENGINE={address}")
+
+
+@cluster.command("up")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--nodes", "n", default=2, show_default=True, type=click.IntRange(1, 16))
+@click.option("--name", default="gongkai", show_default=True, help="The index name.")
+@click.option(
+    "--port",
+    default=9306,
+    show_default=True,
+    type=click.IntRange(1, 65500),
+    help="Node i listens on PORT+2i (SphinxQL) and PORT+2i+1 (agents).",
+)
+def cluster_up(folder, n, name, port):
+    """Start a trial cluster of NODES searchd processes on this machine (loopback), with their
+    shards in FOLDER (kept: up again with the same FOLDER and PORT finds the data), and keep it
+    running until Ctrl-C."""
+    import signal
+    import socket
+
+    from index.cluster.config import NodeSpec
+    from index.cluster.nodes import LocalCluster
+
+    if port + 2 * n > 65536:
+        fail(f"--port {port} leaves no room for {n} nodes")
+    for p in range(port, port + 2 * n):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", p)) == 0:
+                fail(f"port {p} is in use (a cluster already up?); choose another --port")
+    specs = [NodeSpec("127.0.0.1", port + 2 * i, port + 2 * i + 1) for i in range(n)]
+    nodes = LocalCluster(os.path.abspath(folder), n=n, name=name, nodes=specs)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
+    try:
+        nodes.start()
+        click.echo(f"{n} searchd node(s) up, data in {os.path.abspath(folder)}")
+        click.echo(f"export GONGKAI_ENGINE={nodes.address}")
+        click.echo("Ctrl-C stops them.")
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        nodes.stop()
+    click.echo("stopped", err=True)
+
+
+@cluster.command("status")
+@click.option(
+    "--engine",
+    "address",
+    envvar="GONGKAI_ENGINE",
+    required=True,
+    metavar="sphinxql://HOST:PORT[,HOST:PORT…]/NAME",
+    help="The cluster (or set GONGKAI_ENGINE).",
+)
+@_json_option
+def cluster_status(address, as_json):
+    """Each node: up or why not, the passages, reports and copies on its shard, its memory.
+    Exit 5 when a node is down."""
+    from index.cluster.admin import status
+    from index.cluster.sphinxql import parse_address
+
+    states = status(parse_address(address))
+    if as_json:
+        _print_json([dict(vars(s)) for s in states])
+    else:
+        for s in states:
+            if s.up:
+                mb = (s.ram_bytes + s.disk_bytes) / 1e6
+                click.echo(
+                    f"{s.node}  {s.shard}  up  {s.passages:,} passages  {s.reports:,} reports  "
+                    f"{s.copies:,} copies  {mb:,.1f} MB"
+                )
+            else:
+                click.echo(f"{s.node}  {s.shard}  DOWN  {s.error}")
+    if not all(s.up for s in states):
+        sys.exit(EXIT_CLUSTER)
+
+
 def run() -> None:
     from index.cluster.sphinxql import BadAddress, ClusterError
 

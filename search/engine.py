@@ -270,6 +270,25 @@ class Engine:
         _s, cols = self.searcher()
         return rank.scores(searcher, cols.lengths, rank_terms, docs, cache)
 
+    def key_terms(self, text: str, number: int) -> list[tuple[str, float]]:
+        """The `number` words that best characterize `text` against the index (Bo1, as
+        Whoosh's more-like-this weighs them), with their weights, best first."""
+        s, _ = self.searcher()
+        return s.key_terms_from_text("text", text, numterms=number, normalize=True)
+
+    def more_like(
+        self, terms: list[tuple[str, float]], report_id: str, filters: list, top: int
+    ) -> list[tuple[dict, float]]:
+        """The `top` passages outside report `report_id` (and within `filters`) that score
+        best for the weighted words `terms` (BM25F, each term times its weight): (stored
+        fields, score), best first."""
+        s, _ = self.searcher()
+        q = wq.Or([wq.Term("text", t, boost=max(w, 0.01)) for t, w in terms])
+        flt = set(self.match(ql.plan(None, filters)).tolist()) if filters else None
+        mask = wq.Or([wq.Term("report_id", report_id), wq.Term("kind", REPORT)])
+        results = s.search(q, limit=top, filter=flt, mask=mask, terms=False)
+        return [(s.stored_fields(d), score) for d, score in results.items()]
+
     def passage_docnums(self, passage_id: str, prefix: bool) -> list[int]:
         """Docnums of the passage with id `passage_id`, or (with `prefix`, when there is
         none) of at most two passages whose id starts with it."""

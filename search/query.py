@@ -253,18 +253,23 @@ def option_filters(
     return [check_filter(f, v) for f, v in given if v]
 
 
+def check_length(q: str, what: str = "query") -> None:
+    """The one bound on a query's length (raises QueryError `too_long`)."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"{what} too long ({len(q)} characters; the limit is {MAX_QUERY_CHARS})",
+            "too_long",
+            length=len(q),
+            limit=MAX_QUERY_CHARS,
+        )
+
+
 def parse(q: str):
     """Parse a query string to an AST; raises QueryError with a one-line message (its
     subclass limits.QueryTooCostly for a query past the bounds of search/limits.py)."""
     from search import limits  # (limits' errors subclass QueryError: imported here, not above)
 
-    if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(
-            f"query too long ({len(q)} characters; the limit is {MAX_QUERY_CHARS})",
-            "too_long",
-            length=len(q),
-            limit=MAX_QUERY_CHARS,
-        )
+    check_length(q)
     if "\x00" in q:
         raise QueryError("query contains a NUL character", "nul_character")
     tree = _Parser(_lex(q), limits.check_depth).parse()

@@ -74,7 +74,6 @@ def scores(
         if not len(ids):
             continue
         df = len(ids)
-        idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
         # keep the postings that fall in the match set
         pos = np.searchsorted(sorted_docs, ids)
         pos[pos >= len(sorted_docs)] = 0
@@ -83,10 +82,19 @@ def scores(
             continue
         ids, tf, pos = ids[hit], tf[hit], pos[hit]
         length = lengths.by_field[LENGTH_FIELD][ids]
-        norm = K1 * (1 - B + B * length / lengths.mean[LENGTH_FIELD])
-        contrib = boost * idf * tf * (K1 + 1) / (tf + norm)
+        contrib = bm25(tf, length, df, n_docs, lengths.mean[LENGTH_FIELD], boost)
         total[order[pos]] += contrib  # a term lists each document once: no repeated indexes
     return total
+
+
+def bm25(
+    tf: np.ndarray, length: np.ndarray, df: int, n_docs: int, mean: float, boost: float
+) -> np.ndarray:
+    """One term's BM25 contribution for documents with term frequencies `tf` (float32) and
+    quantized lengths `length` (float32): the one formula every engine ranks with."""
+    idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+    norm = K1 * (1 - B + B * length / mean)
+    return boost * idf * tf * (K1 + 1) / (tf + norm)
 
 
 def ranked(docs: np.ndarray, score: np.ndarray, position: np.ndarray) -> np.ndarray:

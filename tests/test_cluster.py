@@ -6,6 +6,7 @@ changed report, survive a node going down mid-run and resume; a node that is dow
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,57 @@ def test_same_answers_as_local(real_pair, q):
     # ties break in the same document order on both, so every hit is the same, not only
     # those whose scores differ
     assert b["hits"] == a["hits"]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_candidates_from_searchd_keep_the_same_hits(real_pair, q, monkeypatch):
+    """Past EXACT_RANK matches, searchd's own ranking expression picks the candidates that
+    gongkai then scores exactly: with the window cut to 150 passages (most queries here match
+    hundreds or thousands), the top 30 are still the local engine's."""
+    import search.cluster.engine as cluster_engine
+
+    local, cluster = real_pair
+    monkeypatch.setattr(cluster_engine, "EXACT_RANK", 150)
+    a = local.search(q, limit=30)
+    assert cluster.search(q, limit=30)["hits"] == a["hits"]
+
+
+def test_similar_same_as_local(real_pair):
+    """similar: key terms (Bo1) from the cluster's counts, candidates by Whoosh's BM25F from
+    searchd's term frequencies, then the same character comparison as locally."""
+    from search.results import plain
+    from search.tools.similar import similar
+
+    local, cluster = real_pair
+    checked = 0
+    for q in ("就业优先", "脱贫攻坚", "依法行政"):
+        for h in local.search(q, limit=2)["hits"]:
+            for kw in ({}, {"year": "2000-2020"}, {"agency": "国务院"}):
+                a = plain(similar(local, h["passage_id"], limit=8, **kw))
+                assert a["terms"] and a["results"]
+                assert plain(similar(cluster, h["passage_id"], limit=8, **kw)) == a
+                checked += 1
+    assert checked == 18
+
+
+def test_parallel_requests(real_pair):
+    """The cluster engine takes parallel requests (each thread its own connections): eight
+    threads searching and matching at once get what one thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from search.tools.compare import compare
+
+    _local, cluster = real_pair
+    qs = ["经济", "改革 OR 开放", '"高质量发展"', "人", "就业 -疫情", "year:2015-2018 就业"] * 4
+    alone = {q: (cluster.search(q, limit=10), compare(cluster, q, by="year")) for q in set(qs)}
+
+    def run(q):
+        with cluster.pinned():
+            return q, cluster.search(q, limit=10), compare(cluster, q, by="year")
+
+    with ThreadPoolExecutor(8) as pool:
+        for q, res, cmp in pool.map(run, qs):
+            assert (res, cmp) == alone[q], q
 
 
 def test_queries_cover_the_features(real_pair):
@@ -175,7 +227,7 @@ def test_tools_same_as_local(real_pair, q):
 
 def test_tools_cli_json_same_as_local(real_pair, real_index, nodes, tmp_path):
     """Every tool's --json (export: JSON Lines; stats too) is the same on the cluster as locally; cite
-    finds a passage by its id and by a unique prefix; similar says it is unavailable."""
+    finds a passage by its id and by a unique prefix; similar finds the same passages."""
     local, _cluster = real_pair
     pid = local.search("就业优先", limit=1)["hits"][0]["passage_id"]
     queries = tmp_path / "q.txt"
@@ -207,9 +259,12 @@ def test_tools_cli_json_same_as_local(real_pair, real_index, nodes, tmp_path):
         b = run_cli("cite", bad, "--engine", nodes.address)
         assert a.returncode == b.returncode == 2
         assert b.stderr == a.stderr
-    r = run_cli("similar", pid, "--engine", nodes.address, "--json")
-    assert r.returncode == 5 and "not available on a cluster" in r.stderr, r.stderr
-    assert "Traceback" not in r.stderr
+    for args in (["similar", pid, "--json"], ["similar", pid, "--year", "2000-2020", "--json"]):
+        a = run_cli(*args, "--index", real_index)
+        b = run_cli(*args, "--engine", nodes.address)
+        assert a.returncode == b.returncode == 0, (args, b.stderr)
+        assert json.loads(a.stdout)["results"], args
+        assert json.loads(b.stdout) == json.loads(a.stdout), args
 
 
 def _serve(args: list[str]):
@@ -268,7 +323,20 @@ def test_serve_over_the_cluster(real_pair, real_index, nodes):
         ):
             a, b = _get(local[1] + path), _get(cluster[1] + path)
             assert a[0] == 200 and b == a, path
+        pid = _get(local[1] + "/api/search?q=" + quote("就业优先"))[1]["hits"][0]["passage_id"]
+        a, b = (_get(base + f"/api/similar/{pid}?limit=5") for base in (local[1], cluster[1]))
+        assert a[0] == 200 and a[1]["results"] and b == a
         assert _get(cluster[1] + "/api/search?q=" + quote("(就业"))[0] == 400
+        # requests in parallel (the cluster engine takes them): each answer as alone
+        from concurrent.futures import ThreadPoolExecutor
+
+        paths = ["/api/search?q=" + quote(q) + "&limit=5" for q in ("经济", "就业", "改革 OR 开放")]
+        alone = {p: _get(cluster[1] + p) for p in paths}
+        with ThreadPoolExecutor(6) as pool:
+            for p, got in zip(
+                paths * 4, pool.map(lambda p: _get(cluster[1] + p), paths * 4), strict=True
+            ):
+                assert got == alone[p], p
     finally:
         for proc, _base in (local, cluster):
             proc.terminate()
@@ -324,8 +392,6 @@ def _whole(address: str) -> dict[str, int]:
 
 def _running(command_part: str) -> list[int]:
     """Pids of the processes whose command line contains `command_part`."""
-    import os
-
     pids = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -536,3 +602,167 @@ def test_killed_ingest_leaves_whole_reports_and_resumes(fresh, tmp_path):
     assert (stats.unchanged, stats.ingested) == (len(held), total - len(held))
     assert ClusterEngine(fresh.address).reports() == local.reports()
     assert len(_whole(fresh.address)) == total
+
+
+def test_ranking_falls_back_to_the_text_when_factors_do_not_read(real_pair, monkeypatch):
+    """A searchd that numbered PACKEDFACTORS' keywords otherwise (the rule is read from Sphinx
+    2.2, not promised by it) must not rank wrongly: the engine notices the positions it asked
+    for are missing and scores from the passages' own text instead — with the same hits."""
+    from search.cluster import rank
+
+    local, cluster = real_pair
+    shifted = rank.positions
+
+    def off_by_one(query):
+        return {k: v + 1 for k, v in shifted(query).items()}
+
+    monkeypatch.setattr(rank, "positions", off_by_one)
+    for q in ("经济", '"高质量发展"', "改革 OR 开放"):
+        assert cluster.search(q, limit=20)["hits"] == local.search(q, limit=20)["hits"]
+
+
+def test_cluster_config_status_as_an_operator_would(tmp_path):
+    """`cluster config` writes each node's searchd.conf; started as written (real searchd on
+    loopback), the nodes take an ingest, and `cluster status` counts each shard's rows — the
+    passages adding up to the local index's; nodes listed out of order are named (exit 5)."""
+    import subprocess
+
+    from index.cluster.nodes import free_ports
+
+    p = free_ports(4)
+    nodes = [f"127.0.0.1:{p[0]}:{p[1]}", f"127.0.0.1:{p[2]}:{p[3]}"]
+    args = [a for n in nodes for a in ("--node", n)]
+    r = run_cli(
+        "cluster",
+        "config",
+        *args,
+        "--name",
+        "trial",
+        "--data",
+        str(tmp_path / "data"),
+        "--out",
+        str(tmp_path / "conf"),
+        "--json",
+    )
+    assert r.returncode == 0, r.stderr
+    made = json.loads(r.stdout)
+    assert made["address"] == f"sphinxql://127.0.0.1:{p[0]},127.0.0.1:{p[2]}/trial"
+    assert len(made["configs"]) == len(made["data"]) == 2
+    for folder in made["data"]:  # what the printed `mkdir -p FOLDER && searchd …` does
+        os.makedirs(folder)
+    procs = [
+        subprocess.Popen(
+            [searchd, "--config", conf, "--nodetach"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for conf in made["configs"]
+    ]
+    try:
+        import time
+
+        for _ in range(100):
+            r = run_cli("cluster", "status", "--engine", made["address"])
+            if r.returncode == 0:
+                break
+            time.sleep(0.2)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert r.stdout.count(" up ") == 2
+        r = run_cli("ingest", str(SAMPLES), "--engine", made["address"])
+        assert r.returncode == 0, r.stderr
+        local = run_cli("ingest", str(SAMPLES), "--index", str(tmp_path / "local"))
+        assert local.returncode == 0, local.stderr
+        n_local = len(
+            json.loads(run_cli("reports", "--index", str(tmp_path / "local"), "--json").stdout)[
+                "reports"
+            ]
+        )
+        states = json.loads(
+            run_cli("cluster", "status", "--engine", made["address"], "--json").stdout
+        )
+        assert [s["up"] for s in states] == [True, True]
+        assert sum(s["reports"] for s in states) == n_local > 0
+        assert all(s["passages"] > 0 for s in states)  # sharded, not all on one node
+        flipped = f"sphinxql://127.0.0.1:{p[2]},127.0.0.1:{p[0]}/trial"
+        r = run_cli("cluster", "status", "--engine", flipped)
+        assert r.returncode == 5 and "shards' order" in r.stdout, r.stdout
+        assert "Traceback" not in r.stderr
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(20)
+
+
+def test_cluster_up_until_ctrl_c(tmp_path):
+    """`cluster up` starts the nodes, prints the address to export, and stops them on
+    Ctrl-C (SIGINT), leaving no searchd behind; a port in use is one line, exit 2."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from index.cluster.nodes import free_ports
+    from tests.conftest import ROOT
+
+    base = free_ports(1)[0]
+    if base > 65000:
+        base = 40000
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "cli.py"),
+            "cluster",
+            "up",
+            str(tmp_path / "c"),
+            "--port",
+            str(base),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    address = None
+    for line in proc.stdout:
+        if line.startswith("export GONGKAI_ENGINE="):
+            address = line.split("=", 1)[1].strip()
+            break
+    assert address == f"sphinxql://127.0.0.1:{base},127.0.0.1:{base + 2}/gongkai"
+    r = run_cli("cluster", "status", "--engine", address)
+    assert r.returncode == 0 and r.stdout.count(" up ") == 2, r.stdout + r.stderr
+    busy = run_cli("cluster", "up", str(tmp_path / "d"), "--port", str(base))
+    assert busy.returncode == 2 and "in use" in busy.stderr
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(30) == 0
+    assert "Traceback" not in proc.stderr.read()
+    time.sleep(0.5)
+    r = run_cli("cluster", "status", "--engine", address)
+    assert r.returncode == 5 and r.stdout.count("DOWN") == 2
+
+
+def test_a_dead_analysing_worker_is_one_error_not_a_hang(fresh):
+    """The analysing worker killed mid-run (as the OOM killer would): the ingest stops with
+    one ClusterError instead of waiting for its rows for ever, and holds only whole reports."""
+    need_realdata()
+    import signal
+
+    from index.cluster.sphinxql import ClusterError
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+
+    with open("/proc/self/cmdline", "rb") as f:
+        me = f.read()
+    killed = []
+
+    def kill_worker(_files, done, _total_files, total_bytes):
+        if done > total_bytes // 4 and not killed:
+            for pid in _running(me.split(b"\0")[0].decode()):
+                with open(f"/proc/{pid}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+                if parent == os.getpid():  # a forked worker: our command line, our child
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+
+    with pytest.raises(ClusterError, match="analysing worker process died"):
+        ingest([str(WORK_REPORTS)], None, store=ClusterStore(fresh.address), progress=kill_worker)
+    assert killed
+    _whole(fresh.address)

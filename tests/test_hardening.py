@@ -103,7 +103,11 @@ def test_search_keeps_answering_while_an_ingest_writes(tmp_path):
     t = threading.Thread(target=searcher_loop)
     t.start()
     p = run_cli("ingest", str(corpus), "--index", ix)
-    time.sleep(0.2)
+    # two more searches, so at least one began after the ingest's last commit (a loaded
+    # machine can make one search outlast any fixed pause)
+    seen, deadline = len(totals) + len(errors), time.monotonic() + 60
+    while len(totals) + len(errors) < seen + 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
     done.set()
     t.join()
     assert p.returncode == 0 and not errors

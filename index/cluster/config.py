@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 
 FIELDS = ("words", "grams", "chars", "meta")
-UINT = ("kind", "year", "ord", "wlen", "npassages")
+UINT = ("kind", "year", "ord", "wlen", "qlen", "npassages")
 BIGINT = ("rid",)
 STRINGS = (
     "report_id",
@@ -75,6 +75,7 @@ def node_config(name: str, nodes: list[NodeSpec], i: int, folder: str) -> str:
         f"    pid_file = {os.path.join(folder, 'searchd.pid')}",
         f"    binlog_path = {folder}",
         "    workers = threads",
+        "    collation_server = binary",  # strings sort by code point, as Python sorts them
         "    max_packet_size = 32M",
         "}",
     ]

@@ -15,6 +15,8 @@ import hashlib
 import json
 from functools import lru_cache
 
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
 from corpus.model import Report, stable_id
 from corpus.sections import SECTIONS
 from index.whoosh_ext.bulk import words_and_plain
@@ -114,6 +116,7 @@ def report_rows(report: Report) -> list[dict]:
                 "chars": chars,
                 "meta": " ".join([ALL, *meta, section_token(p.section)]),
                 "wlen": len(words),
+                "qlen": int(byte_to_length(length_to_byte(len(words)))) if words else 0,
                 "section": p.section,
                 "heading": p.heading,
                 "text": p.text,

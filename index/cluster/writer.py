@@ -17,6 +17,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from pymysql.converters import escape_string
@@ -191,7 +192,7 @@ class ClusterStore:
         than `ahead` are in the works."""
         while self._ops:
             head = self._ops[0]
-            if head[0] == "add" and not head[4].ready() and len(self._ops) <= ahead:
+            if head[0] == "add" and not head[4].done() and len(self._ops) <= ahead:
                 break
             self._ops.popleft()
             self._apply(head)
@@ -200,7 +201,10 @@ class ClusterStore:
         kind, shard = op[0], op[1]
         if kind == "add":
             _, _, key, replace, result = op
-            values, size = result.get()  # a fault analysing the report is raised here
+            try:
+                values, size = result.result()  # a fault analysing the report is raised here
+            except BrokenProcessPool:
+                raise _worker_died() from None
             if replace:
                 self._clearing(shard, key).drop.add(key)
             self._add_values(shard, key, values, size, 1)
@@ -218,7 +222,10 @@ class ClusterStore:
         self._raise_fault()
         self._start_workers()
         if self._workers is not None:
-            result = self._workers.submit(report_values, report)
+            try:
+                result = self._workers.submit(report_values, report)
+            except BrokenProcessPool:
+                raise _worker_died() from None
         else:
             result = _Done(report_values(report))
         self._push(
@@ -312,16 +319,23 @@ class ClusterStore:
             c.close()
 
 
+def _worker_died() -> ClusterError:
+    return ClusterError(
+        "the ingest's analysing worker process died; the cluster holds what was committed "
+        "before, and the next run does the rest"
+    )
+
+
 class _Done:
     """Rows made here, standing in for a worker's result."""
 
     def __init__(self, value):
         self.value = value
 
-    def ready(self) -> bool:
+    def done(self) -> bool:
         return True
 
-    def get(self):
+    def result(self):
         return self.value
 
 

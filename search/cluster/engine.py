@@ -5,17 +5,21 @@
 are `COUNT(DISTINCT rid)` per agency, year and section: exact, because a report's passages all
 live on one shard and `max_matches` is set above the number of groups (the number of agencies
 bounds it; a query with more groups than `MAX_GROUPS` fails rather than cut one). Ranking is
-gongkai's own BM25 (search/rank.py: K1, B, boosts, length quantization, tie order) computed
-here from the cluster's document frequencies and the matching passages' own terms, so hits
-equal the local engine's. Up to `EXACT_RANK` matching passages are all scored; past that
-searchd's BM25 (over the same terms) picks that many candidates first, and only those are
-scored exactly (docs/scale.md).
+gongkai's own BM25 (search/rank.py `bm25`), computed from what searchd counted: each ranking
+term's frequency in each passage (search/cluster/rank.py), its word count and the cluster's
+document frequencies — no passage text is fetched to rank. Up to `EXACT_RANK` matching
+passages are all scored; past that a searchd expression ranker shaped like gongkai's BM25
+picks that many candidates and only those are scored exactly (docs/scale.md).
 
 The journalist tools (search/tools/) go through `searcher()`, `match()`, `scores()` and
 `passage_docnums()` as on the local engine: the cluster engine keeps the passages' report,
-agency, year, section and reading-order columns in memory (about 40 bytes a passage, reloaded
-when the cluster's contents change), a docnum is a passage's place in id order, and
-`ClusterSearcher.stored_fields` fetches stored text by id a block at a time."""
+agency, year, section, reading-order and length columns in memory (about 50 bytes a passage,
+reloaded when the cluster's contents change), a docnum is a passage's place in id order, and
+`ClusterSearcher.stored_fields` fetches stored text by id a block at a time. `similar` asks
+`key_terms` and `more_like`, answered from searchd's keyword statistics.
+
+Threads: each has its own connections, searcher and pin (`pinned()`), so the web app runs
+requests in parallel as it does over a local index."""
 
 from __future__ import annotations
 
@@ -26,18 +30,19 @@ import re
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from corpus.sections import SECTIONS
-from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key
+from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key, word_token
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
 from index.settings import BM25_B, BM25_K1
 from index.whoosh_ext.bulk import analyse
 from search import query as ql
-from search.cluster import translate
+from search.cluster import rank, translate
 from search.engine import Columns, Engine, NotFound, search_args
 from search.results import (
     Facets,
@@ -52,15 +57,19 @@ from search.results import (
 )
 
 MAX_GROUPS = int(os.environ.get("GONGKAI_CLUSTER_MAX_GROUPS", "100000"))
-EXACT_RANK = int(os.environ.get("GONGKAI_CLUSTER_EXACT_RANK", "20000"))
+EXACT_RANK = int(os.environ.get("GONGKAI_CLUSTER_EXACT_RANK", "2000"))
 STATS_TTL = 5.0  # seconds the corpus statistics (agencies, years, sizes) are reused
 PAGE = 50_000  # rows per paged SELECT of ids and columns
 FETCH = 1000  # stored passages fetched at once
+FACTORS = 4096  # passages whose ranking factors are asked for at once (searchd's IN limit)
 CACHE = 100_000  # stored passages a searcher keeps (about 1 KB each)
 _HIT_COLS = (
     "id, report_id, passage_id, title, agency, year, published, section, heading, text, "
     "source, url, ord"
 )
+_RANK_COLS = "id, report_id, agency, year, ord, wlen"
+# the local engine's document order (its tie order): newest first, agency, report, reading order
+_DOCUMENT_ORDER = "year DESC, agency ASC, report_id ASC, ord ASC"
 _REPORT_COLS = (
     "id, report_id, title, agency, year, published, source, url, sections, npassages, stats, "
     "headings, provenance"
@@ -75,6 +84,7 @@ class _Snapshot:
     key: tuple  # the corpus statistics it was read under
     ids: np.ndarray  # sorted passage ids
     cols: Columns
+    words: np.ndarray  # each passage's word count (its BM25 length)
 
 
 class ClusterSearcher:
@@ -108,11 +118,6 @@ class ClusterSearcher:
                 raise ClusterError("the cluster changed while reading it; try again")
         return self._cache[docnum]
 
-    def key_terms_from_text(self, *_args, **_kwargs):
-        raise ClusterError(
-            "similar needs the local index's term statistics; it is not available on a cluster"
-        )
-
     def close(self) -> None:
         self._cache.clear()
 
@@ -120,16 +125,27 @@ class ClusterSearcher:
 class ClusterEngine(Engine):
     """Same public methods and results as search.engine.Engine, over `sphinxql://…/NAME`."""
 
-    parallel = False  # not shown safe for parallel requests: the web app serializes its calls
+    parallel = True  # each thread talks over connections of its own, inside `pinned()`
 
     def __init__(self, address: str | Address):
         self.address = parse_address(address) if isinstance(address, str) else address
         self.index_dir = str(self.address)
-        self.conns = [Connection(n) for n in self.address.nodes]
         self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
+        self._local = threading.local()  # this thread's connections, searcher, pin
+        self._all_conns: list[Connection] = []
         self._stats: tuple[float, dict] | None = None
         self._snap: _Snapshot | None = None
-        self._searcher: ClusterSearcher | None = None
+
+    @property
+    def conns(self) -> list[Connection]:
+        """This thread's connections, one per node (a connection serves one query at a time)."""
+        conns = getattr(self._local, "conns", None)
+        if conns is None:
+            conns = self._local.conns = [Connection(n) for n in self.address.nodes]
+            with self._lock:
+                self._all_conns += conns
+        return conns
 
     # -- talking to the cluster ---------------------------------------------------------------
     def _query(self, sql: str, *args, meta: bool = False):
@@ -154,7 +170,7 @@ class ClusterEngine(Engine):
                 return e
         return None
 
-    def _paged(self, cols: str, where: str, *args) -> list[tuple]:
+    def _paged(self, cols: str, where: str, *args, ranker: str = "none") -> list[tuple]:
         """Every row of `SELECT cols … WHERE where`, in id order, a page at a time (`id`
         first in `cols`)."""
         out: list[tuple] = []
@@ -162,7 +178,7 @@ class ClusterEngine(Engine):
         while True:
             rows = self._query(
                 f"SELECT {cols} FROM {self.address.name} WHERE {where} AND id > %s "
-                f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}, ranker=none",
+                f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}, ranker={ranker}",
                 *args,
                 last,
             )
@@ -191,6 +207,7 @@ class ClusterEngine(Engine):
             "years": sorted(int(r[0]) for r in years),
             "docs": n_docs,
             "mean": max(1.0, words / max(1, n_docs)),
+            "words": words,
             "key": tuple(size[0]) if size else (),
         }
         with self._lock:
@@ -198,7 +215,9 @@ class ClusterEngine(Engine):
         return stats
 
     def close(self) -> None:
-        for c in self.conns:
+        with self._lock:
+            conns, self._all_conns = self._all_conns, []
+        for c in conns:
             c.close()
 
     # -- the tools' side: columns, matching, ranking, stored fields -----------------------------
@@ -207,7 +226,14 @@ class ClusterEngine(Engine):
         with self._lock:
             if self._snap is not None and self._snap.key == stats["key"]:
                 return self._snap
-        rows = self._paged("id, report_id, agency, year, section, ord", f"kind = {PASSAGE}")
+        with self._build_lock:  # one thread reads the columns; the others wait for them
+            with self._lock:
+                if self._snap is not None and self._snap.key == stats["key"]:
+                    return self._snap
+            return self._read_snapshot(stats)
+
+    def _read_snapshot(self, stats: dict) -> _Snapshot:
+        rows = self._paged("id, report_id, agency, year, section, ord, wlen", f"kind = {PASSAGE}")
         n = len(rows)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
 
@@ -234,19 +260,50 @@ class ClusterEngine(Engine):
             live=np.ones(n, dtype=bool),
             passage_docs=np.arange(n, dtype=np.int64),
         )
-        snap = _Snapshot(stats["key"], ids, cols)
+        words = np.array([int(r[6]) for r in rows], dtype=np.int64)
+        snap = _Snapshot(stats["key"], ids, cols, words)
         with self._lock:
-            self._snap, self._searcher = snap, ClusterSearcher(self, snap)
+            self._snap = snap
         return snap
 
     def searcher(self):
+        """(this thread's searcher, its snapshot's columns); inside `pinned()` the same
+        snapshot for the whole block, outside it the cluster's latest."""
+        loc = self._local
+        s = getattr(loc, "searcher", None)
+        if s is not None and getattr(loc, "pinned", 0):
+            return s, s.snap.cols
         snap = self._snapshot()
-        with self._lock:
-            return self._searcher, snap.cols
+        if s is None or s.snap is not snap:
+            if s is not None:
+                s.close()
+            s = loc.searcher = ClusterSearcher(self, snap)
+        return s, snap.cols
+
+    def refresh(self) -> None:
+        loc = self._local
+        pinned, loc.pinned = getattr(loc, "pinned", 0), 0
+        try:
+            self.searcher()
+        finally:
+            loc.pinned = pinned
+
+    @contextmanager
+    def pinned(self):
+        """One request's view: the snapshot it starts with, for all its calls (their docnums
+        must agree). The server wraps each request's engine calls in it."""
+        loc = self._local
+        if not getattr(loc, "pinned", 0) and getattr(loc, "searcher", None) is not None:
+            self.searcher()  # catch up before pinning
+        loc.pinned = getattr(loc, "pinned", 0) + 1
+        try:
+            yield self
+        finally:
+            loc.pinned -= 1
 
     def own_searcher(self):
-        snap = self._snapshot()
-        return ClusterSearcher(self, snap)
+        searcher, _ = self.searcher()
+        return ClusterSearcher(self, searcher.snap)
 
     def _docnums(self, snap: _Snapshot, found: list[int]) -> np.ndarray:
         ids = np.array(found, dtype=np.int64)
@@ -257,34 +314,31 @@ class ClusterEngine(Engine):
 
     def match(self, plan: ql.Plan, cache: dict | None = None) -> np.ndarray:
         """Sorted docnums (in the tools' snapshot) of every passage matching `plan`."""
-        snap = self._snapshot()
+        searcher, _ = self.searcher()
         stats = self._corpus()
         expr = translate.match(plan.match, stats["agencies"], stats["years"])
         rows = self._paged("id", f"MATCH(%s) AND kind = {PASSAGE}", expr)
-        docs = self._docnums(snap, [r[0] for r in rows])
-        with self._lock:
-            if self._searcher is not None and self._searcher.snap is snap:
-                self._searcher.hint = docs
+        docs = self._docnums(searcher.snap, [r[0] for r in rows])
+        searcher.hint = docs
         return docs
 
     def _fetch(self, snap: _Snapshot, docnums: np.ndarray) -> dict[int, dict]:
-        ids = ",".join(str(int(i)) for i in snap.ids[docnums])
-        rows = self._query(
-            f"SELECT {_HIT_COLS} FROM {self.address.name} WHERE id IN ({ids}) "
-            f"LIMIT {len(docnums)} OPTION max_matches={max(1, len(docnums))}"
-        )
-        by_id = {r[0]: _hit_fields(r) for r in rows}
-        out = {}
-        for d, i in zip(docnums.tolist(), snap.ids[docnums].tolist(), strict=True):
-            if i in by_id:
-                out[d] = by_id[i]
-        return out
+        by_id = self._fetch_ids(snap.ids[docnums].tolist())
+        pairs = zip(docnums.tolist(), snap.ids[docnums].tolist(), strict=True)
+        return {d: by_id[i] for d, i in pairs if i in by_id}
 
     def scores(self, searcher, rank_terms, docs: np.ndarray, cache: dict | None = None):
-        stats = self._corpus()
+        """BM25 of `docs` (docnums of `searcher`'s snapshot), as search ranks them: the
+        ranking tokens' term frequencies from searchd, as `search` reads them."""
         terms = self._terms(rank_terms)
-        texts = [searcher.stored_fields(int(d))["text"] for d in docs]
-        return _scores(texts, terms, stats["docs"], stats["mean"])
+        tokens = list(dict.fromkeys(translate.token(f, t) for f, t, _b, df in terms if df))
+        out = np.zeros(len(docs), dtype=np.float64)
+        if not tokens or not len(docs):
+            return out
+        snap = searcher.snap
+        docs = np.asarray(docs, dtype=np.int64)
+        out[:] = self._exact(snap.ids[docs].tolist(), snap.words[docs], tokens, terms)
+        return out
 
     def passage_docnums(self, passage_id: str, prefix: bool) -> list[int]:
         searcher, _ = self.searcher()
@@ -368,7 +422,9 @@ class ClusterEngine(Engine):
         return Facets(agency=agency, year=year, section=section), total, n_reports
 
     # -- ranking ------------------------------------------------------------------------------
-    def _frequencies(self, tokens: list[str]) -> dict[str, int]:
+    def _frequencies(self, tokens: list[str], hits: bool = False) -> dict:
+        """Each token's document frequency in the cluster (with `hits`: (documents,
+        occurrences)), from searchd's per-keyword statistics."""
         if not tokens:
             return {}
         _rows, meta = self._query(
@@ -376,10 +432,11 @@ class ClusterEngine(Engine):
             " | ".join(tokens),
             meta=True,
         )
-        out: dict[str, int] = {}
+        out: dict = {}
         i = 0
         while f"keyword[{i}]" in meta:
-            out[meta[f"keyword[{i}]"]] = int(meta[f"docs[{i}]"])
+            docs = int(meta[f"docs[{i}]"])
+            out[meta[f"keyword[{i}]"]] = (docs, int(meta[f"hits[{i}]"])) if hits else docs
             i += 1
         return out
 
@@ -402,44 +459,144 @@ class ClusterEngine(Engine):
                 )
         return out
 
-    def _hits(self, plan: ql.Plan, expr: str, total: int, want: int, per_report: int | None):
-        stats = self._corpus()
-        terms = self._terms(plan.rank)
-        window = EXACT_RANK
-        if total <= window:
-            sql_match, options = expr, "ranker=none"
-        else:  # searchd's BM25 over the ranking terms picks the candidates to score exactly
-            maybe = " | ".join(translate.token(f, t) for f, t, _b, _d in terms)
-            sql_match = f"({expr}) MAYBE ({maybe})" if maybe else expr
-            options = "ranker=bm25"
+    def _ranked(self, expr: str, terms: list[rank.Term], total: int) -> tuple[list, np.ndarray]:
+        """Rank rows (id, report_id, agency, year, ord, wlen) of the passages matching `expr`
+        and their gongkai BM25 scores: every match when there are at most `EXACT_RANK`, else
+        the `EXACT_RANK` best by searchd's own BM25 over the same terms (docs/scale.md)."""
+        tokens = list(dict.fromkeys(translate.token(f, t) for f, t, _b, df in terms if df))
+        window = min(total, EXACT_RANK) or 1
+        if tokens and total > EXACT_RANK:
+            mean = self._corpus()["mean"]
+            query = rank.with_rank(expr, tokens)
+            ranker = f"expr('{rank.candidate_ranker(mean)}'), {rank.CANDIDATE_OPTIONS}"
+        else:
+            query, ranker = expr, "none"
+        # every score is 0 without ranking terms: then searchd sorts in document order
+        order = "WEIGHT() DESC, id ASC" if tokens else _DOCUMENT_ORDER
         rows = self._query(
-            f"SELECT {_HIT_COLS} FROM {self.address.name} WHERE MATCH(%s) AND kind = {PASSAGE} "
-            f"ORDER BY WEIGHT() DESC LIMIT {window} OPTION max_matches={window}, {options}",
-            sql_match,
+            f"SELECT {_RANK_COLS} FROM {self.address.name} "
+            f"WHERE MATCH(%s) AND kind = {PASSAGE} ORDER BY {order} "
+            f"LIMIT {window} OPTION max_matches={window}, ranker={ranker}",
+            query,
         )
-        fields = [_hit_fields(r) for r in rows]
-        score = _scores([f["text"] for f in fields], terms, stats["docs"], stats["mean"])
+        words = np.array([int(r[5]) for r in rows], dtype=np.int64)
+        return rows, self._exact([r[0] for r in rows], words, tokens, terms)
+
+    def _exact(self, ids: list[int], words: np.ndarray, tokens: list[str], terms) -> np.ndarray:
+        """gongkai's BM25 of passages `ids` (word counts `words`) for ranking `terms` (whose
+        tokens are `tokens`), from the term frequencies searchd counted."""
+        if not tokens or not ids:
+            return np.zeros(len(ids), dtype=np.float64)
+        stats = self._corpus()
+        tf = self._term_freqs(ids, tokens)
+        if tf is None:  # a searchd numbering keywords otherwise: read the passages instead
+            return self._scores_from_text(ids, terms)
+        column = [tokens.index(translate.token(f, t)) if df else 0 for f, t, _b, df in terms]
+        return rank.scores(tf, words, terms, column, stats["docs"], stats["mean"])
+
+    def _term_freqs(self, ids: list[int], tokens: list[str]) -> np.ndarray | None:
+        """(passages × tokens) term frequencies: PACKEDFACTORS() of a query of the tokens
+        alone (so each keyword is counted once, as it occurs), for the passages `ids`."""
+        query = " | ".join(tokens)
+        packed: dict[int, str] = {}
+        for k in range(0, len(ids), FACTORS):
+            block = ids[k : k + FACTORS]
+            packed.update(
+                self._query(
+                    f"SELECT id, PACKEDFACTORS() FROM {self.address.name} WHERE MATCH(%s) "
+                    f"AND id IN ({','.join(map(str, block))}) LIMIT {len(block)} "
+                    f"OPTION max_matches={len(block)}, ranker=expr('1')",
+                    query,
+                )
+            )
+        where = rank.positions(query)
+        return rank.term_freqs([packed.get(i, "") for i in ids], [where[t] for t in tokens])
+
+    # -- more like this (similar) -------------------------------------------------------------
+    def key_terms(self, text: str, number: int) -> list[tuple[str, float]]:
+        """The local engine's key terms (Whoosh's Bo1 expansion) from the cluster's counts."""
+        weights = Counter(analyse(text)[0])
+        freq = self._frequencies([word_token(w) for w in weights], hits=True)
+        cf = {w: freq.get(word_token(w), (0, 0))[1] for w in weights}
+        return rank.bo1(weights, cf, self._corpus()["docs"], number)
+
+    def more_like(
+        self, terms: list[tuple[str, float]], report_id: str, filters: list, top: int
+    ) -> list[tuple[dict, float]]:
+        """As the local engine's: Whoosh's BM25F of the weighted words (its IDF and field
+        mean), over passages outside the report and within the filters."""
+        stats = self._corpus()
+        tokens = list(dict.fromkeys(word_token(t) for t, _w in terms))
+        df = self._frequencies(tokens)
+        expr = "(@words " + " | ".join(tokens) + ")"
+        if filters:
+            plan = ql.plan(None, filters)
+            expr += " " + translate.match(plan.match, stats["agencies"], stats["years"])
+        sql = (
+            f"SELECT {_RANK_COLS} FROM {self.address.name} WHERE MATCH(%s) AND kind = {PASSAGE} "
+            f"AND rid != %s ORDER BY WEIGHT() DESC, id ASC LIMIT {EXACT_RANK} "
+            f"OPTION max_matches={EXACT_RANK}, ranker=expr('{rank.candidate_ranker(stats['mean'])}'), "
+            f"{rank.CANDIDATE_OPTIONS}"
+        )
+        rows = self._query(sql, expr, report_key(report_id))
+        rows = [r for r in rows if r[1] != report_id]
+        ids = [r[0] for r in rows]
+        tf = self._term_freqs(ids, tokens) if ids else np.zeros((0, len(tokens)), np.float32)
+        if tf is None:
+            raise ClusterError("searchd's ranking factors could not be read for similar")
+        words = np.array([int(r[5]) for r in rows], dtype=np.int64)
+        boosts = [max(w, 0.01) for _t, w in terms]
+        dfs = [df.get(t, 0) for t in tokens]
+        score = rank.bm25f(tf, words, dfs, boosts, stats["docs"], stats["words"])
+        order = sorted(
+            range(len(rows)),
+            key=lambda i: (-score[i], -int(rows[i][3]), rows[i][2], rows[i][1], int(rows[i][4])),
+        )[:top]
+        by_id = self._fetch_ids([rows[i][0] for i in order])
+        return [(by_id[rows[i][0]], float(score[i])) for i in order if rows[i][0] in by_id]
+
+    def _scores_from_text(self, ids: list[int], terms) -> np.ndarray:
+        stats = self._corpus()
+        by_id = self._fetch_ids(ids)
+        texts = [by_id[i]["text"] if i in by_id else "" for i in ids]
+        return _scores(texts, terms, stats["docs"], stats["mean"])
+
+    def _hits(self, plan: ql.Plan, expr: str, total: int, want: int, per_report: int | None):
+        rows, score = self._ranked(expr, self._terms(plan.rank), total)
         # ties in the local engine's document order: newest report, agency, report, reading order
         order = sorted(
             range(len(rows)),
-            key=lambda i: (
-                -score[i],
-                -(fields[i]["year"] or 0),
-                fields[i]["agency"],
-                fields[i]["report_id"],
-                fields[i]["order"],
-            ),
+            key=lambda i: (-score[i], -int(rows[i][3]), rows[i][2], rows[i][1], int(rows[i][4])),
         )
-        out, seen = [], Counter()
+        chosen, seen = [], Counter()
         for i in order:
-            rid = fields[i]["report_id"]
             if per_report is not None:
-                if seen[rid] >= per_report:
+                if seen[rows[i][1]] >= per_report:
                     continue
-                seen[rid] += 1
-            out.append(hit(fields[i], float(score[i]), plan.highlights))
-            if len(out) >= want:
+                seen[rows[i][1]] += 1
+            chosen.append(i)
+            if len(chosen) >= want:
                 break
+        by_id = self._fetch_ids([rows[i][0] for i in chosen])
+        return [
+            hit(by_id[rows[i][0]], float(score[i]), plan.highlights)
+            for i in chosen
+            if rows[i][0] in by_id
+        ]
+
+    def _fetch_ids(self, ids: list[int]) -> dict[int, dict]:
+        """Stored fields of passages by id."""
+        out: dict[int, dict] = {}
+        for k in range(0, len(ids), FETCH):
+            block = ",".join(str(int(i)) for i in ids[k : k + FETCH])
+            if not block:
+                continue
+            n = min(FETCH, len(ids) - k)
+            rows = self._query(
+                f"SELECT {_HIT_COLS} FROM {self.address.name} WHERE id IN ({block}) "
+                f"LIMIT {n} OPTION max_matches={n}"
+            )
+            out.update((r[0], _hit_fields(r)) for r in rows)
         return out
 
     # -- reports ------------------------------------------------------------------------------

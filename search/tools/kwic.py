@@ -14,7 +14,6 @@ import re
 
 from index.analysis import grams_of
 from index.normalize import normalize, normalize_with_offsets
-from index.settings import MAX_QUERY_CHARS
 from search import query as ql
 from search.engine import Engine
 from search.query import QueryError
@@ -53,13 +52,7 @@ def split_term(term: str) -> tuple[list[str], list[ql.Filter]]:
     Words are separated by spaces (an OR between them changes nothing); a quoted phrase is one
     term, its quotes dropped. Exclusions are refused: a concordance lists what is there."""
     rest, filters = ql.split_filters(term)
-    if len(rest) > MAX_QUERY_CHARS:
-        raise QueryError(
-            f"term too long ({len(rest)} characters)",
-            "too_long",
-            length=len(rest),
-            limit=MAX_QUERY_CHARS,
-        )
+    ql.check_length(rest, "term")
     terms: list[str] = []
     for tok in _TERM.findall(rest):
         if tok == "OR":

@@ -1,8 +1,8 @@
 """similar: passages in other reports that say nearly the same thing — boilerplate copied
 between agencies, and where the copies differ.
 
-Candidates come from Whoosh's more-like-this (the source passage's key terms, Bo1 model,
-as an OR query; the source's own report is masked out); each candidate is then compared
+Candidates come from the engine's more-like-this (the source passage's key terms, Bo1 model,
+as an OR query; the source's own report is left out); each candidate is then compared
 with the source character by character (difflib.SequenceMatcher on the normalized texts) and
 the list is ordered by that similarity, 0..1 (2 × shared characters / both lengths)."""
 
@@ -11,11 +11,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from whoosh import query as wq
-
 from index.normalize import normalize_with_offsets
-from index.schema import REPORT
-from search import query as ql
 from search.engine import Engine
 from search.query import QueryError
 from search.tools.cite import hit
@@ -108,20 +104,16 @@ def similar(
     if not 0.0 <= min_similarity <= 1.0:
         raise QueryError("min-similarity is a fraction between 0 and 1")
     fl = filters_of(agency, year, section)
-    s, docnum, fields = passage(engine, passage_id)
+    _s, _docnum, fields = passage(engine, passage_id)
     source = fields.get("text", "")
-    key_terms = s.key_terms_from_text("text", source, numterms=NUM_TERMS, normalize=True)
+    key_terms = engine.key_terms(source, NUM_TERMS)
     out = {"passage": hit(fields), "terms": [t for t, _ in key_terms], "results": []}
     if not key_terms:
         return out
-    q = wq.Or([wq.Term("text", t, boost=max(w, 0.01)) for t, w in key_terms])
-    flt = set(engine.match(ql.plan(None, fl)).tolist()) if fl else None
-    mask = wq.Or([wq.Term("report_id", fields["report_id"]), wq.Term("kind", REPORT)])
     top = candidates or max(50, limit * 5)
-    results = s.search(q, limit=top, filter=flt, mask=mask, terms=False)
+    found = engine.more_like(key_terms, fields["report_id"], fl, top)
     rows = []
-    for other_doc, score in results.items():
-        other = s.stored_fields(other_doc)
+    for other, score in found:
         d = diff(source, other.get("text", ""))
         if d["similarity"] < min_similarity:
             continue
