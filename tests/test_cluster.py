@@ -766,3 +766,35 @@ def test_a_dead_analysing_worker_is_one_error_not_a_hang(fresh):
         ingest([str(WORK_REPORTS)], None, store=ClusterStore(fresh.address), progress=kill_worker)
     assert killed
     _whole(fresh.address)
+
+
+def test_concurrent_ingests_never_double(fresh, tmp_path):
+    """Two `ingest` runs of the same corpus at once into an empty cluster (each with its
+    worker and a sender per node): both succeed, and the cluster holds each report once,
+    whole, with the local engine's reports and passage count."""
+    need_realdata()
+    from concurrent.futures import ThreadPoolExecutor
+
+    from index.cluster.sphinxql import Connection, parse_address
+    from index.writer import ingest
+    from search.cluster.engine import ClusterEngine
+    from search.engine import Engine
+
+    def run(_):
+        return run_cli("ingest", str(WORK_REPORTS), "--engine", fresh.address, "--json")
+
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(run, range(2)))
+    for p in runs:
+        assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr[-500:]
+    ingest([str(WORK_REPORTS)], str(tmp_path / "local"))
+    local = Engine(str(tmp_path / "local"))
+    held = _whole(fresh.address)
+    assert ClusterEngine(fresh.address).reports() == local.reports()
+    assert len(held) == len(local.reports()["reports"])
+    conn = Connection(parse_address(fresh.address).nodes[0])
+    try:
+        (passages,) = conn.query("SELECT COUNT(*) FROM gongkai WHERE kind = 0")[0]
+    finally:
+        conn.close()
+    assert passages == sum(held.values()) == local.search("NOT 不存在的词语")["total"]
