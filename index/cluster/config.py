@@ -52,7 +52,6 @@ def shard_index(name: str, i: int, path: str, rt_mem_mb: int = 256) -> str:
         "    charset_table = 0..9, a..z",
         "    dict = crc",
         "    min_word_len = 1",
-        "    index_field_lengths = 1",
         f"    rt_mem_limit = {rt_mem_mb}M",
         "}",
     ]
