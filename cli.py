@@ -482,12 +482,17 @@ def _csv_option(f):
 
 
 def _journal(fn, *args, **kwargs):
-    """Call a journalist tool; a bad query or unknown id is a one-line usage error."""
+    """Call a journalist tool, over one index generation (an ingest may commit meanwhile);
+    a bad query or unknown id is a one-line usage error."""
+    from contextlib import nullcontext
+
     from search.engine import NotFound
     from search.query import QueryError
 
+    engine = next((a for a in args if hasattr(a, "pinned")), None)
     try:
-        return fn(*args, **kwargs)
+        with engine.pinned() if engine is not None else nullcontext():
+            return fn(*args, **kwargs)
     except QueryError as e:
         fail(str(e))
     except NotFound as e:

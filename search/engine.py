@@ -282,12 +282,13 @@ class Engine:
         """The `top` passages outside report `report_id` (and within `filters`) that score
         best for the weighted words `terms` (BM25F, each term times its weight): (stored
         fields, score), best first."""
-        s, _ = self.searcher()
-        q = wq.Or([wq.Term("text", t, boost=max(w, 0.01)) for t, w in terms])
-        flt = set(self.match(ql.plan(None, filters)).tolist()) if filters else None
-        mask = wq.Or([wq.Term("report_id", report_id), wq.Term("kind", REPORT)])
-        results = s.search(q, limit=top, filter=flt, mask=mask, terms=False)
-        return [(s.stored_fields(d), score) for d, score in results.items()]
+        with self.pinned():
+            s, _ = self.searcher()
+            q = wq.Or([wq.Term("text", t, boost=max(w, 0.01)) for t, w in terms])
+            flt = set(self.match(ql.plan(None, filters)).tolist()) if filters else None
+            mask = wq.Or([wq.Term("report_id", report_id), wq.Term("kind", REPORT)])
+            results = s.search(q, limit=top, filter=flt, mask=mask, terms=False)
+            return [(s.stored_fields(d), score) for d, score in results.items()]
 
     def passage_docnums(self, passage_id: str, prefix: bool) -> list[int]:
         """Docnums of the passage with id `passage_id`, or (with `prefix`, when there is
@@ -317,6 +318,10 @@ class Engine:
         per_report: int | None = None,
     ) -> SearchResult:
         limit, plan = search_args(text, limit, offset, per_report, agency, year, section)
+        with self.pinned():  # one generation for all its calls: a commit may land meanwhile
+            return self._search(text, plan, limit, offset, per_report)
+
+    def _search(self, text: str, plan, limit: int, offset: int, per_report: int | None):
         s, cols = self.searcher()
         postings: dict = {}
         docs = self.match(plan, postings)

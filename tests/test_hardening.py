@@ -115,6 +115,29 @@ def test_search_keeps_answering_while_an_ingest_writes(tmp_path):
     assert totals[0] == 1 and totals[-1] == 1 + 20 * 5
 
 
+def test_a_commit_landing_inside_one_search_does_not_close_its_reader(tmp_path):
+    """A long-lived engine (a server, a notebook) whose index gets a commit between the steps
+    of one search — after it took its searcher, before it reads the hits — answers from the
+    generation it started with instead of failing with a closed reader."""
+    corpus = make_corpus(tmp_path / "c", copies=2)
+    ix = str(tmp_path / "ix")
+    ingest([str(SEEDS[0])], ix)
+
+    class CommitDuringSearch(Engine):
+        landed = False
+
+        def match(self, plan, cache=None):
+            if not self.landed:  # the commit lands while this search is under way
+                self.landed = True
+                ingest([str(corpus)], ix)
+            return super().match(plan, cache)
+
+    engine = CommitDuringSearch(ix)
+    first = engine.search("政务公开", limit=5)
+    assert engine.landed and first["reports"] == 1 and first["hits"]
+    assert engine.search("政务公开", limit=5)["reports"] == 1 + 2 * 5  # then it catches up
+
+
 def test_huge_one_line_text_becomes_bounded_passages(tmp_path):
     line = (
         "各单位应当主动公开政府信息，并依申请公开相关材料，" * 60_000
