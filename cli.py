@@ -22,9 +22,12 @@ DEFAULT_INDEX = "var/index"
 _opened: list[str] = []  # the index this command works on, to diagnose a fault (see run)
 
 
-def _remember_engine(ctx: click.Context, _param, value: str | None) -> None:
+def _remember_engine(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     if value:
         ctx.meta["gongkai.engine"] = value
+        ctx.meta["gongkai.engine_from_env"] = (
+            ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
+        )
 
 
 def _index_option(f):
@@ -86,6 +89,10 @@ def _cluster() -> str | None:
     decides between the local index and a cluster)."""
     ctx = click.get_current_context(silent=True)
     spec = ctx.meta.get("gongkai.engine") if ctx else None
+    if spec and ctx.meta.get("gongkai.engine_from_env"):
+        # `--index DIR` typed on the command line outranks GONGKAI_ENGINE from the environment
+        if ctx.get_parameter_source("index_dir") == click.core.ParameterSource.COMMANDLINE:
+            return None
     if spec and not spec.startswith("sphinxql://"):
         fail(f"--engine must be a sphinxql://HOST:PORT[,HOST:PORT…]/NAME address, not {spec!r}")
     return spec

@@ -798,3 +798,19 @@ def test_concurrent_ingests_never_double(fresh, tmp_path):
     finally:
         conn.close()
     assert passages == sum(held.values()) == local.search("NOT 不存在的词语")["total"]
+
+
+def test_index_on_the_command_line_outranks_the_engine_in_the_environment(
+    real_pair, nodes, tmp_path
+):
+    """With GONGKAI_ENGINE exported, `--index DIR` typed on the command line means that local
+    index (a user comparing the two must not get the cluster twice); `--engine` typed beside it
+    still means the cluster."""
+    env = {"GONGKAI_ENGINE": nodes.address}
+    missing = str(tmp_path / "no-index-here")
+    r = run_cli("reports", "--index", missing, env=env)
+    assert r.returncode == 2 and "no index at" in r.stderr, r.stderr
+    r = run_cli("reports", "--index", missing, "--engine", nodes.address, env=env)
+    assert r.returncode == 0 and "88 reports" in r.stderr, r.stderr
+    r = run_cli("reports", env={**env, "GONGKAI_INDEX": missing})
+    assert r.returncode == 0 and "88 reports" in r.stderr, r.stderr
