@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from corpus.chars import HAN
+
 # Labels that gov CMSs print above an article. Longest first so 发布日期 wins over 日期.
 HEADER_LABELS = [
     "发布机构",
@@ -66,7 +68,7 @@ _CHROME_WORDS = re.compile(
     r"颜色|[红黄蓝绿白黑灰]|色)",
     re.I,
 )
-_WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_WORDY = re.compile(f"[{HAN}A-Za-z]")
 # Footer lines can be long (one line of site info); two or more signals make a footer.
 _FOOTER_SIGNALS = re.compile(
     r"(版权所有|Copyright|©|\(c\)|ICP备|ICP证|公网安备|网站标识码|主办单位|主办[:：]|承办单位|"

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from corpus.chars import HAN
 from corpus.dates import date_only, parse_date
 from corpus.places import first_place, is_county, place_regex, prefecture_of
 from corpus.sections import cn_to_int, match_heading
@@ -15,10 +16,10 @@ ORGAN_SUFFIX = (
     "人民政府办公室|人民政府办公厅|政府办公室|人民政府|办事处|委员会|办公室|办公厅|管理局|管委会|"
     "政府|街道|局|厅|委|院|署|中心|镇|乡|区|县|市|州|盟|旗"
 )
-_ORGAN_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}({ORGAN_SUFFIX})$")
+_ORGAN_LINE = re.compile(rf"^[{HAN}（）()]{{2,30}}({ORGAN_SUFFIX})$")
 _TITLE_WORDS = re.compile(r"报告|总结|年报|自查|汇报|情况|工作要点|通报")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_BODY_ORGAN = re.compile(rf"([\u4e00-\u9fff]{{2,24}}?(?:{ORGAN_SUFFIX}))")
+_BODY_ORGAN = re.compile(rf"([{HAN}]{{2,24}}?(?:{ORGAN_SUFFIX}))")
 _AGENCY_LABELS = ("发布机构", "发文机关", "发文单位", "所属机构", "发布单位", "信息来源", "来源")
 _PUB_LABELS = ("发布日期", "发布时间", "日期", "时间", "成文日期", "印发日期", "录入时间")
 _GENERIC_START = re.compile(r"^(区|县|市|镇|乡|街道|州|旗|本|我)")
@@ -98,7 +99,7 @@ def _complete(agency: str, text: str) -> str:
     """区人民政府办公室 → the fuller name the body uses, 西安市高陵区人民政府办公室."""
     if not agency or not _GENERIC_START.match(agency):
         return agency
-    for m in re.finditer(rf"([\u4e00-\u9fff]{{2,16}}){re.escape(agency)}", text):
+    for m in re.finditer(rf"([{HAN}]{{2,16}}){re.escape(agency)}", text):
         full = _trim_to_place(m.group(0))
         if full != agency and first_place(full):
             return full

@@ -29,12 +29,8 @@ from corpus.reader import (
 from index.backend import Known, PassageStore
 from index.schema import ALIAS, PASSAGE, REPORT
 from index.settings import BATCH_BYTES, BATCH_REPORTS
-from index.store import INDEX_NAME, open_or_create, write_fault
+from index.store import INDEX_NAME, IndexBusy, open_or_create, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
-
-
-class IndexBusy(Exception):
-    pass
 
 
 @dataclass

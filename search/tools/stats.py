@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,13 +29,13 @@ from corpus.stats import (
     UNABLE,
 )
 from search.backend import SearchEngine
+from search.choices import STATS_SORTS
 from search.query import QueryError
-from search.results import ReportInfo, group_label
-from search.tools.common import matches
+from search.results import Record, ReportInfo, group_label
+from search.tools.common import BY, matches
 
-BY = ("agency", "year")
 DEFAULT_METRIC = "requests.new.total"
-SORTS = ("value", "rate", "change", "name")
+SORTS = STATS_SORTS
 
 # Rows of 表三 summed into one (a figure only when every part is given).
 REQUEST_SUMS = {"refused": REFUSED, "unable": UNABLE, "rejected": REJECTED}
@@ -129,7 +130,7 @@ METRICS = _paths()
 _METRIC_SET = set(METRICS)
 
 # A rate is a numerator metric over a denominator metric, each summed over the same reports.
-RATES = {
+RATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "refused": (("requests.refused.total",), ("requests.total.total",)),
     "granted": (("requests.granted.total",), ("requests.total.total",)),
     "corrected": (
@@ -263,6 +264,26 @@ def _change(now: dict, before: dict | None) -> dict:
 
 
 # -- the tool --------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class StatsResult(Record):
+    """= stats --json."""
+
+    query: str
+    agency: str | None
+    year: str | None
+    by: str
+    metric: str
+    metric_label: str
+    rate: str | None
+    rate_label: str | None
+    sort: str
+    coverage: dict[str, int]
+    years: list[int | None]
+    rows: list[dict[str, Any]]
+    checks: list[dict[str, Any]]
+    unread: list[dict[str, Any]]
+
+
 def stats(
     engine: SearchEngine,
     text: str = "",
@@ -273,7 +294,7 @@ def stats(
     metric: str = DEFAULT_METRIC,
     rate: str | None = None,
     sort: str | None = None,
-) -> dict:
+) -> StatsResult:
     """{"query", "agency", "year", "by", "metric", "metric_label", "rate", "rate_label", "sort",
     "coverage", "years", "rows", "checks", "unread"}.
 
@@ -315,27 +336,27 @@ def stats(
     _rank(rows, by, sort, rate)
 
     checks = [{**_about(r), **c} for r in read for c in (r.stats or {}).get("checks") or []]
-    return {
-        "query": text,
-        "agency": agency,
-        "year": year,
-        "by": by,
-        "metric": metric,
-        "metric_label": metric_label(metric),
-        "rate": rate,
-        "rate_label": RATE_LABELS.get(rate) if rate else None,
-        "sort": sort,
-        "coverage": {
+    return StatsResult(
+        query=text,
+        agency=agency,
+        year=year,
+        by=by,
+        metric=metric,
+        metric_label=metric_label(metric),
+        rate=rate,
+        rate_label=RATE_LABELS.get(rate) if rate else None,
+        sort=sort,
+        coverage={
             "matched": len(chosen),
             "with_tables": len(read),
             "without_tables": len(unread),
             "missing": sum(1 for r in read if figure(r.stats, metric) is None),
         },
-        "years": years,
-        "rows": rows,
-        "checks": checks,
-        "unread": [_about(r) for r in unread],
-    }
+        years=years,
+        rows=rows,
+        checks=checks,
+        unread=[_about(r) for r in unread],
+    )
 
 
 def _about(r: ReportInfo) -> dict:

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from index.settings import MAX_QUERY_CHARS
+from search.choices import KWIC_SORTS, STATS_RATES
 from search.highlight import mark
 from search.query import QueryError, plan_text
 from search.render.stats_html import PARTS, stats_tables
@@ -82,11 +83,17 @@ TEMPLATES.globals.update(max_query=MAX_QUERY_CHARS)
 
 # -- assets -----------------------------------------------------------------------------------
 def labels_module() -> str:
-    """static/labels.js, written from search/results.py and messages.py: the page never spells
-    a label or an error message."""
+    """static/labels.js, written from search/results.py, messages.py and search/choices.py:
+    the page never spells a label, an error message or an option's values."""
+    tables = (
+        ("LABELS", LABELS),
+        ("ERRORS", ERRORS_ZH),
+        ("KWIC_SORTS", KWIC_SORTS),
+        ("RATES", STATS_RATES),
+    )
     return "".join(
         f"export const {name} = Object.freeze({json.dumps(table, ensure_ascii=False)});\n"
-        for name, table in (("LABELS", LABELS), ("ERRORS", ERRORS_ZH))
+        for name, table in tables
     )
 
 
