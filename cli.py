@@ -227,6 +227,12 @@ class _Bar:
         self.label = f"{files}/{total_files} files  {done / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
         self.bar.update(max(0, done - self.bar.pos), self.label)
 
+    def ocr_page(self, done: int, pages: int) -> None:
+        """A scanned file is read page by page through OCR (seconds a page): show the pages."""
+        if self.bar is not None and pages:
+            self.bar.current_item = f"{self.label}  OCR page {min(done + 1, pages)}/{pages}"
+            self.bar.render_progress()
+
     def committing(self) -> None:
         """Writing the batch to disk takes seconds (at 100 % after the last file): say so."""
         if self.bar is not None:
@@ -250,6 +256,19 @@ class _Bar:
 )
 @click.option("--prune", is_flag=True, help="Remove reports whose source file no longer exists.")
 @click.option(
+    "--ocr-cache",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the OCR text of scanned pages [default: inside the index]; keep it outside "
+    "to reuse it when the index is deleted and rebuilt.",
+)
+@click.option(
+    "--ocr-workers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Processes reading scanned pages through OCR [default: 0 = one per core].",
+)
+@click.option(
     "--lock-timeout",
     default=30.0,
     show_default=True,
@@ -257,8 +276,9 @@ class _Bar:
     help="Seconds to wait for another ingest to release the index.",
 )
 @_json_option
-def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
-    """Ingest report files (.txt .html .htm .shtml .jsonl; folders are walked) into the index."""
+def ingest(paths, index_dir, max_mb, prune, ocr_cache, ocr_workers, lock_timeout, as_json):
+    """Ingest report files (.txt .html .jsonl .pdf .docx .doc .rtf .warc, and scanned pages as
+    .jpg .png .tif, read through OCR; folders are walked) into the index."""
     from index.store import IndexFault, IndexOutdated
     from index.writer import IndexBusy
     from index.writer import ingest as run
@@ -293,6 +313,9 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
             on_error=on_error,
             progress=bar,
             on_commit=bar.committing,
+            ocr_cache=ocr_cache,
+            ocr_workers=ocr_workers,
+            on_ocr_page=bar.ocr_page,
         )
     except IndexBusy as e:
         bar.close()
@@ -319,6 +342,9 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
         summary += f", copies {len(stats.copies)}"
     if stats.repaired:
         summary += f", {stats.repaired} duplicate documents removed"
+    if stats.ocr_pages or stats.ocr_cached:
+        summary += f", {stats.ocr_pages} pages read through OCR"
+        summary += f" ({stats.ocr_cached} more from its cache)" if stats.ocr_cached else ""
     summary += f" ({stats.passages} passages, {stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f}s) → {index_dir}"
     if as_json:
         _print_json(
@@ -331,6 +357,8 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
                 "removed": stats.removed,
                 "copies": [{"path": p, "copy_of": o} for p, o in stats.copies],
                 "duplicates_removed": stats.repaired,
+                "ocr_pages": stats.ocr_pages,
+                "ocr_cached": stats.ocr_cached,
                 "seconds": round(stats.seconds, 3),
                 "index": index_dir,
             }

@@ -18,6 +18,9 @@ BATCH_BYTES = 24_000_000  # … or this much text (UTF-8 bytes, estimated); boun
 SMALL_SEGMENT = 1000  # documents: segments under this are merged away at the end of an ingest
 BLOCK_LIMIT = 512  # postings per block in the codec
 BLOCK_COMPRESSION = 1  # zlib level of posting blocks
+# OCR text of scanned pages is cached in this folder inside the index (`ingest --ocr-cache`
+# puts it elsewhere, e.g. to keep it when the index is deleted and rebuilt).
+OCR_CACHE_DIR = "ocr-cache"
 
 # -- ranking --------------------------------------------------------------------------------------
 BM25_K1 = 1.2

@@ -336,7 +336,10 @@ class Engine:
             sortedby="order",
         )
         passages = [
-            Passage(h["passage_id"], h["section"], h.get("heading", ""), h["text"]) for h in hits
+            Passage(
+                h["passage_id"], h["section"], h.get("heading", ""), h["text"], bool(h.get("ocr"))
+            )
+            for h in hits
         ]
         copies = list(s.documents(kind=ALIAS, report_id=report_id))
         return ReportDetail(report=report_info(head, copies), passages=passages)

@@ -108,7 +108,13 @@ def search_lines(res, style=_plain) -> list[str]:
     ]
     for i, h in enumerate(hits, first):
         out.append(f"{i:>3}. " + style(h["title"], bold=True))
-        meta = _meta(agency_label(h["agency"]), year_label(h["year"]), h["section"], h["heading"])
+        meta = _meta(
+            agency_label(h["agency"]),
+            year_label(h["year"]),
+            h["section"],
+            h["heading"],
+            "〔OCR〕" if h.get("ocr") else "",
+        )
         out.append("     " + style(meta, fg="cyan"))
         out += ["     " + line for line in snippet(h, style, before=40)]
         out.append(
@@ -140,7 +146,7 @@ def show_lines(res, style=_plain) -> list[str]:
         if p["section"] != section:
             section = p["section"]
             out.append("\n" + style(f"[{section}]", fg="green"))
-        out.append(p["text"])
+        out.append(p["text"] + (style(" 〔OCR〕", dim=True) if p.get("ocr") else ""))
     return out
 
 

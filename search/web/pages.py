@@ -143,6 +143,7 @@ class Block:
     text: Markup
     lead: Markup | None = None  # a run-in heading: （一）加强领导。正文…
     chosen: bool = False
+    ocr: bool = False  # read through OCR from a page image: marked 〔OCR〕
 
 
 @dataclass
@@ -207,23 +208,32 @@ def report_groups(passages: list, chosen: str | None, terms: list[str]) -> list[
         if groups and groups[-1].heading == heading:
             groups[-1].blocks.append(Block(p["passage_id"], marked(p["text"])))
             groups[-1].blocks[-1].chosen = p["passage_id"] == chosen
+            groups[-1].blocks[-1].ocr = bool(p.get("ocr"))
             continue
         g = Group(heading, p.get("section") or "", sub=heading[:1] in "(（0123456789")
         pid, text = p["passage_id"], p["text"]
         is_chosen = pid == chosen
         if not heading:
-            g.blocks.append(Block(pid, marked(text), chosen=is_chosen))
+            g.blocks.append(Block(pid, marked(text), chosen=is_chosen, ocr=bool(p.get("ocr"))))
         elif text.strip() == heading:  # a heading-only passage: the heading is the passage
             g.heading_html, g.heading_id, g.heading_chosen = marked(heading), f"p-{pid}", is_chosen
         elif text.startswith(heading) and not text.startswith(heading + "\n"):
             g.heading_id = f"p-{pid}"
             lead = marked(heading)
-            g.blocks.append(Block(pid, marked(text[len(heading) :]), lead=lead, chosen=is_chosen))
+            g.blocks.append(
+                Block(
+                    pid,
+                    marked(text[len(heading) :]),
+                    lead=lead,
+                    chosen=is_chosen,
+                    ocr=bool(p.get("ocr")),
+                )
+            )
         else:  # the heading above the text (its own first line is not repeated)
             if text.startswith(heading + "\n"):
                 text = text[len(heading) + 1 :]
             g.heading_html, g.heading_id = marked(heading), f"h-{pid}"
-            g.blocks.append(Block(pid, marked(text), chosen=is_chosen))
+            g.blocks.append(Block(pid, marked(text), chosen=is_chosen, ocr=bool(p.get("ocr"))))
         if g.section and (not groups or g.section != _last_section(groups)):
             g.section_label = g.section
         groups.append(g)
