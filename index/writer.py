@@ -25,6 +25,7 @@ from corpus.reader import (
     UnitSkip,
     read_units,
 )
+from index import sentences
 from index.schema import ALIAS, PASSAGE, REPORT
 from index.settings import BATCH_BYTES, BATCH_REPORTS
 from index.store import INDEX_NAME, open_or_create, write_fault
@@ -172,6 +173,7 @@ def report_docs(report: Report) -> Iterable[dict]:
         "provenance": report.provenance,
         "fingerprint": report.fingerprint,
         "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else None,
+        "sentences": sentences.encode(sentences.prints(p.text for p in report.passages)),
         "section": "",
         "order": -1,
     }
