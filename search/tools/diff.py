@@ -209,17 +209,24 @@ def figures(old_stats: dict | None, new_stats: dict | None) -> list[Figure]:
     return out
 
 
+def missing(report_id: str) -> NotFound:
+    e = NotFound(f"no report {report_id!r} in the index (see `reports`)")
+    e.code, e.params = "no_report", {"id": report_id}
+    return e
+
+
+def report(engine: Engine, report_id: str):
+    """The report `report_id` as `show` gives it; NotFound (code no_report) when unknown."""
+    rid = (report_id or "").strip().lower()
+    try:
+        return engine.show(rid)
+    except NotFound:
+        raise missing(report_id) from None
+
+
 def diff(engine: Engine, old_id: str, new_id: str) -> DiffResult:
     """NEW (`new_id`) against OLD (`old_id`). Raises NotFound for an unknown report id."""
-    old_id, new_id = (old_id or "").strip().lower(), (new_id or "").strip().lower()
-    try:
-        old = engine.show(old_id)
-    except NotFound:
-        raise NotFound(f"no report {old_id!r} in the index (see `reports`)") from None
-    try:
-        new = engine.show(new_id)
-    except NotFound:
-        raise NotFound(f"no report {new_id!r} in the index (see `reports`)") from None
+    old, new = report(engine, old_id), report(engine, new_id)
     old_cut = [sent.split(p.text) for p in old.passages]
     new_cut = [sent.split(p.text) for p in new.passages]
     lookup = _Old(old_cut)

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.engine import Engine
+from search.engine import Engine, NotFound
 from search.query import QueryError
 from search.results import Record, ReportInfo
-from search.tools.diff import Share, share
+from search.tools.diff import Share, report, share
 from search.tools.stats import select
 
 SORTS = ("reuse", "verbatim", "same_but_figures", "other", "year")
@@ -169,6 +169,22 @@ def table(engine: Engine) -> _Table:
     with _cache_lock:
         _cache[id(engine)] = got
     return got
+
+
+def previous(engine: Engine, report_id: str) -> str:
+    """The id of the latest earlier report of `report_id`'s agency (what `reuse` pairs it
+    with); NotFound (code no_report, or no_previous when it has none)."""
+    new = report(engine, report_id).report
+    rid = _previous(engine.reports().reports).get(new.report_id)
+    if rid is None:
+        e = NotFound(
+            f"report {new.report_id} ({new.agency or 'no agency'}, {new.year or 'no year'}) "
+            "has no earlier report of its agency in the index"
+        )
+        e.code = "no_previous"
+        e.params = {"id": new.report_id, "agency": new.agency, "year": new.year}
+        raise e
+    return rid
 
 
 def _key(sort: str):
