@@ -126,27 +126,27 @@ def _other_agency(
     codes = {a: k for k, a in enumerate(sorted(set(agencies)))}
     agency_code = np.array([codes[a] for a in agencies], dtype=np.int64)
     out = {}
-    acc = np.zeros(n, dtype=np.int64)
     for i, rid in enumerate(ids):
         p = prints[rid]
         total = int(p["chars"].sum())
         if not total or not agencies[i]:
             continue
         hashes, inverse = np.unique(p["masked"], return_inverse=True)
-        weights = np.bincount(inverse.reshape(-1), weights=p["chars"]).astype(np.int64)
-        acc[:] = 0
-        touched = False
+        weights = np.bincount(inverse.reshape(-1), weights=p["chars"])
+        lists, ws = [], []
         for h, w in zip(hashes.tolist(), weights.tolist(), strict=True):
             docs = arrays.get(h)
             if docs is not None:
-                acc[docs] += w
-                touched = True
-        if not touched:
+                lists.append(docs)
+                ws.append(w)
+        if not lists:
             continue
+        reps = np.repeat(np.array(ws), [len(d) for d in lists])
+        acc = np.bincount(np.concatenate(lists), weights=reps, minlength=n)
         acc[agency_code == agency_code[i]] = 0  # its own agency (itself included)
         best = int(np.argmax(acc))  # ties: the first in `ids` order (oldest first)
         if acc[best] > 0:
-            out[rid] = (ids[best], share(int(acc[best]), total))
+            out[rid] = (ids[best], share(int(round(acc[best])), total))
     return out
 
 
