@@ -144,8 +144,7 @@ def reuse_lines(res, style=_plain) -> list[str]:
         )
         ids = f"{r['report_id']}"
         if r["previous_report_id"]:
-            ids += (
-                f" ← {r['previous_report_id']}   (diff {r['previous_report_id']} {r['report_id']})"
-            )
+            years = f"{year_label(r['previous_year'])} → {year_label(r['year'])}"
+            ids = f"diff {r['previous_report_id']} {r['report_id']}   ({years})"
         out.append(" " * (num_w + 2) + style(ids, dim=True))
     return out
