@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from index import sentences as sent
-from search.engine import Engine, NotFound
+from search.backend import NotFound, SearchEngine
 from search.results import Record
 from search.tools.stats import METRICS, figure, metric_label
 
@@ -209,13 +209,23 @@ def figures(old_stats: dict | None, new_stats: dict | None) -> list[Figure]:
     return out
 
 
-def missing(report_id: str) -> NotFound:
-    e = NotFound(f"no report {report_id!r} in the index (see `reports`)")
-    e.code, e.params = "no_report", {"id": report_id}
-    return e
+class Missing(NotFound):
+    """An unknown report (or one without an earlier one), with the API's `code` and the
+    values its message names (search/web/messages.py)."""
+
+    def __init__(self, message: str, code: str, params: dict):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
-def report(engine: Engine, report_id: str):
+def missing(report_id: str) -> Missing:
+    return Missing(
+        f"no report {report_id!r} in the index (see `reports`)", "no_report", {"id": report_id}
+    )
+
+
+def report(engine: SearchEngine, report_id: str):
     """The report `report_id` as `show` gives it; NotFound (code no_report) when unknown."""
     rid = (report_id or "").strip().lower()
     try:
@@ -224,7 +234,7 @@ def report(engine: Engine, report_id: str):
         raise missing(report_id) from None
 
 
-def diff(engine: Engine, old_id: str, new_id: str) -> DiffResult:
+def diff(engine: SearchEngine, old_id: str, new_id: str) -> DiffResult:
     """NEW (`new_id`) against OLD (`old_id`). Raises NotFound for an unknown report id."""
     old, new = report(engine, old_id), report(engine, new_id)
     old_cut = [sent.split(p.text) for p in old.passages]
@@ -237,8 +247,10 @@ def diff(engine: Engine, old_id: str, new_id: str) -> DiffResult:
     counts = dict.fromkeys(SENTENCE_STATUSES, 0)
     rows = []
     for p, cut in zip(new.passages, new_cut, strict=True):
-        sents, weight = [], {}
+        sents: list[Sentence] = []
+        weight: dict[int, int] = {}
         for piece, norm in cut:
+            where: int | None
             if norm in lookup.exact:
                 status, where = "verbatim", lookup.exact[norm]
             elif sent.mask(norm) in lookup.masked:

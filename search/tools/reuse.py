@@ -20,10 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.engine import Engine, NotFound
+from index.sentences import PRINT
+from search.backend import SearchEngine
 from search.query import QueryError
 from search.results import Record, ReportInfo
-from search.tools.diff import Share, report, share
+from search.tools.diff import Missing, Share, report, share
 from search.tools.stats import select
 
 SORTS = ("reuse", "verbatim", "same_but_figures", "other", "year")
@@ -90,13 +91,13 @@ def _previous(reports: list[ReportInfo]) -> dict[str, str]:
             by_agency[r.agency].append(r)
     out = {}
     for rows in by_agency.values():
-        rows.sort(key=lambda r: (r.year, r.published or "", r.report_id))
+        rows.sort(key=lambda r: (r.year or 0, r.published or "", r.report_id))
         last_of_year: dict[int, ReportInfo] = {}
         for r in rows:
-            last_of_year[r.year] = r
+            last_of_year[r.year or 0] = r
         years = sorted(last_of_year)
         for r in rows:
-            earlier = [y for y in years if y < r.year]
+            earlier = [y for y in years if y < (r.year or 0)]
             if earlier:
                 out[r.report_id] = last_of_year[earlier[-1]].report_id
     return out
@@ -150,7 +151,7 @@ def _other_agency(
     return out
 
 
-def table(engine: Engine) -> _Table:
+def table(engine: SearchEngine) -> _Table:
     """The reuse table of the engine's current index generation (computed on first need)."""
     source = prints = engine.sentence_prints()
     with _cache_lock:
@@ -159,8 +160,8 @@ def table(engine: Engine) -> _Table:
             return got
     every = engine.reports().reports
     info = {r.report_id: r for r in every}
-    empty = np.zeros(0, dtype=next(iter(prints.values())).dtype) if prints else None
-    prints = {rid: prints.get(rid, empty) for rid in info} if prints else {}
+    empty = np.zeros(0, dtype=PRINT)
+    prints = {rid: prints.get(rid, empty) for rid in info}
     previous = _previous(every)
     shares = {rid: _pair_shares(prints[rid], prints[old]) for rid, old in previous.items()}
     order = sorted(info, key=lambda rid: (info[rid].year or 0, rid))
@@ -171,19 +172,18 @@ def table(engine: Engine) -> _Table:
     return got
 
 
-def previous(engine: Engine, report_id: str) -> str:
+def previous(engine: SearchEngine, report_id: str) -> str:
     """The id of the latest earlier report of `report_id`'s agency (what `reuse` pairs it
     with); NotFound (code no_report, or no_previous when it has none)."""
     new = report(engine, report_id).report
     rid = _previous(engine.reports().reports).get(new.report_id)
     if rid is None:
-        e = NotFound(
+        raise Missing(
             f"report {new.report_id} ({new.agency or 'no agency'}, {new.year or 'no year'}) "
-            "has no earlier report of its agency in the index"
+            "has no earlier report of its agency in the index",
+            "no_previous",
+            {"id": new.report_id, "agency": new.agency, "year": new.year},
         )
-        e.code = "no_previous"
-        e.params = {"id": new.report_id, "agency": new.agency, "year": new.year}
-        raise e
     return rid
 
 
@@ -216,7 +216,7 @@ def _key(sort: str):
 
 
 def reuse(
-    engine: Engine,
+    engine: SearchEngine,
     text: str = "",
     *,
     agency: str | None = None,
@@ -244,6 +244,9 @@ def reuse(
         prev = t.info.get(prev_id) if prev_id else None
         other = t.other.get(r.report_id)
         o = t.info.get(other[0]) if other else None
+        best = (
+            OtherAgency(o.agency, o.report_id, o.year, o.title, other[1]) if o and other else None
+        )
         p = engine.sentence_prints().get(r.report_id)
         rows.append(
             ReuseRow(
@@ -259,9 +262,7 @@ def reuse(
                 reuse=t.shares.get(r.report_id),
                 sentences=0 if p is None else len(p),
                 chars=0 if p is None else int(p["chars"].sum()),
-                other_agency=OtherAgency(o.agency, o.report_id, o.year, o.title, other[1])
-                if o
-                else None,
+                other_agency=best,
             )
         )
     rows.sort(key=_key(sort))
