@@ -3,8 +3,17 @@ lines returned, `style` is click.style applied after wrapping)."""
 
 from __future__ import annotations
 
-from search.render.text import _meta, _plain, fit, wrap
+from search.render.text import fit, segments_marked, wrap
 from search.results import agency_label, year_label
+
+
+def _plain(s: str, **_) -> str:
+    return s
+
+
+def _meta(*parts) -> str:
+    return " · ".join(str(p) for p in parts if p)
+
 
 STATUS_WORDS = {
     "verbatim": "verbatim",
@@ -62,12 +71,7 @@ def diff_lines(res, style=_plain, max_lines: int = 4) -> list[str]:
         if status == "verbatim":
             out += ["  " + line for line in wrap(p["text"], [], 72, 1)]
         else:
-            marked, pos = [], 0
-            for kind, text in p["segments"]:
-                if kind == "diff" and text.strip():
-                    marked.append((pos, pos + len(text)))
-                pos += len(text)
-            text = "".join(t for _, t in p["segments"])
+            text, marked = segments_marked(p["segments"])
             lines = wrap(text, marked, 72, max_lines, 0, style, fg="yellow", bold=True)
             out += ["  " + line for line in lines]
     if res["dropped"]:
