@@ -285,3 +285,30 @@ def test_stored_fingerprints_equal_the_rule(shaped):
         want = rule_sentences([{"text": p.text} for p in shown.passages])
         assert got["chars"].tolist() == [len(s) for s in want]
         assert got["exact"].tolist() == [sentences.digest(s) for s in want]
+
+
+def test_odd_reports_end_within_seconds(tmp_path):
+    """A report of one 60,000-character sentence and 3,000 look-alike sentences, against a
+    copy with one figure and one word changed: diff answers within seconds, and the shares
+    still follow the rule."""
+    import time
+
+    src = tmp_path / "src"
+    src.mkdir()
+    long = "".join(f"第{i}项工作按照要求推进落实" for i in range(4000))
+    many = "。".join(f"本机关第{i}次会议研究部署政府信息公开工作" for i in range(3000))
+    old_body = f"一、概述\n{long}\n二、情况\n{many}。"
+    new_body = old_body.replace("第17项", "第18项").replace("研究部署", "研究安排", 1)
+    (src / "old.txt").write_text(_report("丙县人民政府", 2020, old_body), "utf-8")
+    (src / "new.txt").write_text(_report("丙县人民政府", 2021, new_body), "utf-8")
+    ix = str(tmp_path / "ix")
+    assert run_cli("ingest", str(src), "--index", ix).returncode == 0
+    by = {r["year"]: r["report_id"] for r in cli_json("reports", "--index", ix)["reports"]}
+    t0 = time.monotonic()
+    d = cli_json("diff", by[2020], by[2021], "--index", ix)
+    assert time.monotonic() - t0 < 60  # a bound that protects the user, not a benchmark
+    old = cli_json("show", by[2020], "--index", ix)
+    new = cli_json("show", by[2021], "--index", ix)
+    v, f = rule_shares(old, new)
+    assert d["reuse"] == {"verbatim": round(v, 4), "same_but_figures": round(f, 4)}
+    assert d["counts"]["sentences"]["near"] >= 1  # the reworded meeting sentence

@@ -29,6 +29,11 @@ SENTENCE_STATUSES = ("verbatim", "same_but_figures", "near", "new")
 NEAR = 0.8  # similarity (difflib ratio, figures masked) from which a sentence is a near-copy
 _NEAR_GRAMS = 0.3  # share of its character pairs a candidate must share before it is compared
 MIN_SAME = 2  # an unchanged run shorter than this is shown as part of the change around it
+# Bounds on the character-level comparisons, so a hostile or odd report (one sentence of
+# 100,000 characters, thousands of look-alike sentences) cannot hold a request for minutes:
+NEAR_MAX_CHARS = 1000  # longer sentences are not compared for near-copies
+NEAR_CANDIDATES = 20  # OLD sentences compared per NEW sentence (those sharing most pairs)
+EXACT_DIFF_CHARS = 4000  # longer passage pairs are compared with difflib's junk heuristic
 
 
 @dataclass(slots=True)
@@ -150,10 +155,13 @@ class _Old:
         for g in grams:
             for k in self.by_gram.get(g, ()):
                 count[k] = count.get(k, 0) + 1
+        if len(m) > NEAR_MAX_CHARS:
+            return None
         best, best_ratio = None, NEAR
-        for k, n in count.items():
+        ranked = sorted(count.items(), key=lambda kn: (-kn[1], kn[0]))[:NEAR_CANDIDATES]
+        for k, n in ranked:
             other, other_grams, passage = self.items[k]
-            if n < _NEAR_GRAMS * max(len(grams), len(other_grams)):
+            if n < _NEAR_GRAMS * max(len(grams), len(other_grams)) or len(other) > NEAR_MAX_CHARS:
                 continue
             ratio = SequenceMatcher(None, m, other, autojunk=False).ratio()
             if ratio >= best_ratio:
@@ -163,7 +171,7 @@ class _Old:
 
 def segments(old: str, new: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Both texts cut into ("same", text) and ("diff", text) runs, character by character."""
-    sm = SequenceMatcher(None, old, new, autojunk=False)
+    sm = SequenceMatcher(None, old, new, autojunk=len(old) + len(new) > EXACT_DIFF_CHARS)
     blocks = [b for b in sm.get_matching_blocks() if b.size >= MIN_SAME]
 
     def cut(text: str, starts: list[tuple[int, int]]) -> list[tuple[str, str]]:
