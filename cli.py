@@ -871,6 +871,65 @@ def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_j
 
 
 @main.command()
+@click.argument("old_id", metavar="OLD")
+@click.argument("new_id", metavar="NEW")
+@_index_option
+@_json_option
+def diff(old_id, new_id, index_dir, as_json):
+    """What report NEW kept, changed and added against report OLD, and its figures.
+
+    OLD and NEW are report ids (see `reports`, or `reuse`, which pairs each report with its
+    agency's previous one). Each of NEW's passages is verbatim, same but figures, changed or
+    new, the changed words highlighted; OLD's dropped passages follow, then every
+    standard-table figure side by side. The two reuse shares count sentences as
+    docs/journalists.md says (near-copies apart)."""
+    from search.render.reuse_text import diff_lines
+    from search.tools.diff import diff as run
+
+    res = _journal(run, _engine(index_dir), old_id, new_id)
+    if as_json:
+        _print_json(res)
+    else:
+        _echo_lines(diff_lines(res, click.style))
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@_index_option
+@click.option("--agency", help="Only reports whose agency contains this text.")
+@click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
+@click.option(
+    "--sort",
+    type=click.Choice(["reuse", "verbatim", "same_but_figures", "other", "year"]),
+    default="reuse",
+    show_default=True,
+    help="Largest share first (both shares, verbatim, same but figures, other agency) or newest.",
+)
+@click.option("--all", "first", is_flag=True, help="Also list reports without an earlier one.")
+@click.option("--limit", type=click.IntRange(0, 10_000), help="Print only the first N rows.")
+@_json_option
+def reuse(query, index_dir, agency, year, sort, first, limit, as_json):
+    """How much of each report repeats its agency's previous report, over the archive.
+
+    Every report with an earlier report from the same agency, against the latest earlier
+    one: the share of its sentence text repeated word for word and the share the same but
+    for its figures, ranked; and the other agency whose report shares most of its text.
+    QUERY, --agency and --year choose the reports listed (their predecessors may lie
+    outside)."""
+    from search.render.reuse_text import reuse_lines
+    from search.tools.reuse import reuse as run
+
+    engine = _engine(index_dir)
+    res = _journal(
+        run, engine, query, agency=agency, year=year, sort=sort, first=first, limit=limit
+    )
+    if as_json:
+        _print_json(res)
+    else:
+        _echo_lines(reuse_lines(res, click.style))
+
+
+@main.command()
 @click.argument("passage_id")
 @_index_option
 @_json_option

@@ -27,6 +27,7 @@ from corpus.reader import (
     UnitSkip,
     read_units,
 )
+from index import sentences
 from index.backend import Known, PassageStore
 from index.schema import ALIAS, PASSAGE, REPORT
 from index.settings import BATCH_BYTES, BATCH_REPORTS, OCR_CACHE_DIR
@@ -168,6 +169,7 @@ def report_docs(report: Report) -> Iterable[dict]:
         "provenance": report.provenance,
         "fingerprint": report.fingerprint,
         "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else None,
+        "sentences": sentences.encode(sentences.prints(p.text for p in report.passages)),
         "section": "",
         "order": -1,
     }

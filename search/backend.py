@@ -185,3 +185,9 @@ class SearchEngine(Protocol):
     def more_like(
         self, terms: list[tuple[str, float]], report_id: str, filters: list, top: int
     ) -> list[tuple[dict[str, Any], float]]: ...
+
+    def sentence_prints(self) -> dict[str, np.ndarray]:
+        """Every report's sentence fingerprints as stored at ingest (index/sentences.py: one
+        PRINT record per sentence, in reading order), by report id. The same object for the
+        whole snapshot, so callers may cache what they derive from it (search/tools/reuse.py)."""
+        ...

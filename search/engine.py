@@ -13,6 +13,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
+from index import sentences
 from index.schema import ALIAS, PASSAGE, REPORT
 from index.settings import BM25_B, BM25_K1, CHAR_CACHE
 from index.store import open_index
@@ -100,6 +101,7 @@ class _Generation:
     ends: dict[str, list[str]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     chars: dict[str, np.ndarray] = field(default_factory=dict)
+    prints: dict[str, np.ndarray] | None = None  # Engine.sentence_prints, read on first need
 
     def grams_ending(self, searcher, c: str) -> list[str]:
         if self.ends is None:
@@ -323,6 +325,21 @@ class Engine:
         rows = [report_info(f, copies.get(f["report_id"], [])) for f in s.documents(kind=REPORT)]
         rows.sort(key=report_order)
         return ReportList(reports=rows)
+
+    def sentence_prints(self) -> dict[str, np.ndarray]:
+        """Every report's sentence fingerprints as stored at ingest (index/sentences.py), by
+        report id. Read once per index generation and shared (read-only): the same object
+        until the next commit, so callers may cache what they derive from it."""
+        s, _ = self.searcher()
+        gen = self._local.gen
+        if gen.prints is None:
+            with gen.lock:
+                if gen.prints is None:
+                    out = {}
+                    for f in s.documents(kind=REPORT):
+                        out[f["report_id"]] = sentences.decode(f.get("sentences"))
+                    gen.prints = out
+        return gen.prints
 
     def show(self, report_id: str) -> ReportDetail:
         check_report_id(report_id)

@@ -35,7 +35,7 @@ STATIC_DIR = HERE / "static"
 JS = "text/javascript; charset=utf-8"
 MEDIA = {".css": "text/css; charset=utf-8", ".js": JS, ".svg": "image/svg+xml"}
 # The page's modules (static/*.js, static/views/*.js) import each other by relative URL.
-SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js"]
+SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js", "yoy.js"]
 VIEWS = [
     "results",
     "facets",
@@ -47,6 +47,8 @@ VIEWS = [
     "stats",
     "intro",
     "empty",
+    "diff",
+    "reuse",
 ]
 
 # Our own pages load only our own assets; the widget runs in a host page we don't control.
@@ -311,6 +313,26 @@ def page_report(engines: Engines, report_id: str, passage: str | None = None, q:
     report = engines.call(lambda e: e.show(report_id))
     page = report_page(report, chosen=passage, query=q, terms=query_terms(q))
     return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+TOOL_PAGES = {
+    name: TEMPLATES.get_template("tool.html").render(query="", title=title).encode()
+    for name, title in (("diff", "年度对比"), ("reuse", "年报重复度"))
+}
+
+
+@router.get("/diff")
+def page_diff():
+    """年度对比: the page asks /api/diff with its own ?old=&new= (static/views/diff.js)."""
+    return Response(TOOL_PAGES["diff"], media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+
+@router.get("/reuse")
+def page_reuse():
+    """年报重复度: the page asks /api/reuse with its own ?q=&agency=&year= (views/reuse.js)."""
+    return Response(
+        TOOL_PAGES["reuse"], media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+    )
 
 
 @router.get("/reports")
