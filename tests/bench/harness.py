@@ -320,7 +320,7 @@ def ratio_table(cells: list[Cell]) -> str:
     by = {(c.scale, c.system): c for c in cells}
     for scale in sorted({c.scale for c in cells}):
         g = by.get((scale, "gongkai"))
-        for other in ("naive", "fts5", "cluster"):
+        for other in ("tantivy", "naive", "fts5", "cluster"):
             o = by.get((scale, other))
             if not (g and o and g.measured and o.measured):
                 why = (o.note if o and not o.measured else g.note if g else "") or "not measured"
@@ -352,7 +352,7 @@ def query_table(cells: list[Cell], scale: int) -> str:
 
 INTRO = """# Benchmarks
 
-What `make bench` (`python -m pytest -q -s tests/bench`) measures, four systems over the same
+What `make bench` (`python -m pytest -q -s tests/bench`) measures, five systems over the same
 corpora:
 
 - **gongkai**: `index.writer.ingest([corpus], dir)`, then `search.engine.Engine(dir).search(q,
@@ -362,6 +362,12 @@ corpora:
   docs/scale.md). The nodes run inside the measured child, so their memory counts in its
   process tree and their start (about a second) in its ingest time; measured when `searchd`
   is installed, and skipped by the baseline budget like the baselines.
+- **tantivy**: the engine a user would pick instead — tantivy (Rust, via `tantivy-py`) with
+  gongkai's recipe: rjieba search-mode words (BM25-scored) and character bigrams of the
+  squeezed text (a phrase query over the bigrams matches any substring, as gongkai's do), one
+  document per paragraph, agency/year fast fields, exact facet counts by a terms aggregation
+  over the matches, highlights by tantivy's `SnippetGenerator` (shown on the segmented text).
+  In-process like gongkai (the Python loop feeding its writer counts in its ingest).
 - **naive**: jieba's own `jieba.analyse.ChineseAnalyzer` in a plain Whoosh schema, one document
   per paragraph (non-empty line), facets by Whoosh `groupedby` (agency, year), highlights by
   `hit.highlights("content")`.
@@ -388,8 +394,9 @@ machine, most of it the 100× ingests (gongkai about 3 min, FTS5 about 6 min). S
 (environment variables):
 
 - `GONGKAI_BENCH_SCALES` — scale levels, default `1,10,100` (100× is ~330 MB of JSONL);
-- `GONGKAI_BENCH_SYSTEMS` — which systems, default `gongkai,naive,fts5,cluster` (cluster only
-  where `searchd` is installed);
+- `GONGKAI_BENCH_SYSTEMS` — which systems, default `gongkai,tantivy,naive,fts5,cluster`
+  (tantivy where `tantivy-py` is installed, cluster where `searchd` is); `gongkai,tantivy` is
+  the quick comparison the speed work (issue 25) is measured by;
 - `GONGKAI_BENCH_REPEAT` — timed repeats of each query, default 3;
 - `GONGKAI_BENCH_BASELINE_BUDGET_S` — a baseline whose ingest at a scale is estimated
   (linearly, from its throughput at the previous scale) to take longer is skipped there, with
