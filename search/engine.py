@@ -15,9 +15,10 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from index.schema import ALIAS, PASSAGE, REPORT
-from index.settings import BM25_B, BM25_K1, CHAR_CACHE, MAX_LIMIT
+from index.settings import BM25_B, BM25_K1, CHAR_CACHE, MAX_LIMIT, POSTINGS_CACHE_MB
 from index.store import open_index
 from index.whoosh_ext import columns
+from index.whoosh_ext.postings import PostingCache, QueryPostings
 from search import limits, match, rank
 from search import query as ql
 from search.facets import facets
@@ -125,15 +126,20 @@ def _grams_by_last_char(searcher) -> dict[str, list[str]]:
 @dataclass
 class _Generation:
     """What every thread shares for one index generation, read-only once built: the columns,
-    and two caches filled on first need (search/match.py): the bigram terms by their last
+    and caches filled on first need (search/match.py): the bigram terms by their last
     character (one pass over the lexicon; a single character then reads exactly the bigrams
-    holding it) and the passages of each single character asked for (up to CHAR_CACHE)."""
+    holding it), the passages of each single character asked for (up to CHAR_CACHE), and the
+    decoded posting lists, BM25 contributions and term counts of the terms asked for (up to
+    POSTINGS_CACHE_MB). A commit makes a new generation: nothing cached outlives its own."""
 
     number: int
     cols: Columns
     ends: dict[str, list[str]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     chars: dict[str, np.ndarray] = field(default_factory=dict)
+    postings: PostingCache = field(
+        default_factory=lambda: PostingCache(POSTINGS_CACHE_MB * 1_000_000)
+    )
 
     def grams_ending(self, searcher, c: str) -> list[str]:
         if self.ends is None:
@@ -259,8 +265,7 @@ class Engine:
         loc = self._local
         budget = limits.Budget(self.time_budget)
         ctx = match.Context(s, cols, readers=loc.readers, budget=budget, generation=loc.gen)
-        if cache is not None:
-            ctx.postings = cache
+        ctx.postings = cache if cache is not None else QueryPostings(loc.gen.postings)
         ctx.precount(plan.match)
         return match.evaluate(ctx, plan.match)
 
@@ -268,6 +273,9 @@ class Engine:
         """BM25 scores of `docs` (a match set) for a plan's ranking terms, aligned with it; the
         one ranking the tools share with `search`. `searcher`: the engine's or one's own."""
         _s, cols = self.searcher()
+        gen = self._local.gen
+        if cache is None and searcher.reader().generation() == gen.number:
+            cache = QueryPostings(gen.postings)  # the generation's postings hold for it
         return rank.scores(searcher, cols.lengths, rank_terms, docs, cache)
 
     def key_terms(self, text: str, number: int) -> list[tuple[str, float]]:
@@ -323,7 +331,7 @@ class Engine:
 
     def _search(self, text: str, plan, limit: int, offset: int, per_report: int | None):
         s, cols = self.searcher()
-        postings: dict = {}
+        postings = QueryPostings(self._local.gen.postings)
         docs = self.match(plan, postings)
         facet_counts, n_reports = facets(docs, cols)
 

@@ -125,10 +125,20 @@ def _confirm(ctx: Context, plain: str, docs: np.ndarray) -> np.ndarray:
     return np.array(keep, dtype=np.int64)
 
 
-def rarest(searcher, grams: list[str], k: int = 2) -> list[str]:
-    """The `k` distinct bigram terms of `grams` with the fewest documents."""
+def rarest(searcher, grams: list[str], k: int = 2, cache=None) -> list[str]:
+    """The `k` distinct bigram terms of `grams` with the fewest documents (their counts kept
+    in `cache`, a dict or the generation's PostingCache, when given)."""
     unique = list(dict.fromkeys(grams))
-    return sorted(unique, key=lambda g: searcher.doc_frequency("grams", g))[:k]
+
+    def df(g: str) -> int:
+        if cache is None:
+            return searcher.doc_frequency("grams", g)
+        got = cache.get(("df", "grams", g))
+        if got is None:
+            got = cache[("df", "grams", g)] = searcher.doc_frequency("grams", g)
+        return got
+
+    return sorted(unique, key=df)[:k]
 
 
 def substring(ctx: Context, s: str) -> np.ndarray:
@@ -150,7 +160,7 @@ def _substring(ctx: Context, s: str) -> np.ndarray:
         return ctx.term("grams", grams[0])
     # Narrow by the rarest bigrams only (a phrase of common characters would otherwise read
     # every long posting list); the squeezed text confirms the rest.
-    candidates = _intersect([ctx.term("grams", g) for g in rarest(ctx.s, grams)])
+    candidates = _intersect([ctx.term("grams", g) for g in rarest(ctx.s, grams, 2, ctx.postings)])
     if not len(candidates):
         return EMPTY
     whole = np.intersect1d(candidates, ctx.term("text", s), assume_unique=True)

@@ -102,12 +102,12 @@ def start_seconds(code: str, runs: int = 3) -> float:
 
 def profile_query(index_dir: str, repeat: int = 3) -> dict:
     import whoosh.reading
+    from systems import QUERIES
 
     import search.engine as engine
     import search.match as match
     import search.rank as rank
     import search.results as results
-    from systems import QUERIES
 
     st = Stages()
     st.wrap(engine, "search_args", "parse + plan")
