@@ -39,3 +39,4 @@ CHAR_CACHE = 1024  # single characters whose passages an index generation keeps
 # decoded posting lists, BM25 contributions and term counts an index generation keeps between
 # queries (index/whoosh_ext/postings.py PostingCache), per engine: MB of numpy arrays
 POSTINGS_CACHE_MB = 256
+STORED_CACHE = 10_000  # passages whose stored fields (as shown in hits) a generation keeps

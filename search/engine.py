@@ -15,7 +15,14 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from index.schema import ALIAS, PASSAGE, REPORT
-from index.settings import BM25_B, BM25_K1, CHAR_CACHE, MAX_LIMIT, POSTINGS_CACHE_MB
+from index.settings import (
+    BM25_B,
+    BM25_K1,
+    CHAR_CACHE,
+    MAX_LIMIT,
+    POSTINGS_CACHE_MB,
+    STORED_CACHE,
+)
 from index.store import open_index
 from index.whoosh_ext import columns
 from index.whoosh_ext.postings import PostingCache, QueryPostings
@@ -71,6 +78,10 @@ class Columns:
     lengths: rank.Lengths
     live: np.ndarray  # False for deleted documents
     passage_docs: np.ndarray  # sorted docnums of live passages
+    # per report (the codes of `report`): the agency and year of its first live passage,
+    # which every passage of a report shares (facets count reports by them)
+    report_agency: np.ndarray
+    report_year: np.ndarray
 
 
 def _build_columns(searcher) -> Columns:
@@ -95,6 +106,13 @@ def _build_columns(searcher) -> Columns:
     live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
     # report records carry section "" (every passage has a label)
     empty_sec = sec_vals.index("") if "" in sec_vals else -1
+    passage_docs = np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64)
+    n_reports = int(rep_idx.max()) + 1 if len(rep_idx) else 0
+    reps, first = np.unique(rep_idx[passage_docs], return_index=True)
+    report_agency = np.zeros(n_reports, dtype=np.int32)
+    report_year = np.zeros(n_reports, dtype=np.int32)
+    report_agency[reps] = ag_idx[passage_docs[first]]
+    report_year[reps] = year[passage_docs[first]]
     return Columns(
         report=rep_idx.astype(np.int64),
         agency=ag_idx.astype(np.int32),
@@ -105,7 +123,9 @@ def _build_columns(searcher) -> Columns:
         sections=sec_vals,
         lengths=rank.field_lengths(searcher),
         live=live,
-        passage_docs=np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64),
+        passage_docs=passage_docs,
+        report_agency=report_agency,
+        report_year=report_year,
     )
 
 
@@ -139,6 +159,9 @@ class _Generation:
     chars: dict[str, np.ndarray] = field(default_factory=dict)
     postings: PostingCache = field(
         default_factory=lambda: PostingCache(POSTINGS_CACHE_MB * 1_000_000)
+    )
+    stored: PostingCache = field(  # the stored fields of the passages shown (STORED_CACHE)
+        default_factory=lambda: PostingCache(1 << 62, max_items=STORED_CACHE)
     )
 
     def grams_ending(self, searcher, c: str) -> list[str]:
@@ -339,8 +362,13 @@ class Engine:
         if limit and len(docs):
             score = self.scores(s, plan.rank, docs, postings)
             best = rank.top(docs, score, cols, offset + limit, per_report)[offset:]
+            stored = self._local.gen.stored
             for i in best:
-                fields = s.stored_fields(int(docs[i]))
+                d = int(docs[i])
+                fields = stored.get(d)
+                if fields is None:
+                    fields = s.stored_fields(d)
+                    stored[d] = fields
                 hits.append(hit(fields, float(score[i]), plan.highlights))
         return search_result(
             text,

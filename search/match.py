@@ -145,7 +145,12 @@ def substring(ctx: Context, s: str) -> np.ndarray:
     """Passages whose normalized text contains `s` (the grep-recall match)."""
     key = ("substring", s)
     if key not in ctx._terms:
-        ctx._terms[key] = _substring(ctx, s)
+        # kept per index generation with the postings (they are all it depends on)
+        got = ctx.postings.get(key)
+        if got is None:
+            got = (_substring(ctx, s),)
+            ctx.postings[key] = got
+        ctx._terms[key] = got[0]
     return ctx._terms[key]
 
 

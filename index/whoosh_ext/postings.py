@@ -54,8 +54,9 @@ class PostingCache:
     tuples of arrays or plain numbers, never changed once stored (arrays are made read-only).
     Tie one to a generation: a commit makes a new one (search/engine.py)."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, max_items: int | None = None) -> None:
         self.max_bytes = max_bytes
+        self.max_items = max_items
         self.bytes = 0
         self._d: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
@@ -88,7 +89,10 @@ class PostingCache:
                 self.bytes -= self._size(old)
             self._d[key] = value
             self.bytes += size
-            while self.bytes > self.max_bytes and self._d:
+            while self._d and (
+                self.bytes > self.max_bytes
+                or (self.max_items is not None and len(self._d) > self.max_items)
+            ):
                 _k, gone = self._d.popitem(last=False)
                 self.bytes -= self._size(gone)
 
