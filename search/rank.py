@@ -73,7 +73,12 @@ def scores(
     if not len(docs):
         return total
     n_docs = max(1, searcher.doc_count())
-    ascending = len(docs) < 2 or bool((docs[1:] > docs[:-1]).all())
+    n_all = len(lengths.by_field[LENGTH_FIELD])
+    # A match set that is a good part of the index: add every posting's contribution into a
+    # score per document of the index, then read the match set's (no lookups). Each document
+    # gets the same additions in the same order either way, so the scores are the same.
+    dense = np.zeros(n_all, dtype=np.float64) if len(docs) * 4 >= n_all else None
+    ascending = dense is not None or len(docs) < 2 or bool((docs[1:] > docs[:-1]).all())
     order = None if ascending else np.argsort(docs)
     sorted_docs = docs if ascending else docs[order]
     for field, text, boost in terms_of(searcher, rank, cache):
@@ -88,6 +93,9 @@ def scores(
             if cache is not None:
                 cache[key] = got
         contrib = got[0]
+        if dense is not None:
+            dense[ids] += contrib  # a term lists each document once: no repeated indexes
+            continue
         # the postings that fall in the match set (a term lists each document once)
         if len(sorted_docs) < len(ids):  # look the match set up in the postings
             pos = np.searchsorted(ids, sorted_docs)
@@ -105,7 +113,7 @@ def scores(
                 continue
             pos = pos[hit]
             total[pos if order is None else order[pos]] += contrib[hit]
-    return total
+    return dense[docs] if dense is not None else total
 
 
 def bm25(
