@@ -103,7 +103,18 @@ def _build_columns(searcher) -> Columns:
     position = np.empty(len(rep_idx), dtype=np.int64)
     position[np.lexsort((order, rep_idx, ag_idx, -year))] = np.arange(len(rep_idx))
     live = np.zeros(len(rep_idx), dtype=bool)
-    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    for leaf, offset in reader.leaf_readers():  # a segment at a time, not a call per document
+        n = leaf.doc_count_all()
+        if not n:
+            continue
+        if not leaf.has_deletions():
+            live[offset : offset + n] = True
+        elif hasattr(leaf, "deleted_docs_set"):  # SegmentReader
+            live[offset : offset + n] = True
+            dead = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+            live[offset + dead[dead < n]] = False
+        else:
+            live[offset + np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
     # report records carry section "" (every passage has a label)
     empty_sec = sec_vals.index("") if "" in sec_vals else -1
     passage_docs = np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64)

@@ -74,12 +74,8 @@ class _Postings:
     def add(self, docnum: int, tokens: list[str]) -> None:
         counts = Counter(tokens)
         ids = self.ids
-        tids = []
-        for t in counts:
-            i = ids.get(t)
-            if i is None:
-                i = ids[t] = len(ids)
-            tids.append(i)
+        new = ids.setdefault  # a term not seen yet gets the next id
+        tids = [new(t, len(ids)) for t in counts]
         self.terms.extend(tids)
         self.freqs.extend(counts.values())
         self.docs.extend(repeat(docnum, len(tids)))
@@ -200,6 +196,7 @@ class BulkSegmentWriter(SegmentWriter):
     def __init__(self, ix, *args, **kwargs):
         super().__init__(ix, *args, **kwargs)
         self._bulk = {WORDS: _Postings(), GRAMS: _Postings()}
+        self._memo: dict = {}  # (field, value) → its terms (see _terms_of)
         for name, field in self.schema.items():  # id and facet fields: postings without values
             if field.indexed and name not in self._bulk:
                 if type(field.format) is not Existence:
@@ -233,7 +230,7 @@ class BulkSegmentWriter(SegmentWriter):
                     length = len(words)
                 elif field.indexed:
                     post = bulk[name]
-                    for tbytes, _freq, weight, _vbytes in field.index(value):
+                    for tbytes, weight in self._terms_of(name, field, value):
                         post.add_posting(tbytes, docnum, weight)
                 pdw.add_field(name, field, value if field.stored else None, length)
                 if field.column_type:
@@ -244,6 +241,23 @@ class BulkSegmentWriter(SegmentWriter):
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _terms_of(self, name: str, field, value) -> list[tuple[bytes, float]]:
+        """(term bytes, weight) the field indexes for `value`, remembered per value: a
+        report's passages repeat its id, agency, year and kind (and NUMERIC's shifted terms
+        cost a few microseconds each)."""
+        memo = self._memo
+        key = (name, type(value), value)
+        try:
+            got = memo.get(key)
+        except TypeError:  # an unhashable value
+            return [(t, w) for t, _f, w, _v in field.index(value)]
+        if got is None:
+            got = [(t, w) for t, _f, w, _v in field.index(value)]
+            if len(memo) >= 50_000:
+                memo.clear()
+            memo[key] = got
+        return got
 
     def write_per_doc(self, fieldnames, reader):
         """Merging a segment in (add_reader), Whoosh copies each document's length from its
