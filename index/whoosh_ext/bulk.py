@@ -113,6 +113,27 @@ def _sorted_postings(post: _Postings, blocklimit: int):
     return [names[i] for i in by_text], starts, ends, docs, deltas, freqs
 
 
+_INLINE_TAILS: dict[float, bytes] = {}
+
+
+def inline_postings(d: int, w: float) -> bytes:
+    """`pickle.dumps(((d,), (w,), (pack_uint(int(w)),)), 2)`, byte for byte, built from its
+    parts: the protocol header, `d` as pickle's 1-, 2- or 4-byte int opcode, and the rest
+    (which depends on `w` alone, and is kept per `w`). A lone posting's term info holds it."""
+    tail = _INLINE_TAILS.get(w)
+    if tail is None:
+        tail = dumps(((0,), (w,), (pack_uint(int(w)),)), 2)[4:]  # after b"\x80\x02K\x00"
+        if len(_INLINE_TAILS) < 4096:
+            _INLINE_TAILS[w] = tail
+    if d < 256:
+        return b"\x80\x02K" + d.to_bytes(1, "little") + tail
+    if d < 65536:
+        return b"\x80\x02M" + d.to_bytes(2, "little") + tail
+    if d < 2**31:
+        return b"\x80\x02J" + d.to_bytes(4, "little") + tail
+    return dumps(((d,), (w,), (pack_uint(int(w)),)), 2)
+
+
 def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: int, comp: int):
     """Write `post` as field `name` through a W3FieldWriter: a W3 posting list per term in
     codec.py's packed blocks, and its W3 term info (no length statistics); a term with
@@ -147,7 +168,7 @@ def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: i
             if b - a == 1:  # a lone posting goes in the term info: no block to write or read
                 w = freq_l[a]
                 d = doc_l[a]
-                inline = dumps(((d,), (w,), (pack_uint(int(w)),)), 2)
+                inline = inline_postings(d, w)
                 value = pack_info(1, w, 1, no_length, no_length, w, d, d) + inline
             else:
                 start = post_base + len(out)
