@@ -251,8 +251,10 @@ class BulkSegmentWriter(SegmentWriter):
                     length = len(words)
                 elif field.indexed:
                     post = bulk[name]
-                    for tbytes, weight in self._terms_of(name, field, value):
-                        post.add_posting(tbytes, docnum, weight)
+                    tids, weights = self._terms_of(name, field, value, post)
+                    post.terms.extend(tids)
+                    post.freqs.extend(weights)
+                    post.docs.extend(repeat(docnum, len(tids)))
                 pdw.add_field(name, field, value if field.stored else None, length)
                 if field.column_type:
                     pdw.add_column_value(name, field.column_type, field.to_column_value(value))
@@ -263,21 +265,28 @@ class BulkSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _terms_of(self, name: str, field, value) -> list[tuple[bytes, float]]:
-        """(term bytes, weight) the field indexes for `value`, remembered per value: a
-        report's passages repeat its id, agency, year and kind (and NUMERIC's shifted terms
-        cost a few microseconds each)."""
+    def _terms_of(self, name: str, field, value, post: _Postings) -> tuple[array, array]:
+        """(term ids in `post`, weights) of what the field indexes for `value`, remembered per
+        value: a report's passages repeat its id, agency, year and kind (and NUMERIC's
+        shifted terms cost a few microseconds each)."""
         memo = self._memo
         key = (name, type(value), value)
         try:
             got = memo.get(key)
         except TypeError:  # an unhashable value
-            return [(t, w) for t, _f, w, _v in field.index(value)]
+            key, got = None, None
         if got is None:
-            got = [(t, w) for t, _f, w, _v in field.index(value)]
-            if len(memo) >= 50_000:
-                memo.clear()
-            memo[key] = got
+            ids = post.ids
+            tids, weights = array("I"), array("f")
+            for tbytes, _freq, weight, _vbytes in field.index(value):
+                t = tbytes if post.raw else tbytes.decode("utf-8")
+                tids.append(ids.setdefault(t, len(ids)))
+                weights.append(weight)
+            got = (tids, weights)
+            if key is not None:
+                if len(memo) >= 50_000:
+                    memo.clear()
+                memo[key] = got
         return got
 
     def write_per_doc(self, fieldnames, reader):
