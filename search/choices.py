@@ -12,9 +12,11 @@ KwicSort = Literal["year", "agency", "left", "right"]  # left/right: the words b
 ExportOrder = Literal["relevance", "document"]
 StatsRate = Literal["refused", "granted", "corrected"]
 StatsSort = Literal["value", "rate", "change", "name"]
+ReuseSort = Literal["reuse", "verbatim", "same_but_figures", "other", "year"]
 
 BY: tuple[str, ...] = get_args(By)
 KWIC_SORTS: tuple[str, ...] = get_args(KwicSort)
 EXPORT_ORDERS: tuple[str, ...] = get_args(ExportOrder)
 STATS_RATES: tuple[str, ...] = get_args(StatsRate)
 STATS_SORTS: tuple[str, ...] = get_args(StatsSort)
+REUSE_SORTS: tuple[str, ...] = get_args(ReuseSort)
