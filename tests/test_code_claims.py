@@ -123,3 +123,33 @@ def test_code_named_in_docstrings_exists(kind):
             if not any(_defines(f, name) for f in files):
                 wrong.append(f"{where}: no module {module} defining {name}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_readme_layout_names_every_module():
+    """The README's Layout block names every module of corpus/, index/, search/ and their
+    sub-packages on its folder's lines, so a new module cannot hide from a newcomer."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    entries: dict[str, str] = {}
+    parents: list[str] = []
+    current = ""
+    for line in block.splitlines():
+        m = re.match(r"^( *)([\w]+)/\s+(.*)$", line)
+        if m:
+            depth = len(m.group(1)) // 2
+            parents[depth:] = [m.group(2)]
+            current = "/".join(parents)
+            entries[current] = m.group(3)
+        elif current and line.startswith(" "):
+            entries[current] += " " + line.strip()
+    missing = []
+    for package in ("corpus", "index", "search"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            folder = str(path.parent.relative_to(ROOT))
+            if path.stem == "__init__" or folder not in entries:
+                if path.stem != "__init__":
+                    missing.append(f"{folder}/ has no Layout line")
+                continue
+            if not re.search(rf"\b{re.escape(path.stem)}\b", entries[folder]):
+                missing.append(f"{folder}/{path.name}")
+    assert not missing, missing
