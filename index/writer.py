@@ -4,7 +4,6 @@ interrupted run leaves the last commit searchable, and idempotent across re-runs
 from __future__ import annotations
 
 import codecs
-import functools
 import json
 import os
 import time
@@ -299,8 +298,7 @@ def ingest(
     t0 = time.perf_counter()
     if ocr_cache is None and store is None:
         ocr_cache = os.path.join(index_dir, OCR_CACHE_DIR)
-    run = functools.partial(
-        _ingest,
+    run = _Run(
         paths=paths,
         t0=t0,
         max_mb=max_mb,
@@ -311,58 +309,44 @@ def ingest(
         ocr=OcrReader(cache_dir=ocr_cache, workers=ocr_workers, on_page=on_ocr_page),
     )
     if store is not None:
-        return run(store)
+        return _ingest(store, run)
     try:
         lock = IngestLock(index_dir, lock_timeout)
         try:
-            return run(WhooshStore(open_or_create(index_dir), lock_timeout))
+            return _ingest(WhooshStore(open_or_create(index_dir), lock_timeout), run)
         finally:
             lock.release()
     except OSError as e:  # sources' read errors are caught per source: this is the index
         raise write_fault(e, index_dir) from None
 
 
-def _ingest(
-    batch: PassageStore,
-    *,
-    paths: list[str],
-    t0: float,
-    max_mb: float,
-    prune: bool,
-    on_error: Callable[[str, str], None] | None,
-    progress: Callable[[int, int, int, int], None] | None,
-    on_commit: Callable[[], None] | None,
-    ocr: OcrReader,
-) -> IngestStats:
+@dataclass
+class _Run:
+    """One ingest run: its sources, options and callbacks (as `ingest` documents them)."""
+
+    paths: list[str]
+    t0: float
+    max_mb: float
+    prune: bool
+    on_error: Callable[[str, str], None] | None
+    progress: Callable[[int, int, int, int], None] | None
+    on_commit: Callable[[], None] | None
+    ocr: OcrReader
+
+
+def _ingest(batch: PassageStore, run: _Run) -> IngestStats:
+    """The ingest loop over one store (index/backend.py `PassageStore`)."""
+    ocr = run.ocr
     with ocr:  # its page workers end with the run
-        stats = _ingest_files(
-            batch,
-            paths=paths,
-            t0=t0,
-            max_mb=max_mb,
-            prune=prune,
-            on_error=on_error,
-            progress=progress,
-            on_commit=on_commit,
-            ocr=ocr,
-        )
+        stats = _ingest_files(batch, run)
     stats.ocr_pages, stats.ocr_cached = ocr.counts.pages, ocr.counts.cached
     stats.ocr_seconds = ocr.counts.seconds
     return stats
 
 
-def _ingest_files(
-    batch: PassageStore,
-    *,
-    paths: list[str],
-    t0: float,
-    max_mb: float,
-    prune: bool,
-    on_error: Callable[[str, str], None] | None,
-    progress: Callable[[int, int, int, int], None] | None,
-    on_commit: Callable[[], None] | None,
-    ocr: OcrReader,
-) -> IngestStats:
+def _ingest_files(batch: PassageStore, run: _Run) -> IngestStats:
+    paths, max_mb, prune, ocr = run.paths, run.max_mb, run.prune, run.ocr
+    on_error, progress, on_commit = run.on_error, run.progress, run.on_commit
     stats = IngestStats()
     known = batch.existing()  # read under the lock
     seen_keys: set[str] = set()
@@ -444,7 +428,7 @@ def _ingest_files(
     except BaseException:
         batch.cancel()
         raise
-    stats.seconds = time.perf_counter() - t0
+    stats.seconds = time.perf_counter() - run.t0
     return stats
 
 

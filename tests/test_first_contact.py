@@ -16,7 +16,7 @@ from conftest import ROOT, SAMPLES, cli_json, run_cli
 from search.render.chart import cjk_font, trend_png
 from search.render.text import trend_lines
 from search.tools.kwic import kwic
-from search.tools.trend import trend
+from search.tools.trend import TrendResult, trend
 
 CLI = [sys.executable, str(ROOT / "cli.py")]
 
@@ -143,20 +143,22 @@ def test_kwic_with_several_words_gives_each_words_concordance(samples_engine, sa
 # -- trend: 年份不详 apart, charts that can be published -------------------------------------------
 # A trend in which undated reports outnumber every year's (as in an archive of congress
 # reports that print no year): the renderers get the shape `trend` returns.
-UNDATED = {
-    "query": "计划经济",
-    "by": "year",
-    "total": 9,
-    "reports": 7,
-    "all_reports": 18,
-    "filters": [],
-    "rows": [
-        {"year": 1955, "reports": 1, "all_reports": 1, "share": 1.0},
-        {"year": 1956, "reports": 0, "all_reports": 1, "share": 0.0},
-        {"year": 1958, "reports": 1, "all_reports": 2, "share": 0.5},
-        {"year": None, "reports": 5, "all_reports": 14, "share": 5 / 14},
-    ],
-}
+UNDATED = TrendResult(
+    **{
+        "query": "计划经济",
+        "by": "year",
+        "total": 9,
+        "reports": 7,
+        "all_reports": 18,
+        "filters": [],
+        "rows": [
+            {"year": 1955, "reports": 1, "all_reports": 1, "share": 1.0},
+            {"year": 1956, "reports": 0, "all_reports": 1, "share": 0.0},
+            {"year": 1958, "reports": 1, "all_reports": 2, "share": 0.5},
+            {"year": None, "reports": 5, "all_reports": 14, "share": 5 / 14},
+        ],
+    }
+)  # a trend result as the tool types it (search/tools/trend.py)
 
 
 def test_undated_reports_do_not_set_the_terminal_scale():

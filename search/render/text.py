@@ -6,8 +6,17 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
+from typing import TYPE_CHECKING
 
 from search.results import agency_label, year_label
+
+if TYPE_CHECKING:
+    from search.results import ReportDetail, ReportList, SearchResult
+    from search.tools.compare import CompareResult
+    from search.tools.kwic import KwicResult
+    from search.tools.similar import SimilarResult
+    from search.tools.stats import StatsResult
+    from search.tools.trend import TrendResult
 
 NEAR_COPY = 0.6  # similarity from which `similar` calls a passage a near copy
 
@@ -94,16 +103,16 @@ def _facet_line(name: str, items, style, n: int = 8) -> str:
     return f"  {style(name, bold=True)}: {shown}{more}"
 
 
-def search_lines(res, style=_plain) -> list[str]:
-    total, reports, hits = res["total"], res["reports"], res["hits"]
-    q = res["query"] or "(filters only)"
+def search_lines(res: SearchResult, style=_plain) -> list[str]:
+    total, reports, hits = res.total, res.reports, res.hits
+    q = res.query or "(filters only)"
     if not total:
         return [f"No passages match {q}."]
-    first = res["offset"] + 1
+    first = res.offset + 1
     out = [
         style(f"{q}", bold=True)
         + f" — {total} passages in {reports} reports"
-        + (f" (showing {first}–{res['offset'] + len(hits)})" if hits else ""),
+        + (f" (showing {first}–{res.offset + len(hits)})" if hits else ""),
         "",
     ]
     for i, h in enumerate(hits, first):
@@ -121,7 +130,7 @@ def search_lines(res, style=_plain) -> list[str]:
             style(f"     {h['source']}  ·  show {h['report_id']}  ·  score {h['score']}", dim=True)
         )
         out.append("")
-    facets = res["facets"]
+    facets = res.facets
     out.append(style("Matching reports by", bold=True))
     out.append(_facet_line("agency", facets["agency"], style))
     out.append(_facet_line("year", facets["year"], style, 12))
@@ -129,20 +138,20 @@ def search_lines(res, style=_plain) -> list[str]:
     return out
 
 
-def reports_lines(res, style=_plain) -> list[str]:
+def reports_lines(res: ReportList, style=_plain) -> list[str]:
     return [
         f"{r['report_id']}  {r['year'] or '----'}  {style(agency_label(r['agency']), fg='cyan')}  "
         f"{r['title']}  ({r['passages']} passages)"
-        for r in res["reports"]
+        for r in res.reports
     ]
 
 
-def show_lines(res, style=_plain) -> list[str]:
-    r = res["report"]
+def show_lines(res: ReportDetail, style=_plain) -> list[str]:
+    r = res.report
     facts = (r["agency"], r["year"], r["published"], r["source"], r["url"])
     out = [style(r["title"], bold=True), style(_meta(*facts), fg="cyan")]
     section = None
-    for p in res["passages"]:
+    for p in res.passages:
         if p["section"] != section:
             section = p["section"]
             out.append("\n" + style(f"[{section}]", fg="green"))
@@ -151,23 +160,23 @@ def show_lines(res, style=_plain) -> list[str]:
 
 
 # -- compare ------------------------------------------------------------------------------------
-def compare_lines(res: dict, style=_plain) -> list[str]:
-    by = res["by"]
-    q = res["query"] or "(filters only)"
-    if not res["results"]:
+def compare_lines(res: CompareResult, style=_plain) -> list[str]:
+    by = res.by
+    q = res.query or "(filters only)"
+    if not res.results:
         return [f"No passages match {q}."]
     groups = "agencies" if by == "agency" else "years"
-    shown = len(res["results"])
+    shown = len(res.results)
     head = (
         style(q, bold=True)
-        + f" — the best passage of each of {res['groups']} {groups}"
-        + (f" (top {shown} shown)" if shown < res["groups"] else "")
-        + f", most relevant first; {res['total']} passages in {res['reports']} reports match"
+        + f" — the best passage of each of {res.groups} {groups}"
+        + (f" (top {shown} shown)" if shown < res.groups else "")
+        + f", most relevant first; {res.total} passages in {res.reports} reports match"
     )
     out = [head, ""]
     num_w = len(str(shown))
     pad = " " * (num_w + 3)
-    for r in res["results"]:
+    for r in res.results:
         counts = (
             f"{r['matching_reports']} report{'s' if r['matching_reports'] != 1 else ''}, "
             f"{r['matching_passages']} passage{'s' if r['matching_passages'] != 1 else ''} match"
@@ -198,13 +207,15 @@ def bar(fraction: float, width: int) -> str:
     return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
 
 
-def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int = 20) -> list[str]:
+def trend_lines(
+    res: TrendResult, style=_plain, bar_width: int = 24, share_width: int = 20
+) -> list[str]:
     """Per row: label, a bar of the matching reports (scaled to the largest count),
     `matching / all`, a bar of the share (scaled to 100%) and the share in %. Reports of no
     known year come last, apart and without a count bar: they are not a year, and a pile of
     them would otherwise set the scale for every real year."""
-    by, rows = res["by"], res["rows"]
-    q = res["query"] or "(filters only)"
+    by, rows = res.by, res.rows
+    q = res.query or "(filters only)"
     if not rows:
         return ["No reports in the index pass these filters."]
     if by == "year":
@@ -218,8 +229,8 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
     count_w = 2 * num_w + 3
     out = [
         style(q, bold=True)
-        + f" — {res['reports']} of {res['all_reports']} reports match"
-        + f" ({res['total']} passages)",
+        + f" — {res.reports} of {res.all_reports} reports match"
+        + f" ({res.total} passages)",
         "",
         style(
             fit("", label_w)
@@ -273,15 +284,15 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
 
 
 # -- kwic ---------------------------------------------------------------------------------------
-def kwic_lines(res: dict, style=_plain) -> list[str]:
+def kwic_lines(res: KwicResult, style=_plain) -> list[str]:
     """Left contexts right-aligned so the matches line up, then agency · year · passage id;
     with several terms, each term's concordance in turn under its own heading."""
-    rows = res["occurrences"]
+    rows = res.occurrences
     if not rows:
-        return [f"No occurrences of {res['match']}."]
+        return [f"No occurrences of {res.match}."]
     left_w = max(cols(r["left"]) for r in rows)
     right_w = max(cols(r["right"]) for r in rows)
-    terms = res.get("terms") or []
+    terms = res.terms or []
     out: list[str] = []
     heading = None
     for r in rows:
@@ -297,17 +308,17 @@ def kwic_lines(res: dict, style=_plain) -> list[str]:
             f"{left} {style(r['match'], fg='yellow', bold=True)} {right}  {style(where, dim=True)}"
         )
     shown = len(rows)
-    what = res["match"]
+    what = res.match
     if len(terms) > 1:
         missing = [t["term"] for t in terms if not t["total"]]
         what = " and ".join(t["term"] for t in terms)
         if missing:
             what += f" (none of {', '.join(missing)})"
     summary = (
-        f"{res['total']} occurrences of {what} in {res['passages']} passages of "
-        f"{res['reports']} reports"
-        + (f" (first {shown} shown)" if shown < res["total"] else "")
-        + f", sorted by {res['sort']}"
+        f"{res.total} occurrences of {what} in {res.passages} passages of "
+        f"{res.reports} reports"
+        + (f" (first {shown} shown)" if shown < res.total else "")
+        + f", sorted by {res.sort}"
     )
     return [*out, "", style(summary, dim=True)]
 
@@ -324,8 +335,8 @@ def segments_marked(segments) -> tuple[str, list[tuple[int, int]]]:
     return "".join(chunk for _, chunk in segments), marked
 
 
-def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
-    src = res["passage"]
+def similar_lines(res: SimilarResult, style=_plain, max_lines: int = 6) -> list[str]:
+    src = res.passage
     out = [
         style("Passages like", bold=True)
         + " "
@@ -335,22 +346,22 @@ def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
     out += ["  " + line for line in wrap(src["text"], [], 70, max_lines)]
     out.append("  " + style(src["citation"], dim=True))
     out.append("")
-    if not res["results"]:
+    if not res.results:
         return [*out, "No similar passages in other reports."]
     note = (
         "Most similar first; in each, the wording that differs from the passage above is "
         "highlighted."
     )
-    best = res["results"][0]["similarity"]
+    best = res.results[0]["similarity"]
     if best < NEAR_COPY:
         note += (
             f" None is a near copy: the closest shares {best * 100:.0f}% of its wording"
             f" (near copies score {NEAR_COPY * 100:.0f}% and more)."
         )
     out += [style(line, dim=True) for line in textwrap.wrap(note, 78)] + [""]
-    num_w = len(str(len(res["results"])))
+    num_w = len(str(len(res.results)))
     pad = " " * (num_w + 3)
-    for r in res["results"]:
+    for r in res.results:
         pct = f"{r['similarity'] * 100:.0f}% similar"
         out.append(
             f" {r['rank']:>{num_w}}. "
@@ -407,15 +418,15 @@ def _rate(r: dict | None) -> str:
     return f"{r['value']:.1%} ({_figure(r['numerator'])}/{_figure(r['denominator'])})"
 
 
-def stats_lines(res: dict, style=_plain) -> list[str]:
+def stats_lines(res: StatsResult, style=_plain) -> list[str]:
     """The ranked table of `stats`: a line per agency (year) with its figure, the change on
     the year before and the rate; then the coverage, the missing figures and, marked, every
     printed total that disagrees with its parts."""
-    by, rows, cov = res["by"], res["rows"], res["coverage"]
-    what = res["metric_label"] + f" ({res['metric']})"
+    by, rows, cov = res.by, res.rows, res.coverage
+    what = res.metric_label + f" ({res.metric})"
     scope = " ".join(
-        [f"“{res['query']}”"] * bool(res["query"])
-        + [f"{k}:{res[k]}" for k in ("agency", "year") if res.get(k)]
+        [f"“{res.query}”"] * bool(res.query)
+        + [f"{k}:{getattr(res, k)}" for k in ("agency", "year") if getattr(res, k)]
     )
     scope = scope or "all reports"
     out = [style(what, bold=True) + f" — by {by}, {scope}"]
@@ -443,8 +454,8 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         if by == "year":
             head.append("reports")
         head.append("missing")
-        if res["rate"]:
-            head.append(res["rate"])
+        if res.rate:
+            head.append(res.rate)
         table = []
         for r in rows:
             line = [str(r["rank"]), fit(r["label"], label_w)]
@@ -458,7 +469,7 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
             if by == "year":
                 line.append(str(r["reports"]))
             line.append(str(r["missing"]) if r["missing"] else "")
-            if res["rate"]:
+            if res.rate:
                 line.append(_rate(r.get("rate")))
             table.append((line, r["checks"]))
         widths = [
@@ -476,16 +487,16 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         for line, n_checks in table:
             text = joined(line)
             out.append(text + (style(f"  ! {n_checks} check(s)", fg="red") if n_checks else ""))
-    if res["checks"]:
+    if res.checks:
         out += [
             "",
             style(
-                f"! {len(res['checks'])} printed total(s) disagree with their parts:",
+                f"! {len(res.checks)} printed total(s) disagree with their parts:",
                 fg="red",
                 bold=True,
             ),
         ]
-        for c in res["checks"]:
+        for c in res.checks:
             out.append(
                 f"  {agency_label(c['agency'])} {year_label(c['year'])}  {c['rule']}: "
                 f"printed {_figure(c['printed'])}, parts add up to {_figure(c['computed'])}"
@@ -493,17 +504,17 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
             )
     else:
         out += ["", style("checks: every printed total agrees with its parts", dim=True)]
-    if res["unread"]:
+    if res.unread:
         out += [
             "",
-            style(f"{len(res['unread'])} selected reports without readable tables:", dim=True),
+            style(f"{len(res.unread)} selected reports without readable tables:", dim=True),
         ]
         out += [
             style(f"  {agency_label(u['agency'])} {year_label(u['year'])}  {u['title']}", dim=True)
-            for u in res["unread"][:10]
+            for u in res.unread[:10]
         ]
-        if len(res["unread"]) > 10:
+        if len(res.unread) > 10:
             out.append(
-                style(f"  … and {len(res['unread']) - 10} more (--json lists them all)", dim=True)
+                style(f"  … and {len(res.unread) - 10} more (--json lists them all)", dim=True)
             )
     return out
