@@ -656,7 +656,8 @@ def _checks(stats: dict) -> list[dict]:
 
 
 def read_stats(tables: list[Grid], lines: list[str], year: int | None = None) -> dict | None:
-    """The standard tables of one report in the fixed schema, or None when it has none.
+    """The standard tables of one report in the fixed schema, or None when it has none; a
+    report without them but with the 2008-era 统计表 gets that (corpus/stats2008.py).
 
     `tables` are the report's grids (merged cells repeated, as corpus/tables.py and the PDF
     and DOCX readers give them); `lines` its cleaned text, read for markdown, pipe, tab and
@@ -679,7 +680,9 @@ def read_stats(tables: list[Grid], lines: list[str], year: int | None = None) ->
             if chosen[part] is None and sheet.has(part):
                 chosen[part] = sheet
     if not any(chosen.values()):
-        return None
+        from corpus.stats2008 import read_2008  # it builds on this module's cell reading
+
+        return read_2008(tables, lines)
     used = [s for s in chosen.values() if s is not None]
     fmt = _format(used, year)
 
