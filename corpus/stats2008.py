@@ -34,6 +34,38 @@ MAP_2008 = {
     "review": ("review", "total"),
     "litigation": ("litigation_direct", "total"),
 }
+# The row each key names, as the table of 2008 prints it (a row not listed is keyed by its label).
+ROW_LABELS_2008 = {
+    "active": "主动公开信息数",
+    "active_web": "主动公开：网站公开",
+    "active_gazette": "主动公开：政府公报公开",
+    "active_press": "主动公开：新闻发布、报刊、广播电视",
+    "active_archive": "主动公开：档案馆、图书馆、查阅点",
+    "active_board": "主动公开：公开栏、电子屏",
+    "active_other": "主动公开：其他形式",
+    "requests": "受理依申请公开信息总数",
+    "requests_in_person": "申请：当面申请数",
+    "requests_fax": "申请：传真申请数",
+    "requests_email": "申请：电子邮件申请数",
+    "requests_letter": "申请：信函申请数",
+    "requests_phone": "申请：电话申请数",
+    "requests_online": "申请：网上申请数",
+    "requests_other": "申请：其他形式申请数",
+    "replies": "对申请的答复数",
+    "replies_granted": "答复：同意公开",
+    "replies_partial": "答复：同意部分公开",
+    "replies_refused": "答复：否决公开",
+    "replies_not_held": "答复：信息不存在或非本机关掌握",
+    "replies_other": "答复：其他",
+    "review": "行政复议数",
+    "litigation": "行政诉讼数",
+    "appeal": "行政申诉数",
+    "fees": "收取费用",
+    "fees_exempt": "减免费用",
+    "consultations": "咨询数",
+}
+COLUMNS_2008 = ("year", "cumulative")
+COLUMN_LABELS_2008 = {"year": "本年度", "cumulative": "历年累计"}
 # Summed metrics of the standard format that a 2008 row gives whole (the standard format
 # splits them into parts): 否决公开 is every refusal, 行政诉讼数 every lawsuit.
 SUMS_2008 = {"requests.refused.total": "replies_refused", "litigation.total": "litigation"}
@@ -188,6 +220,7 @@ def _read_grid(grid: Grid) -> _Table | None:
         unit = ""
         figures: list[tuple[int, Value]] = []
         for i, c in enumerate(cells):
+            printed = " ".join(str(raw[i]).split())
             if not c:
                 if labels:
                     figures.append((i, None))
@@ -197,8 +230,8 @@ def _read_grid(grid: Grid) -> _Table | None:
                 unit = c
             elif ok:
                 figures.append((i, v))
-            elif c not in labels:
-                labels.append(c)
+            elif printed not in labels:
+                labels.append(printed)
         label = "".join(labels)
         if not label or not figures or not re.search(r"[\u4e00-\u9fff]", label):
             continue

@@ -70,8 +70,8 @@ def test_api_stats_is_stats_json(server):
     assert json.loads(bad.value.read())["error"].startswith("no metric 'requests.new.totl'")
     with urllib.request.urlopen(f"{base}/api/stats?format=csv") as r:
         lines = r.read().decode("utf-8-sig").splitlines()
-    assert lines[0] == "report_id,agency,year,table,row,column,value"
-    assert lines[-1].split(",")[3] == "checks"
+    assert lines[0] == "report_id,agency,year,format,table,row,column,value"
+    assert lines[-1].split(",")[4] == "checks"
 
 
 def table_rows(page) -> list[list[str]]:
