@@ -242,6 +242,8 @@ def parse_value(cell: str) -> tuple[bool, Value]:
     m = _NUM_CELL.fullmatch(s)
     if m:
         digits = m.group(1).replace(",", "")
+        if len(digits) > 24:  # no printed figure is that long: a run of several, or noise
+            return False, None
         if re.fullmatch(r"[+-]?\d+", digits):
             return True, int(digits)
         try:

@@ -348,6 +348,8 @@ def _set_flat(row: _Row, nums: str, has_cum: bool) -> None:
 def _splits(run: str) -> list[tuple[int, int | None]]:
     """Ways to read a digit run as 本年度 then 历年累计: no leading zeros, 累计 ≥ 本年度."""
     out: list[tuple[int, int | None]] = []
+    if len(run) > 24:  # not two printed counts
+        return out
     for i in range(1, len(run)):
         a, b = run[:i], run[i:]
         if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
