@@ -6,7 +6,6 @@ corpus/reader.py, so the table is found where ingest finds it."""
 
 from __future__ import annotations
 
-
 import pytest
 from formats_fixtures import CJK_FONT, has_cjk_font
 
