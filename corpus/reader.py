@@ -79,13 +79,15 @@ def _html_doc(text: str) -> ParsedDoc:
     body_lines, header = clean_lines(doc.body_lines)
     _, page_header = clean_lines(doc.page_lines)
     hints = {k: v for k, v in doc.meta.items() if k in ("title", "published", "source", "url")}
+    page_title = re.split(r"[_|｜]| - | — ", doc.page_title)[0].strip()
     return ParsedDoc(
         lines=body_lines,
         tables=html_grids(text),  # the whole page's data tables, merged cells repeated
         hints=hints,
         provenance={k: _HINT_ORIGIN[k] for k in hints},
         header={**page_header, **header},
-        headline=doc.headline or doc.page_title.split("_")[0].split("|")[0].strip(),
+        headline=doc.headline or page_title,
+        alt_titles=[(page_title, "html-title")] if page_title else [],
         clean=False,
     )
 
@@ -163,6 +165,7 @@ def build_report(
         headline=doc.headline,
         provenance=given,
         headline_source=doc.headline_source,
+        alt_titles=doc.alt_titles,
     )
     if not body:
         raise IngestError("no text left after cleaning")

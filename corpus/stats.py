@@ -140,7 +140,7 @@ _ACTIVE_BLOCK_WORDS = r"第二十条第?[(（][一二三四五六七八九十]+[
 _GROUP_WORDS = [
     ("litigation_direct", r"未经复议直接起诉|直接起诉"),
     ("litigation_after_review", r"复议后起诉"),
-    ("review", r"行政复议"),
+    ("review", r"行政\w?复议"),  # 行政法复议 and the like: a typo is still the review
 ]
 _OUTCOME_WORDS = [
     ("pending", r"尚未审结|未审结"),
@@ -368,6 +368,8 @@ def _fixed_width(values: list[Value], n: int) -> list[Value] | None:
     label's colspan printed as empty cells)."""
     while len(values) > n and values[0] is None:
         values = values[1:]
+    while len(values) > n and values[-1] is None:
+        values = values[:-1]  # a markdown row's trailing empty cell (`| 81 | |`)
     return values if len(values) == n else None
 
 
@@ -509,10 +511,16 @@ def _text_request_row(sheet: _Sheet, row: str, label: str, tokens: list[str]) ->
     values = _token_values(tokens)
     if values is not None and len(values) == len(REQUEST_COLS):
         sheet.put_request_row(row, values, label)
+    elif 1 < len(tokens) < len(REQUEST_COLS) and all(t.isdigit() for t in tokens):
+        # a digit run with stray spaces (`200 000121`): read as one run, split by its 总计
+        _text_request_row(sheet, row, label, ["".join(tokens)])
 
 
 def _text_review(sheet: _Sheet, tokens: list[str], group: str) -> None:
     n = len(OUTCOMES)
+    want = n if group else 3 * n
+    if 1 < len(tokens) < want and all(t.isdigit() for t in tokens):
+        tokens = ["".join(tokens)]  # a run with stray spaces
     if len(tokens) == 1 and tokens[0].isdigit():
         readings = split_run(tokens[0], [n] * (1 if group else 3))
         if len(readings) != 1:
