@@ -153,6 +153,23 @@ def cut_trailer(lines: list[str]) -> list[str]:
     return lines
 
 
+_MAY_BE_HEADER = re.compile(rf"[:：]|^\s*({_META_LABELS})")
+
+
+def header_fields(raw_lines: list[str]) -> dict[str, str]:
+    """The labelled header fields of `raw_lines` (what clean_lines finds), reading only the
+    lines that can hold one: a whole page's lines cost no more than its labelled ones."""
+    header: dict[str, str] = {}
+    for raw in raw_lines:
+        if not _MAY_BE_HEADER.search(raw):
+            continue
+        fields = parse_header(norm_line(raw))
+        for k, v in (fields or {}).items():
+            if v and k not in header:
+                header[k] = v
+    return header
+
+
 def clean_lines(raw_lines: list[str]) -> tuple[list[str], dict[str, str]]:
     """Drop chrome and header lines. Returns (kept lines, header fields)."""
     kept: list[str] = []

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from corpus.clean import clean_lines, nfkc
+from corpus.clean import clean_lines, header_fields, nfkc
 from corpus.dates import parse_date
 from corpus.decode import DecodeError, decode_bytes
 from corpus.discover import SIDECAR_EXT, Found, shown
@@ -77,7 +77,7 @@ _HINT_ORIGIN = {
 def _html_doc(text: str) -> ParsedDoc:
     doc = parse_html(text)
     body_lines, header = clean_lines(doc.body_lines)
-    _, page_header = clean_lines(doc.page_lines)
+    page_header = header_fields(doc.page_lines)
     hints = {k: v for k, v in doc.meta.items() if k in ("title", "published", "source", "url")}
     page_title = re.split(r"[_|｜]| - | — ", doc.page_title)[0].strip()
     return ParsedDoc(

@@ -23,6 +23,9 @@ from collections.abc import Iterator
 from corpus.tables import Grid, split_run, text_grids
 
 Value = int | float | None
+# The statistics tables run to a few dozen rows; a grid of thousands (a page's list of
+# documents) is not one of them and is not read row by row.
+MAX_TABLE_ROWS = 400
 
 # -- the fixed schema ----------------------------------------------------------------------------
 
@@ -673,9 +676,10 @@ def read_stats(tables: list[Grid], lines: list[str], year: int | None = None) ->
     and DOCX readers give them); `lines` its cleaned text, read for markdown, pipe, tab and
     space-separated tables and flattened digit runs. Each table (二, 三, 四) comes from the
     first source that has it: the grids, then tables in the text, then the text itself."""
+    tables = [g for g in tables if len(g) <= MAX_TABLE_ROWS]
     readers = [
         lambda sheet: [_read_grid(g, sheet) for g in tables],
-        lambda sheet: [_read_grid(g, sheet) for g in text_grids(lines)],
+        lambda sheet: [_read_grid(g, sheet) for g in text_grids(lines) if len(g) <= MAX_TABLE_ROWS],
         lambda sheet: _read_text(lines, sheet),
     ]
     parts = ("active", "requests", "review")

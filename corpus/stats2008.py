@@ -21,7 +21,7 @@ import itertools
 import re
 
 from corpus.model import Grid
-from corpus.stats import Value, norm, parse_value
+from corpus.stats import MAX_TABLE_ROWS, Value, norm, parse_value
 from corpus.tables import text_grids
 
 # The standard-table figure each 2008 row gives the same meaning to (its 本年度 figure). One
@@ -464,6 +464,8 @@ def read_2008(tables: list[Grid], lines: list[str]) -> dict | None:
     ):
         return None
     for grid in itertools.chain(tables, text_grids(lines)):
+        if len(grid) > MAX_TABLE_ROWS:
+            continue
         table = _read_grid(grid)
         if table is not None:
             return _stats(table)
