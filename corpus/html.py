@@ -123,6 +123,7 @@ class HtmlDoc:
     meta: dict[str, str] = field(default_factory=dict)
     page_title: str = ""
     headline: str = ""
+    headlines: list[str] = field(default_factory=list)  # every <h1>/<h2>/.title, in order
     body_lines: list[str] = field(default_factory=list)
     page_lines: list[str] = field(default_factory=list)  # whole page, for labelled header fields
 
@@ -256,6 +257,7 @@ def parse_html(text: str, fast: bool | None = None) -> HtmlDoc:
     heads += [
         el.get_text(" ", strip=True) for el in root.select(".title, .article-title, #title, .tit")
     ]
-    doc.headline = next((h for h in heads if 4 <= len(h) <= 80), "")
+    doc.headlines = [h for h in heads if 4 <= len(h) <= 80][:20]
+    doc.headline = doc.headlines[0] if doc.headlines else ""
     doc.body_lines = _lines(body)
     return doc

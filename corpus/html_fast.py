@@ -204,6 +204,7 @@ def parse_html_fast(text: str) -> HtmlDoc:
             " | ".join(_xpath_for(s) for s in (".title", ".article-title", "#title", ".tit"))
         )
     ]
-    doc.headline = next((h for h in heads if 4 <= len(h) <= 80), "")
+    doc.headlines = [h for h in heads if 4 <= len(h) <= 80][:20]
+    doc.headline = doc.headlines[0] if doc.headlines else ""
     doc.body_lines = _lines(body)
     return doc

@@ -88,7 +88,8 @@ def _html_doc(text: str) -> ParsedDoc:
         provenance={k: _HINT_ORIGIN[k] for k in hints},
         header={**page_header, **header},
         headline=doc.headline or page_title,
-        alt_titles=[(page_title, "html-title")] if page_title else [],
+        alt_titles=[(h, "html-title") for h in doc.headlines[1:]]
+        + ([(page_title, "html-title")] if page_title else []),
         clean=False,
     )
 

@@ -232,3 +232,18 @@ def test_a_markdown_row_with_a_trailing_empty_cell_is_read():
         "other": 0,
         "total": 6,
     }
+
+
+def test_the_heading_that_names_the_report_beats_the_sites_name(tmp_path):
+    """The first <h1> is the site's name, <title> the column's label; the report's own
+    heading comes later on the page."""
+    page = (
+        "<html><head><meta charset='utf-8'><title>政府信息公开年报</title></head><body>"
+        "<h1>上海市人民政府</h1><div class='article'>"
+        "<h2>上海市民政局2011年政府信息公开工作年度报告</h2>"
+        + "".join(f"<p>{line}</p>" for line in BODY)
+        + "</div></body></html>"
+    )
+    r = read(tmp_path / "page.html", page)
+    assert r.title == "上海市民政局2011年政府信息公开工作年度报告"
+    assert r.agency == "上海市民政局"

@@ -110,7 +110,7 @@ def test_the_fast_path_reads_a_page_as_the_tree_path_does():
     for page in (PAGE.format(charset="utf-8"), DENSITY_PAGE):
         slow, fast = parse_html(page, fast=False), parse_html(page, fast=True)
         assert fast.body_lines and fast.page_lines
-        for field in ("meta", "page_title", "headline", "body_lines", "page_lines"):
+        for field in ("meta", "page_title", "headline", "headlines", "body_lines", "page_lines"):
             a, b = getattr(slow, field), getattr(fast, field)
             if isinstance(a, list):  # inner runs of spaces are collapsed by cleaning anyway
                 a = [" ".join(x.split()) for x in a]
