@@ -65,7 +65,7 @@ class Meta:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
-_SENTENCE = re.compile(r"[。；;！？]|，.*，|^(本报告|本年度报告|根据|按照|依据|依照|现将|为了|为)")
+_SENTENCE = re.compile(r"[。；;！？]|，.*，|^(本报告|本年度报告|根据|按照|依据|依照|现将|为了)")
 
 
 def looks_like_title(line: str) -> bool:

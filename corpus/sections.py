@@ -85,6 +85,8 @@ _SENT_END = re.compile(r"[。！？；!?;]")
 _TABLE_ROW = re.compile(
     r"^(本年新收|上年结转|本年度?办理结果|结转下一?年度?|下年度继续办理|本年度?新收)"
 )
+# Any table's row printed as a line: its label, then its figures (一、主动公开信息数 条 425 1516).
+_ROW_FIGURES = re.compile(r"(?:\s|[条件个项次元])\s*\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*\s*$")
 
 
 def cn_to_int(s: str) -> int:
@@ -139,6 +141,8 @@ def match_heading(line: str) -> Heading | None:
             return None  # 一、 alone, or a decimal like 一.5
         number = cn_to_int(m.group(1))
         if number <= 0 or (level in (1, 2) and _TABLE_ROW.match(rest)):
+            return None
+        if _ROW_FIGURES.search(rest) and not _SENT_END.search(rest):
             return None
         sent = _SENT_END.search(line)
         if sent is None:

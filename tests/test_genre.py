@@ -247,3 +247,29 @@ def test_the_heading_that_names_the_report_beats_the_sites_name(tmp_path):
     r = read(tmp_path / "page.html", page)
     assert r.title == "上海市民政局2011年政府信息公开工作年度报告"
     assert r.agency == "上海市民政局"
+
+
+def test_an_old_tables_rows_printed_as_lines_are_not_headings(tmp_path):
+    """A PDF's text layer gives the 2008-era table a row a line: label, unit, figures."""
+    lines = [
+        "一、概述",
+        "2012年，本局扎实推进政府信息公开工作。",
+        "二、主动公开政府信息情况",
+        "全年主动公开政府信息412条。",
+        "三、依申请公开政府信息情况",
+        "全年受理申请21件。",
+        "附件：政府信息公开情况统计表",
+        "指标名称 计量单位 本年度 历年累计",
+        "一、主动公开信息数 条 412 1033",
+        "二、受理依申请公开信息总数 条 21 21",
+        "三、行政复议数 件 1 1",
+    ]
+    r = read(tmp_path / "r.txt", "\n".join(["昆山市审计局2012年政府信息公开工作年度报告", *lines]))
+    assert r.headings == [
+        "一、概述",
+        "二、主动公开政府信息情况",
+        "三、依申请公开政府信息情况",
+        "附件：政府信息公开情况统计表",
+    ]
+    assert r.stats["format"] == "2008"
+    assert r.stats["requests"]["new"]["total"] == 21
