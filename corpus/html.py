@@ -33,7 +33,7 @@ BODY_SELECTORS = [
     "#content",
     ".content",
 ]
-_DROP_TAGS = [
+DROP_TAGS = [
     "script",
     "style",
     "noscript",
@@ -51,7 +51,7 @@ _DROP_TAGS = [
     "template",
     "head",
 ]
-_BLOCK = {
+BLOCK_TAGS = {
     "p",
     "div",
     "section",
@@ -88,13 +88,13 @@ _BLOCK = {
     "figcaption",
     "hr",
 }
-_CHROME_CLASS = re.compile(
+CHROME_CLASS = re.compile(
     r"(^|[\s_-])(nav|menu|breadcrumb|crumb|share|bdshare|footer|foot|header|top|toolbar|"
     r"position|location|sidebar|related|relate|xgwz|print|qrcode|ewm|copyright|pager|pagination|"
     r"login|search)([\s_-]|$)",
     re.I,
 )
-_META_NAMES = {
+META_NAMES = {
     "articletitle": "title",
     "title": "title",
     "pubdate": "published",
@@ -128,24 +128,44 @@ class HtmlDoc:
     page_lines: list[str] = field(default_factory=list)  # whole page, for labelled header fields
 
 
+class Lines:
+    """The lines a page's text makes: text runs joined until a block or <br> ends the line, a
+    table row a line of its own (cells joined by ' | ', empty ones left out). Both parse paths
+    (this module's and corpus/html_fast.py's) write through it."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self._buf: list[str] = []
+
+    def text(self, s: str) -> None:
+        self._buf.append(s.replace("\n", " "))
+
+    def flush(self) -> None:
+        if self._buf:
+            line = "".join(self._buf).strip()
+            if line:
+                self.out.append(line)
+            self._buf.clear()
+
+    def row(self, cells: list[str]) -> None:
+        self.flush()
+        cells = [" ".join(c.split()) for c in cells]
+        cells = [c for c in cells if c]
+        if cells:
+            self.out.append(" | ".join(cells))
+
+
 def _lines(el: Tag) -> list[str]:
     """Text of `el` with a line per block element and a line per table row (cells joined by ' | ')."""
-    out: list[str] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        if buf:
-            line = "".join(buf).strip()
-            if line:
-                out.append(line)
-            buf.clear()
+    sink = Lines()
+    flush = sink.flush
 
     def walk(node: Tag) -> None:
         for child in node.children:
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
-                buf.append(str(child).replace("\n", " "))
+                sink.text(str(child))
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -153,15 +173,13 @@ def _lines(el: Tag) -> list[str]:
             if name == "br":
                 flush()
             elif name == "tr":
-                flush()
-                cells = [
-                    " ".join(c.get_text(" ", strip=True).split())
-                    for c in child.find_all(["td", "th"], recursive=False)
-                ]
-                cells = [c for c in cells if c]
-                if cells:
-                    out.append(" | ".join(cells))
-            elif name in _BLOCK:
+                sink.row(
+                    [
+                        c.get_text(" ", strip=True)
+                        for c in child.find_all(["td", "th"], recursive=False)
+                    ]
+                )
+            elif name in BLOCK_TAGS:
                 flush()
                 walk(child)
                 flush()
@@ -170,7 +188,7 @@ def _lines(el: Tag) -> list[str]:
 
     walk(el)
     flush()
-    return out
+    return sink.out
 
 
 def _text_len(el: Tag) -> int:
@@ -218,7 +236,7 @@ def parse_html(text: str, fast: bool | None = None) -> HtmlDoc:
     doc = HtmlDoc()
     for m in soup.find_all("meta"):
         name = (m.get("name") or m.get("property") or "").strip().lower()
-        key = _META_NAMES.get(name)
+        key = META_NAMES.get(name)
         content = (m.get("content") or "").strip()
         if key and content and key not in doc.meta:
             doc.meta[key] = content
@@ -228,7 +246,7 @@ def parse_html(text: str, fast: bool | None = None) -> HtmlDoc:
     if soup.title and soup.title.string:
         doc.page_title = soup.title.string.strip()
 
-    for tag in soup.find_all(_DROP_TAGS):
+    for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
     root = soup.body or soup
     doc.page_lines = _lines(root)
@@ -246,7 +264,7 @@ def parse_html(text: str, fast: bool | None = None) -> HtmlDoc:
         chrome = []
         for el in root.find_all(["div", "ul", "section", "aside", "header"]):
             cls = " ".join(el.get("class") or []) + " " + (el.get("id") or "")
-            if _CHROME_CLASS.search(cls):
+            if CHROME_CLASS.search(cls):
                 chrome.append(el)
         for el in chrome:
             if not el.decomposed:

@@ -10,7 +10,15 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from corpus.html import _BLOCK, _CHROME_CLASS, _DROP_TAGS, _META_NAMES, BODY_SELECTORS, HtmlDoc
+from corpus.html import (
+    BLOCK_TAGS,
+    BODY_SELECTORS,
+    CHROME_CLASS,
+    DROP_TAGS,
+    META_NAMES,
+    HtmlDoc,
+    Lines,
+)
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _WS = re.compile(r"\s+")
@@ -44,18 +52,10 @@ def _text_len(el) -> int:
 
 def _lines(el) -> list[str]:
     """corpus/html.py's _lines: a line per block element, a line per table row."""
-    out: list[str] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        if buf:
-            line = "".join(buf).strip()
-            if line:
-                out.append(line)
-            buf.clear()
-
+    sink = Lines()
+    flush = sink.flush
     if el.text:
-        buf.append(el.text.replace("\n", " "))
+        sink.text(el.text)
     # (element, its children, whether it is a block) — a block flushes on entry and exit
     stack: list = [(el, iter(el), False)]
     while stack:
@@ -66,38 +66,30 @@ def _lines(el) -> list[str]:
             if block:
                 flush()
             if node is not el and node.tail:
-                buf.append(node.tail.replace("\n", " "))
+                sink.text(node.tail)
             continue
         if not _is_element(child):
             if child.tail:
-                buf.append(child.tail.replace("\n", " "))
+                sink.text(child.tail)
             continue
         name = child.tag
         if name == "br":
             flush()
             if child.tail:
-                buf.append(child.tail.replace("\n", " "))
+                sink.text(child.tail)
         elif name == "tr":
-            flush()
-            cells = [
-                " ".join(_get_text(c).split())
-                for c in child
-                if _is_element(c) and c.tag in ("td", "th")
-            ]
-            cells = [c for c in cells if c]
-            if cells:
-                out.append(" | ".join(cells))
+            sink.row([_get_text(c) for c in child if _is_element(c) and c.tag in ("td", "th")])
             if child.tail:
-                buf.append(child.tail.replace("\n", " "))
+                sink.text(child.tail)
         else:
-            block = name in _BLOCK
+            block = name in BLOCK_TAGS
             if block:
                 flush()
             if child.text:
-                buf.append(child.text.replace("\n", " "))
+                sink.text(child.text)
             stack.append((child, iter(child), block))
     flush()
-    return out
+    return sink.out
 
 
 def _drop(el) -> None:
@@ -161,7 +153,7 @@ def parse_html_fast(text: str) -> HtmlDoc:
         return doc
     for m in tree.iter("meta"):
         name = (m.get("name") or m.get("property") or "").strip().lower()
-        key = _META_NAMES.get(name)
+        key = META_NAMES.get(name)
         content = (m.get("content") or "").strip()
         if key and content and key not in doc.meta:
             doc.meta[key] = content
@@ -175,7 +167,7 @@ def parse_html_fast(text: str) -> HtmlDoc:
     if title is not None and len(title) == 0 and title.text:
         doc.page_title = title.text.strip()
 
-    for tag in list(tree.iter(*_DROP_TAGS)):
+    for tag in list(tree.iter(*DROP_TAGS)):
         _drop(tag)
     bodies = tree.xpath("//body")
     root = bodies[0] if bodies else tree
@@ -191,7 +183,7 @@ def parse_html_fast(text: str) -> HtmlDoc:
         chrome = []
         for el in root.iter("div", "ul", "section", "aside", "header"):
             cls = " ".join((el.get("class") or "").split()) + " " + (el.get("id") or "")
-            if _CHROME_CLASS.search(cls):
+            if CHROME_CLASS.search(cls):
                 chrome.append(el)
         for el in chrome:
             _drop(el)
