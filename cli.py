@@ -790,7 +790,7 @@ def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_j
     With the change on the year before, an optional rate, how many reports had readable
     tables, and every printed total that disagrees with its parts. QUERY narrows the reports
     to those with a matching passage. --csv writes every figure of those reports in long
-    form (report_id,agency,year,table,row,column,value), the checks last as table "checks"."""
+    form (report_id,agency,year,format,table,row,column,value), the checks last as table "checks"."""
     from search.tools.stats import LONG_COLUMNS, long_rows, select
     from search.tools.stats import stats as run
 

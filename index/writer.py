@@ -14,7 +14,6 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from corpus.discover import discover, shown
-from corpus.html import PageTooLarge
 from corpus.model import Report, stable_id
 from corpus.ocr import OcrReader
 from corpus.reader import (
@@ -502,7 +501,7 @@ def _one(unit: Unit, known: Known, batch: PassageStore, stats: IngestStats, fail
 
 def _reason(e: Exception) -> str:
     """One line saying why a source could not be read or parsed."""
-    if isinstance(e, (IngestError, PageTooLarge)):
+    if isinstance(e, IngestError):
         return str(e)
     if isinstance(e, RecursionError):
         return "document too deeply nested to parse"

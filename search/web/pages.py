@@ -180,6 +180,7 @@ TABLE_HEADINGS = {
     "active": re.compile(r"主动公开.*情况"),
     "requests": re.compile(r"收到和处理|依申请公开.*情况"),
     "review": re.compile(r"行政复议.*行政诉讼|复议.*诉讼情况"),
+    "table_2008": re.compile(r"统计表"),  # 附件1：…政府信息公开情况统计表
 }
 
 

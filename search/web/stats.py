@@ -2,7 +2,7 @@
 
     GET /api/stats?q=&agency=&year=&by=agency|year&metric=&rate=&sort=&format=json|csv|png
 
-format=csv is the long form of `stats --csv` (report_id,agency,year,table,row,column,value,
+format=csv is the long form of `stats --csv` (report_id,agency,year,format,table,row,column,value,
 the checks last as table "checks"); png the chart of `stats --png`. A bad metric or query is
 a QueryError, answered as a 400 JSON error (search/web/errors.py)."""
 
