@@ -76,6 +76,8 @@ def test_scanned_huaian_facts_equal_the_originals(huaian_scan):
         "litigation_total": s["litigation_direct"]["total"] + s["litigation_after_review"]["total"],
     }
     assert got == case["stats"]
+    # every figure of the three tables, not only the four hand-read ones
+    assert scan.stats == read_reports(str(HUAIAN))[0].stats
 
 
 def test_scanned_report_is_marked_ocr(huaian_scan):
