@@ -46,4 +46,5 @@ def make_schema() -> Schema:
         provenance=STORED(),
         fingerprint=STORED(),
         stats=STORED(),  # JSON text of the report's standard tables, or None
+        sentences=STORED(),  # the report's sentence fingerprints (index/sentences.py), bytes
     )

@@ -39,3 +39,7 @@ MAX_DEPTH = 12  # nested parentheses and NOTs
 MAX_POSTING_LISTS = 10_000  # ~0.6-1 s of reads; six of the commonest characters OR-ed fit
 TIME_BUDGET = 5.0  # seconds a query may run; GONGKAI_TIME_BUDGET or `serve --time-budget`
 CHAR_CACHE = 1024  # single characters whose passages an index generation keeps
+# decoded posting lists, BM25 contributions and term counts an index generation keeps between
+# queries (index/whoosh_ext/postings.py PostingCache), per engine: MB of numpy arrays
+POSTINGS_CACHE_MB = 256
+STORED_CACHE = 10_000  # passages whose stored fields (as shown in hits) a generation keeps

@@ -15,7 +15,6 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from corpus.discover import discover, shown
-from corpus.html import PageTooLarge
 from corpus.model import Report, stable_id
 from corpus.ocr import OcrReader
 from corpus.reader import (
@@ -27,15 +26,12 @@ from corpus.reader import (
     UnitSkip,
     read_units,
 )
+from index import sentences
 from index.backend import Known, PassageStore
 from index.schema import ALIAS, PASSAGE, REPORT
 from index.settings import BATCH_BYTES, BATCH_REPORTS, OCR_CACHE_DIR
-from index.store import INDEX_NAME, open_or_create, write_fault
+from index.store import INDEX_NAME, IndexBusy, open_or_create, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
-
-
-class IndexBusy(Exception):
-    pass
 
 
 @dataclass
@@ -168,6 +164,7 @@ def report_docs(report: Report) -> Iterable[dict]:
         "provenance": report.provenance,
         "fingerprint": report.fingerprint,
         "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else None,
+        "sentences": sentences.encode(sentences.prints(p.text for p in report.passages)),
         "section": "",
         "order": -1,
     }
@@ -520,7 +517,7 @@ def _one(unit: Unit, known: Known, batch: PassageStore, stats: IngestStats, fail
 
 def _reason(e: Exception) -> str:
     """One line saying why a source could not be read or parsed."""
-    if isinstance(e, (IngestError, PageTooLarge)):
+    if isinstance(e, IngestError):
         return str(e)
     if isinstance(e, RecursionError):
         return "document too deeply nested to parse"

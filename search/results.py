@@ -74,7 +74,15 @@ class Record(Mapping):
         return {k: plain(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:  # most values: first, and by exact type (cheapest)
+        return value
+    if kind is list or kind is tuple:  # (a Record is neither; isinstance on it is an ABC check)
+        return [v if type(v) in _SCALARS else plain(v) for v in value]
     if isinstance(value, Record):
         return value.to_dict()
     if isinstance(value, list):
@@ -141,6 +149,9 @@ def hit(fields: Mapping, score: float | None = None, terms: list[str] | tuple = 
 class FacetValue(Record):
     value: str | int | None
     count: int
+
+    def to_dict(self) -> dict:  # a search has hundreds: skip the generic walk
+        return {"value": self.value, "count": self.count}
 
 
 @dataclass(slots=True)

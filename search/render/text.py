@@ -313,6 +313,17 @@ def kwic_lines(res: dict, style=_plain) -> list[str]:
 
 
 # -- similar ------------------------------------------------------------------------------------
+def segments_marked(segments) -> tuple[str, list[tuple[int, int]]]:
+    """A text cut into ["same" | "diff", text] segments, as (the whole text, the character
+    ranges of its "diff" segments) for `wrap` to style."""
+    marked, pos = [], 0
+    for kind, chunk in segments:
+        if kind == "diff" and chunk.strip():
+            marked.append((pos, pos + len(chunk)))
+        pos += len(chunk)
+    return "".join(chunk for _, chunk in segments), marked
+
+
 def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
     src = res["passage"]
     out = [
@@ -352,12 +363,7 @@ def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
         if r["similarity"] >= 1.0:
             out.append(pad + style("the same wording as the passage above", fg="green"))
         else:
-            diff, pos = [], 0
-            for kind, text in r["segments"]:
-                if kind == "diff" and text.strip():
-                    diff.append((pos, pos + len(text)))
-                pos += len(text)
-            text = "".join(t for _, t in r["segments"])
+            text, diff = segments_marked(r["segments"])
             out += [
                 pad + line
                 for line in wrap(text, diff, 70, max_lines, 0, style, fg="yellow", bold=True)
@@ -437,6 +443,9 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         if by == "year":
             head.append("reports")
         head.append("missing")
+        several = len(res.get("formats") or {}) > 1
+        if several:
+            head.append("format")
         if res["rate"]:
             head.append(res["rate"])
         table = []
@@ -452,6 +461,8 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
             if by == "year":
                 line.append(str(r["reports"]))
             line.append(str(r["missing"]) if r["missing"] else "")
+            if several:
+                line.append("+".join(r.get("formats") or []))
             if res["rate"]:
                 line.append(_rate(r.get("rate")))
             table.append((line, r["checks"]))
@@ -470,6 +481,8 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         for line, n_checks in table:
             text = joined(line)
             out.append(text + (style(f"  ! {n_checks} check(s)", fg="red") if n_checks else ""))
+    for note in res.get("format_notes") or []:
+        out += ["", style("format: " + note, fg="yellow")]
     if res["checks"]:
         out += [
             "",

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from index.settings import MAX_QUERY_CHARS
+from search.choices import KWIC_SORTS, STATS_RATES
 from search.highlight import mark
 from search.query import QueryError, plan_text
 from search.render.stats_html import PARTS, stats_tables
@@ -35,7 +36,7 @@ STATIC_DIR = HERE / "static"
 JS = "text/javascript; charset=utf-8"
 MEDIA = {".css": "text/css; charset=utf-8", ".js": JS, ".svg": "image/svg+xml"}
 # The page's modules (static/*.js, static/views/*.js) import each other by relative URL.
-SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js"]
+SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js", "yoy.js"]
 VIEWS = [
     "results",
     "facets",
@@ -47,6 +48,8 @@ VIEWS = [
     "stats",
     "intro",
     "empty",
+    "diff",
+    "reuse",
 ]
 
 # Our own pages load only our own assets; the widget runs in a host page we don't control.
@@ -82,11 +85,17 @@ TEMPLATES.globals.update(max_query=MAX_QUERY_CHARS)
 
 # -- assets -----------------------------------------------------------------------------------
 def labels_module() -> str:
-    """static/labels.js, written from search/results.py and messages.py: the page never spells
-    a label or an error message."""
+    """static/labels.js, written from search/results.py, messages.py and search/choices.py:
+    the page never spells a label, an error message or an option's values."""
+    tables = (
+        ("LABELS", LABELS),
+        ("ERRORS", ERRORS_ZH),
+        ("KWIC_SORTS", KWIC_SORTS),
+        ("RATES", STATS_RATES),
+    )
     return "".join(
         f"export const {name} = Object.freeze({json.dumps(table, ensure_ascii=False)});\n"
-        for name, table in (("LABELS", LABELS), ("ERRORS", ERRORS_ZH))
+        for name, table in tables
     )
 
 
@@ -171,6 +180,7 @@ TABLE_HEADINGS = {
     "active": re.compile(r"主动公开.*情况"),
     "requests": re.compile(r"收到和处理|依申请公开.*情况"),
     "review": re.compile(r"行政复议.*行政诉讼|复议.*诉讼情况"),
+    "table_2008": re.compile(r"统计表"),  # 附件1：…政府信息公开情况统计表
 }
 
 
@@ -311,6 +321,26 @@ def page_report(engines: Engines, report_id: str, passage: str | None = None, q:
     report = engines.call(lambda e: e.show(report_id))
     page = report_page(report, chosen=passage, query=q, terms=query_terms(q))
     return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+TOOL_PAGES = {
+    name: TEMPLATES.get_template("tool.html").render(query="", title=title).encode()
+    for name, title in (("diff", "年度对比"), ("reuse", "年报重复度"))
+}
+
+
+@router.get("/diff")
+def page_diff():
+    """年度对比: the page asks /api/diff with its own ?old=&new= (static/views/diff.js)."""
+    return Response(TOOL_PAGES["diff"], media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+
+@router.get("/reuse")
+def page_reuse():
+    """年报重复度: the page asks /api/reuse with its own ?q=&agency=&year= (views/reuse.js)."""
+    return Response(
+        TOOL_PAGES["reuse"], media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+    )
 
 
 @router.get("/reports")
