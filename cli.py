@@ -395,8 +395,8 @@ def show(report_id, index_dir, as_json):
 
     try:
         res = _engine(index_dir).show(report_id)
-    except NotFound:
-        fail(f"no report {report_id!r} in the index (see `reports`)")
+    except NotFound as e:
+        fail(str(e))
     if as_json:
         _print_json(res)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 TEXT_EXT = {".txt", ".text"}
 HTML_EXT = {".html", ".htm", ".shtml", ".xhtml"}
@@ -24,12 +24,21 @@ class Found:
     kind: str  # "text" | "html" | "jsonl" | "pdf" | "docx" | "doc" | "rtf" | "warc" | "skip" | "error"
     reason: str = ""
     size: int = 0
+    # The file's name relative to the folder given to ingest (a file given itself: its base
+    # name). What the index stores as `source` and a citation names: the same on every
+    # machine, never a folder of the disk it was read from.
+    name: str = ""
 
     @property
     def shown(self) -> str:
-        """The path as users see it (and the index stores it): bytes of a name that is not
-        UTF-8 shown escaped, \\xff, so it can be printed and stored."""
+        """The path as the operator gave it: bytes of a name that is not UTF-8 shown escaped,
+        \\xff, so it can be printed."""
         return shown(self.path)
+
+    @property
+    def shown_name(self) -> str:
+        """`name` (the base name when unset) as `shown` shows a path."""
+        return shown(self.name or os.path.basename(self.path))
 
 
 def shown(path: str) -> str:
@@ -133,6 +142,8 @@ def discover(paths: list[str]) -> Iterator[Found]:
 
     for top in paths:
         if os.path.isdir(top):
-            yield from walk(top)
+            for f in walk(top):
+                yield replace(f, name=os.path.relpath(f.path, top))
         else:
-            yield from one(top)
+            for f in one(top):
+                yield replace(f, name=os.path.basename(f.path))

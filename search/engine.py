@@ -14,7 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
-from index.schema import ALIAS, PASSAGE, REPORT
+from index.schema import ALIAS, PASSAGE, REPLACED, REPORT
 from index.settings import BM25_B, BM25_K1, CHAR_CACHE, MAX_LIMIT
 from index.store import open_index
 from index.whoosh_ext import columns
@@ -33,7 +33,37 @@ from search.results import (
 
 
 class NotFound(LookupError):
-    pass
+    """An id the index does not hold. `code` says why, for the web's JSON: "not_found",
+    "replaced" (`params["replaced_by"]` names the id that replaced it) or "wrong_kind" (a
+    passage id given for a report, or the reverse)."""
+
+    def __init__(self, message: str, *, code: str | None = None, params: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.params = params or {}
+
+
+def missing(engine: Engine, wanted: str, given: str) -> NotFound:
+    """Why `given` (the id of a `wanted` "report" or "passage") is not in the index, as the
+    NotFound to raise: replaced (by what), the other kind of id, or not there at all."""
+    other = "passage" if wanted == "report" else "report"
+    new = engine.replaced_by(given)
+    if new is not None:
+        kind = engine.id_kind(new) or wanted
+        return NotFound(
+            f"{wanted} {given} was replaced by a corrected version: {kind} {new}",
+            code="replaced",
+            params={"id": given, "replaced_by": new, "kind": kind},  # kind: of the new id
+        )
+    if engine.id_kind(given) == other:
+        hint = f"`show {given}`" if other == "report" else f"`cite {given}`"
+        return NotFound(
+            f"{given} is a {other} id, not a {wanted} id: try {hint}",
+            code="wrong_kind",
+            params={"id": given, "kind": other, "kind_zh": "报告" if other == "report" else "段落"},
+        )
+    see = "see `reports`" if wanted == "report" else "ids look like f4d480a659443258"
+    return NotFound(f"no {wanted} {given!r} in the index ({see})", params={"id": given})
 
 
 def search_args(
@@ -290,6 +320,29 @@ class Engine:
             results = s.search(q, limit=top, filter=flt, mask=mask, terms=False)
             return [(s.stored_fields(d), score) for d, score in results.items()]
 
+    def replaced_by(self, old_id: str) -> str | None:
+        """The live id that replaced `old_id` (a report's or a passage's), following the
+        replaced-id table's chain, or None when `old_id` was never replaced."""
+        s, _ = self.searcher()
+        new = None
+        for _ in range(16):  # a chain of corrections; a cycle cannot arise, but stays bounded
+            doc = s.document(kind=REPLACED, passage_id="x:" + (new or old_id))
+            if doc is None:
+                break
+            new = doc["replaced_by"]
+            if self.id_kind(new):
+                break
+        return new
+
+    def id_kind(self, some_id: str) -> str | None:
+        """ "report", "passage" or None: which kind of id the index holds `some_id` as."""
+        s, _ = self.searcher()
+        if s.document_number(kind=REPORT, report_id=some_id) is not None:
+            return "report"
+        if s.document_number(kind=PASSAGE, passage_id=some_id) is not None:
+            return "passage"
+        return None
+
     def passage_docnums(self, passage_id: str, prefix: bool) -> list[int]:
         """Docnums of the passage with id `passage_id`, or (with `prefix`, when there is
         none) of at most two passages whose id starts with it."""
@@ -358,10 +411,10 @@ class Engine:
     def show(self, report_id: str) -> ReportDetail:
         s, _ = self.searcher()
         if not re.fullmatch(r"[0-9a-f]{1,64}", report_id or ""):
-            raise NotFound(report_id)
+            raise NotFound(f"no report {report_id!r} in the index (see `reports`)")
         head = s.document(kind=REPORT, report_id=report_id)
         if head is None:
-            raise NotFound(report_id)
+            raise missing(self, "report", report_id)
         hits = s.search(
             wq.And([wq.Term("kind", PASSAGE), wq.Term("report_id", report_id)]),
             limit=None,

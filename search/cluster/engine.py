@@ -43,7 +43,7 @@ from index.settings import BM25_B, BM25_K1
 from index.whoosh_ext.bulk import analyse
 from search import query as ql
 from search.cluster import rank, translate
-from search.engine import Columns, Engine, NotFound, search_args
+from search.engine import Columns, Engine, NotFound, missing, search_args
 from search.results import (
     Facets,
     FacetValue,
@@ -619,13 +619,24 @@ class ClusterEngine(Engine):
         rows.sort(key=lambda r: (-(r.year or 0), r.agency, r.title))
         return ReportList(reports=rows)
 
+    def replaced_by(self, old_id: str) -> str | None:
+        return None  # the cluster keeps no replaced-id table (index/cluster/writer.py)
+
+    def id_kind(self, some_id: str) -> str | None:
+        if not re.fullmatch(r"[0-9a-f]{15,64}", some_id or ""):
+            return None
+        rows = self._report_rows("AND rid = %s", report_key(some_id))
+        if any(f["report_id"] == some_id for f in rows):
+            return "report"
+        return "passage" if self.passage_docnums(some_id, False) else None
+
     def show(self, report_id: str) -> ReportDetail:
         if not re.fullmatch(r"[0-9a-f]{1,64}", report_id or ""):
-            raise NotFound(report_id)
+            raise NotFound(f"no report {report_id!r} in the index (see `reports`)")
         key = report_key(report_id)
         heads = [f for f in self._report_rows("AND rid = %s", key) if f["report_id"] == report_id]
         if not heads:
-            raise NotFound(report_id)
+            raise missing(self, "report", report_id)
         cap = max(1000, heads[0]["passages"] + 1)
         rows = self._query(
             f"SELECT report_id, passage_id, section, heading, text FROM {self.address.name} "

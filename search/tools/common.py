@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search import query as ql
-from search.engine import Engine, NotFound
+from search.engine import Engine, NotFound, missing
 
 QueryError = ql.QueryError
 PASSAGE_ID = re.compile(r"[0-9a-f]{1,64}")
@@ -101,10 +101,10 @@ def passage(engine: Engine, passage_id: str) -> tuple[object, int, dict]:
         raise NotFound(f"passage id {passage_id!r} is ambiguous: give more characters")
     docnum = found[0] if found else None
     if docnum is None:
-        short = (
-            f" (a shortened id needs {MIN_ID_PREFIX}+ characters)"
-            if len(pid) < MIN_ID_PREFIX
-            else ""
-        )
-        raise NotFound(f"no passage {passage_id!r} in the index{short}")
+        if len(pid) < MIN_ID_PREFIX:
+            raise NotFound(
+                f"no passage {passage_id!r} in the index (a shortened id needs "
+                f"{MIN_ID_PREFIX}+ characters)"
+            )
+        raise missing(engine, "passage", pid)
     return s, docnum, s.stored_fields(docnum)

@@ -70,9 +70,9 @@ def api_report(engines: Engines, report_id: str):
     check_report_id(report_id)
     try:
         return as_json(engines.call(lambda e: e.show(report_id)))
-    except NotFound:  # say which id
+    except NotFound as e:  # say which id, and what replaced it
         raise WebError(
-            404, f"no report {report_id!r} in the index", code="no_report", params={"id": report_id}
+            404, str(e), code=e.code or "no_report", params={"id": report_id, **e.params}
         ) from None
 
 

@@ -42,6 +42,8 @@ ERRORS_ZH: dict[str, str] = {
     "invalid_request": "请求的参数有误。",
     "no_report": "索引中没有编号为 {id} 的报告，它可能已被删除或重新导入。",
     "not_found": "找不到请求的内容。",
+    "replaced": "编号 {id} 的内容已由更正后的版本取代，新的编号是 {replaced_by}。",
+    "wrong_kind": "{id} 是{kind_zh}的编号，不是这里要的那一种编号。",
     "method_not_allowed": "不支持这种请求方式。",
     "no_index": "还没有建立索引：请先导入报告（cli.py ingest）。",
     "busy": "检索服务正忙，请稍后再试。",
