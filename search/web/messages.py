@@ -45,7 +45,7 @@ ERRORS_ZH: dict[str, str] = {
     "replaced": "编号 {id} 的内容已由更正后的版本取代，新的编号是 {replaced_by}。",
     "wrong_kind": "{id} 是{kind_zh}的编号，不是这里要的那一种编号。",
     "method_not_allowed": "不支持这种请求方式。",
-    "no_index": "还没有建立索引：请先导入报告（cli.py ingest）。",
+    "no_index": "还没有建立索引：请先导入报告（gongkai ingest）。",
     "busy": "检索服务正忙，请稍后再试。",
     "cluster_unavailable": "检索集群有节点无法连接，请稍后再试或告知管理员。",
     "internal": "检索服务出错了，请稍后再试或告知管理员。",
