@@ -14,6 +14,14 @@ JSONL_EXT = {".jsonl", ".ndjson"}
 DOC_EXT = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".rtf": "rtf"}
 WARC_EXT = {".warc", ".arc"}
 KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | set(DOC_EXT) | WARC_EXT
+
+
+def read_types() -> str:
+    """Every file type ingest reads, for help texts: `.txt .text .html …` (from the sets above)."""
+    kinds = [TEXT_EXT, HTML_EXT, set(DOC_EXT), WARC_EXT | {e + ".gz" for e in WARC_EXT}, JSONL_EXT]
+    return " ".join(e for k in kinds for e in sorted(k, key=lambda e: (len(e), e)))
+
+
 # NAME.url / NAME.json beside NAME.html carry its URL and fields (corpus/reader.py).
 SIDECAR_EXT = (".url", ".json")
 

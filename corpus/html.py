@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from corpus.clean import join_cjk
+
 # Containers used by the common government CMSs (TRS WCM, Hanweb, Ucap, Dayang …), most specific first.
 BODY_SELECTORS = [
     "#zoom",
@@ -130,6 +132,16 @@ class HtmlDoc:
     page_lines: list[str] = field(default_factory=list)  # whole page, for labelled header fields
 
 
+SHORT_CELL = 24  # characters: a table's header or figure cell, not a page laid out in a table
+
+
+def _cell_text(cell: Tag) -> str:
+    """A table cell's text on one line. A short cell's pieces (the <p>s a narrow cell wraps
+    one word into: 法律 / 服务 / 机构) are one text, with no space between Chinese characters."""
+    text = " ".join(cell.get_text(" ", strip=True).split())
+    return join_cjk(text) if len(text.replace(" ", "")) <= SHORT_CELL else text
+
+
 def _lines(el: Tag) -> list[str]:
     """Text of `el` with a line per block element and a line per table row (cells joined by ' | ')."""
     out: list[str] = []
@@ -147,7 +159,8 @@ def _lines(el: Tag) -> list[str]:
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
-                buf.append(str(child).replace("\n", " "))
+                # a word split over the page source's lines, within one text: one word
+                buf.append(join_cjk(str(child), breaks_only=True).replace("\n", " "))
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -156,10 +169,7 @@ def _lines(el: Tag) -> list[str]:
                 flush()
             elif name == "tr":
                 flush()
-                cells = [
-                    " ".join(c.get_text(" ", strip=True).split())
-                    for c in child.find_all(["td", "th"], recursive=False)
-                ]
+                cells = [_cell_text(c) for c in child.find_all(["td", "th"], recursive=False)]
                 cells = [c for c in cells if c]
                 if cells:
                     out.append(" | ".join(cells))

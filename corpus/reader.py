@@ -29,7 +29,7 @@ from corpus.tables import html_grids
 from corpus.word import WordError, parse_doc, parse_docx, parse_rtf
 
 # Bump when extraction changes, so re-ingest refreshes reports parsed by older code.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 DEFAULT_MAX_MB = 16
 
 

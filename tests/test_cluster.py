@@ -837,3 +837,12 @@ def test_a_cluster_ingest_gives_the_local_ids_from_another_folder(fresh, tmp_pat
         assert cluster.show(rid).passages == local.show(rid).passages
     pid = cluster.show(next(iter(ours))).passages[0].passage_id
     assert "来源：" + ours[next(iter(ours))] in cite(cluster, pid)["citation"]
+
+
+def test_serve_over_the_cluster_says_it_serves_the_cluster(fresh):
+    proc, _base = _serve(["--engine", fresh.address])
+    proc.terminate()
+    proc.wait(10)
+    said = proc.stderr.read().decode()
+    assert f"serving the cluster {fresh.address}" in said, said
+    assert "var/index" not in said

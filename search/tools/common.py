@@ -62,15 +62,19 @@ def matches(
     filters: Iterable[ql.Filter] = (),
     also: tuple = (),
     searcher=None,
+    everything: bool = False,
 ) -> Matches:
     """All passages matching `text` and the filters, as `search` counts them; `also` (query
-    nodes, e.g. a Word) narrows them further, and without any of these every passage matches.
+    nodes, e.g. a Word) narrows them further. Without any of these every passage matches when
+    `everything` (stats: the whole archive's figures), else it is the error `search ''` gives.
     `searcher`: a searcher of one's own over the same index generation as the engine's."""
     fl = filters_of(agency, year, section) + list(filters)
     s, cols = engine.searcher()
     s = searcher or s
     nodes = ([ql.parse(text)] if text.strip() else []) + list(also)
     if not nodes and not fl:
+        if not everything:
+            ql.plan(None, [])  # raises QueryError("empty query: …"), as `search ''` does
         return Matches(s, cols, None, cols.passage_docs, engine)
     tree = (nodes[0] if len(nodes) == 1 else ql.And(tuple(nodes))) if nodes else None
     plan = ql.plan(tree, fl)

@@ -14,6 +14,7 @@ from search.tools.common import matches
 from search.tools.export import COLUMNS as EXPORT_COLUMNS
 
 BY = ("agency", "year")
+ORDERS = ("relevance", "year")  # how the groups shown are listed; by year, in year order
 # a compare row is an export row with its group in front
 COLUMNS = ["rank", "group", "matching_reports", "matching_passages", *EXPORT_COLUMNS[1:]]
 
@@ -27,17 +28,23 @@ def compare(
     year: str | None = None,
     section: str | None = None,
     limit: int | None = 20,
+    order: str | None = None,
 ) -> dict:
     """{"query", "by", "total", "reports", "groups", "results": [...]}: `groups` is how many
     agencies (years) match; `results` holds the best passage of the first `limit` of them
     (None or 0: all), each a search hit plus `rank`, `group` (the raw agency or year, as in
-    the search facets), `label`, `matching_reports`, `matching_passages` and `citation`."""
+    the search facets), `label`, `matching_reports`, `matching_passages` and `citation`.
+    The `limit` most relevant groups are shown; `order` "year" lists them oldest first (no
+    year last), "relevance" best first. Default: year order by year, relevance by agency."""
     if by not in BY:
         raise QueryError(f"compare by agency or year, not {by!r}")
+    order = order or ("year" if by == "year" else "relevance")
+    if order not in ORDERS:
+        raise QueryError(f"order by relevance or year, not {order!r}")
     if limit is not None and limit < 0:
         raise QueryError("limit must not be negative")
     m = matches(engine, text, agency=agency, year=year, section=section)
-    out = {"query": text, "by": by, "total": int(len(m.docs)), "reports": m.reports}
+    out = {"query": text, "by": by, "order": order, "total": int(len(m.docs)), "reports": m.reports}
     if not len(m.docs):
         return {**out, "groups": 0, "results": []}
     cols = m.cols
@@ -76,4 +83,6 @@ def compare(
                 **hit(m.searcher.stored_fields(docnum), score, m.terms),
             }
         )
+    if order == "year":
+        rows.sort(key=lambda r: (r["year"] is None, r["year"] or 0, r["rank"]))
     return {**out, "groups": len(counts), "results": rows}

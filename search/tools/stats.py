@@ -204,7 +204,7 @@ def select(
     every = engine.reports().reports
     if not (text.strip() or agency or year):
         return list(every)
-    m = matches(engine, text, agency=agency, year=year)
+    m = matches(engine, text, agency=agency, year=year, everything=True)
     if not len(m.docs):
         return []
     _, first = np.unique(m.cols.report[m.docs], return_index=True)
