@@ -1,0 +1,131 @@
+"""What a newcomer tripped on (issue 21), each as its user would expect it: the help says what
+ingest reads, the errors agree, time reads in order and with its gaps, and terminal text is
+tidy (no line starting with closing punctuation, columns by display width, no HTML spacing)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import SAMPLES, run_cli
+from fastapi.testclient import TestClient
+
+from corpus.discover import KNOWN_EXT
+from search.render.text import NO_START, cols, wrap
+
+
+def test_ingest_help_lists_every_type_it_reads():
+    p = run_cli("ingest", "--help")
+    assert p.returncode == 0
+    said = " ".join(p.stdout.split())
+    for ext in sorted(KNOWN_EXT):
+        assert re.search(rf"(?<![\w.]){re.escape(ext)}(?![\w])", said), ext
+    assert ".warc.gz" in said
+
+
+def test_kwic_takes_q_like_every_endpoint_and_term_still_works(samples_index):
+    from search.web.app import create_app
+
+    with TestClient(create_app(samples_index)) as c:
+        by_q = c.get("/api/kwic", params={"q": "依申请公开", "limit": 50})
+        by_term = c.get("/api/kwic", params={"term": "依申请公开", "limit": 50})
+        assert by_q.status_code == 200 and by_q.json()["total"] > 0
+        assert by_q.json() == by_term.json()
+        none = c.get("/api/kwic")
+        assert none.status_code == 400 and none.json()["code"] == "no_term"
+
+
+@pytest.mark.parametrize("tool", ["search", "trend", "compare", "export"])
+def test_an_empty_query_is_the_same_error_everywhere(samples_index, tool):
+    p = run_cli(tool, "", "--index", samples_index)
+    assert p.returncode == 2 and "empty query: give words to search for or a filter" in p.stderr
+    p = run_cli(tool, "", "--year", "2017", "--index", samples_index)
+    assert p.returncode == 0, p.stderr  # a filter alone is a question
+
+
+def _year_reports(folder, years):
+    folder.mkdir()
+    for y in years:
+        (folder / f"{y}.txt").write_text(
+            f"示范县人民政府{y}年政府信息公开工作年度报告\n\n一、总体情况\n"
+            f"{y}年，本机关依申请公开工作平稳，主动公开信息一百条，答复申请十件。\n",
+            encoding="utf-8",
+        )
+
+
+def test_trend_shows_years_without_reports_as_gaps(tmp_path):
+    _year_reports(tmp_path / "in", [2010, 2011, 2015, 2017])
+    index = str(tmp_path / "idx")
+    assert run_cli("ingest", str(tmp_path / "in"), "--index", index).returncode == 0
+    out = run_cli("trend", "依申请公开", "--index", index).stdout
+    lines = [ln.split("  ")[0] for ln in out.splitlines()[3:]]
+    assert lines == ["2010", "2011", "2012–2014", "2015", "2016", "2017"], out
+    assert "2012–2014  (no reports in the index)" in out
+    assert "2016  (no reports in the index)" in out
+
+
+def test_compare_by_year_reads_in_year_order(tmp_path):
+    _year_reports(tmp_path / "in", [2013, 2011, 2012])
+    index = str(tmp_path / "idx")
+    assert run_cli("ingest", str(tmp_path / "in"), "--index", index).returncode == 0
+    res = json.loads(run_cli("compare", "依申请公开", "--by", "year", "--index", index, "--json").stdout)
+    assert [r["year"] for r in res["results"]] == [2011, 2012, 2013]
+    text = run_cli("compare", "依申请公开", "--by", "year", "--index", index).stdout
+    assert "oldest first" in text
+    assert text.index(" 2011 ") < text.index(" 2012 ") < text.index(" 2013 ")
+
+
+def test_no_wrapped_line_starts_with_closing_punctuation():
+    text = "扎实推进“一带一路”建设。坚持共商共建共享，加快陆上经济走廊和海上合作支点建设》。" * 6
+    for width in range(20, 80):
+        lines = wrap(text, [], width)
+        assert "".join(lines) == text
+        assert all(line[0] not in NO_START for line in lines[1:]), (width, lines)
+        assert all(line[-1] not in "“（《" for line in lines[:-1]), (width, lines)
+        assert all(cols(line) <= width for line in lines)
+
+
+def test_search_output_never_starts_a_line_with_closing_punctuation(samples_index):
+    out = run_cli("search", "政府信息", "--index", samples_index, "--limit", "20").stdout
+    assert out.count("\n") > 40
+    starts = [ln.strip()[:1] for ln in out.splitlines() if ln.strip()]
+    assert not [s for s in starts if s in NO_START - {"…"}]  # … opens a snippet cut in front
+
+
+def test_reports_columns_line_up_by_display_width(samples_index):
+    out = run_cli("reports", "--index", samples_index).stdout.splitlines()
+    reports = json.loads(run_cli("reports", "--index", samples_index, "--json").stdout)["reports"]
+    assert len(out) == len(reports) >= 10
+    # the title (after the agency column) starts at one display column on every line
+    starts = {cols(ln[: ln.rindex(r["title"])]) for ln, r in zip(out, reports, strict=True)}
+    assert len(starts) == 1, out
+
+
+def test_html_spacing_between_chinese_characters_is_removed_at_ingest(tmp_path):
+    page = tmp_path / "in" / "report.html"
+    page.parent.mkdir()
+    page.write_text(
+        """<html><head><title>示范县2020年政府信息公开工作年度报告</title></head><body>
+<div class="content"><h1>示范县2020年政府信息公开工作年度报告</h1>
+<p>一、总体情况</p>
+<p>2020年，本县认真贯彻落实政府信息公开条例，依申请公开工作平稳，积极引导法律
+   服务机构参与。</p>
+<table><tr><td><p>申请人</p></td><td><p>法律</p><p>服<span>务</span>
+ &nbsp; &nbsp;</p><p><span>机构</span></p></td><td>其他</td></tr>
+<tr><td>收到申请</td><td>3</td><td>5</td></tr></table>
+<p>二、主动公开政府信息情况</p><p>本年度主动公开政府信息120条，发布 GDP 数据 2 次。</p>
+</div></body></html>""",
+        encoding="utf-8",
+    )
+    index = str(tmp_path / "idx")
+    assert run_cli("ingest", str(page.parent), "--index", index).returncode == 0
+    rid = json.loads(run_cli("reports", "--index", index, "--json").stdout)["reports"][0]
+    shown = run_cli("show", rid["report_id"], "--index", index).stdout
+    assert "积极引导法律服务机构参与" in shown, shown
+    assert "申请人 | 法律服务机构 | 其他" in shown, shown
+    assert "发布 GDP 数据 2 次" in shown, "spaces beside Latin letters and digits stay"
+
+
+def test_samples_are_where_the_tests_expect():
+    assert (SAMPLES / "001_8f5cd09c3fcdcd6e.txt").exists()
