@@ -69,7 +69,9 @@ def test_compare_by_year_reads_in_year_order(tmp_path):
     _year_reports(tmp_path / "in", [2013, 2011, 2012])
     index = str(tmp_path / "idx")
     assert run_cli("ingest", str(tmp_path / "in"), "--index", index).returncode == 0
-    res = json.loads(run_cli("compare", "依申请公开", "--by", "year", "--index", index, "--json").stdout)
+    res = json.loads(
+        run_cli("compare", "依申请公开", "--by", "year", "--index", index, "--json").stdout
+    )
     assert [r["year"] for r in res["results"]] == [2011, 2012, 2013]
     text = run_cli("compare", "依申请公开", "--by", "year", "--index", index).stdout
     assert "oldest first" in text
@@ -129,3 +131,54 @@ def test_html_spacing_between_chinese_characters_is_removed_at_ingest(tmp_path):
 
 def test_samples_are_where_the_tests_expect():
     assert (SAMPLES / "001_8f5cd09c3fcdcd6e.txt").exists()
+
+
+# -- stats: like with like, one count everywhere ----------------------------------------------
+def _stats_index(tmp_path, made) -> str:
+    from test_stats_cli import made_figures, report_page
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for agency, year, seed, odd in made:
+        page = report_page(agency, year, made_figures(seed, odd), True)
+        (src / f"{agency}{year}.html").write_text(page, encoding="utf-8")
+    index = str(tmp_path / "idx")
+    assert run_cli("ingest", str(src), "--index", index).returncode == 0
+    return index
+
+
+def test_a_change_between_sums_of_different_report_counts_says_so(tmp_path):
+    index = _stats_index(
+        tmp_path,
+        [("宁海县人民政府", 2022, 1, None), ("宁海县人民政府", 2023, 2, None)]
+        + [("象山县人民政府", 2023, 3, None)],
+    )
+    args = ("stats", "--index", index, "--by", "year", "--metric", "requests.new.total")
+    res = json.loads(run_cli(*args, "--json").stdout)
+    y2023 = next(r for r in res["rows"] if r["year"] == 2023)
+    assert (y2023["counted"], y2023["previous_counted"]) == (2, 1)
+    text = run_cli(*args).stdout
+    line = next(ln for ln in text.splitlines() if ln.split()[1:2] == ["2023"])
+    assert re.search(r"\) \*", line), text  # the change is marked
+    assert "* 2023: 2 reports summed against 1 report in 2022: not like with like" in text
+
+
+def test_the_text_and_the_png_give_one_count_of_reports_lacking_a_figure(tmp_path):
+    from search.render.chart import stats_png
+
+    # the agency's older report lacks the figure; its latest (the one drawn) gives it
+    index = _stats_index(
+        tmp_path,
+        [
+            ("奉化区人民政府", 2022, 5, "new requests total empty"),
+            ("奉化区人民政府", 2023, 6, None),
+        ],
+    )
+    res = json.loads(run_cli("stats", "--index", index, "--json").stdout)
+    assert res["coverage"]["missing"] == 1
+    text = run_cli("stats", "--index", index).stdout
+    assert "1 of the reports with tables do not give this figure" in text
+    drawn = stats_png(res, str(tmp_path / "stats.png"))
+    assert drawn["missing"] == 1 and (
+        "1 份报告未给出此项" in drawn["title"] or "1 reports" in drawn["title"]
+    )

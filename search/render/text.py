@@ -438,6 +438,10 @@ def _rate(r: dict | None) -> str:
     return f"{r['value']:.1%} ({_figure(r['numerator'])}/{_figure(r['denominator'])})"
 
 
+def _n_reports(n: int) -> str:
+    return f"{n} report{'s' if n != 1 else ''}"
+
+
 def stats_lines(res: dict, style=_plain) -> list[str]:
     """The ranked table of `stats`: a line per agency (year) with its figure, the change on
     the year before and the rate; then the coverage, the missing figures and, marked, every
@@ -477,15 +481,23 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         if res["rate"]:
             head.append(res["rate"])
         table = []
+        notes: list[str] = []  # changes between sums of different numbers of reports
         for r in rows:
             line = [str(r["rank"]), fit(r["label"], label_w)]
             if by == "agency":
                 line.append(year_label(r["year"]))
+            unlike = r.get("counted") != r.get("previous_counted") and r["change"] is not None
             line += [
                 _figure(r["value"]),
                 _figure(r["previous"]),
-                _signed(r["change"], r["change_pct"]),
+                _signed(r["change"], r["change_pct"]) + (" *" if unlike else ""),
             ]
+            if unlike:
+                notes.append(
+                    f"* {r['label']}: {_n_reports(r['counted'])} summed against "
+                    f"{_n_reports(r['previous_counted'])} in {r['previous_year']}: "
+                    "not like with like"
+                )
             if by == "year":
                 line.append(str(r["reports"]))
             line.append(str(r["missing"]) if r["missing"] else "")
@@ -507,6 +519,7 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         for line, n_checks in table:
             text = joined(line)
             out.append(text + (style(f"  ! {n_checks} check(s)", fg="red") if n_checks else ""))
+        out += [style(n, fg="yellow") for n in notes]
     if res["checks"]:
         out += [
             "",
