@@ -11,11 +11,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from corpus.discover import read_types
 from index.settings import VERSION
+
+if TYPE_CHECKING:
+    from search.backend import SearchEngine
+
+T = TypeVar("T")
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY, EXIT_CLUSTER = 0, 1, 2, 3, 4, 5
 EXIT_FAULT = 6
@@ -80,7 +88,7 @@ def _json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -89,7 +97,9 @@ def _cluster() -> str | None:
     """The cluster address given by --engine or GONGKAI_ENGINE, if any (the one place that
     decides between the local index and a cluster)."""
     ctx = click.get_current_context(silent=True)
-    spec = ctx.meta.get("gongkai.engine") if ctx else None
+    if ctx is None:
+        return None
+    spec = ctx.meta.get("gongkai.engine")
     if spec and ctx.meta.get("gongkai.engine_from_env"):
         # `--index DIR` typed on the command line outranks GONGKAI_ENGINE from the environment
         if ctx.get_parameter_source("index_dir") == click.core.ParameterSource.COMMANDLINE:
@@ -99,7 +109,7 @@ def _cluster() -> str | None:
     return spec
 
 
-def _engine(index_dir: str, time_budget: float | None = None):
+def _engine(index_dir: str, time_budget: float | None = None) -> SearchEngine:
     from index.store import IndexMissing
     from search.engine import Engine
 
@@ -133,7 +143,8 @@ class Command(click.Command):
     of the option before it. `--` still ends the options; `-abc` is still an unknown option."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        takes_value, short = set(), set()
+        takes_value: set[str] = set()
+        short: set[str] = set()
         for p in self.params:
             if isinstance(p, click.Option):
                 names = [*p.opts, *p.secondary_opts]
@@ -198,7 +209,7 @@ class _Bar:
     JSONL dump moves it too) and shows files done and MB."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: Any = None  # a click progress bar, once there is something to show
         self.label = ""
         self.enabled = sys.stderr.isatty()
 
@@ -217,6 +228,12 @@ class _Bar:
         self.label = f"{files}/{total_files} files  {done / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
         self.bar.update(max(0, done - self.bar.pos), self.label)
 
+    def ocr_page(self, done: int, pages: int) -> None:
+        """A scanned file is read page by page through OCR (seconds a page): show the pages."""
+        if self.bar is not None and pages:
+            self.bar.current_item = f"{self.label}  OCR page {min(done + 1, pages)}/{pages}"
+            self.bar.render_progress()
+
     def committing(self) -> None:
         """Writing the batch to disk takes seconds (at 100 % after the last file): say so."""
         if self.bar is not None:
@@ -230,8 +247,9 @@ class _Bar:
 
 @main.command(
     help=f"Ingest report files ({read_types()}; folders are walked) into the index. Each "
-    "is read by what its bytes are, whatever its name says; NAME.url or NAME.json "
-    "beside a file gives its URL and fields."
+    "is read by what its bytes are, whatever its name says; scanned pages (images, PDFs "
+    "without a text layer) are read through OCR; NAME.url or NAME.json beside a file gives "
+    "its URL and fields."
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_index_option
@@ -244,6 +262,19 @@ class _Bar:
 )
 @click.option("--prune", is_flag=True, help="Remove reports whose source file no longer exists.")
 @click.option(
+    "--ocr-cache",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the OCR text of scanned pages [default: inside the index]; keep it outside "
+    "to reuse it when the index is deleted and rebuilt.",
+)
+@click.option(
+    "--ocr-workers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Processes reading scanned pages through OCR [default: 0 = one per core].",
+)
+@click.option(
     "--lock-timeout",
     default=30.0,
     show_default=True,
@@ -251,7 +282,7 @@ class _Bar:
     help="Seconds to wait for another ingest to release the index.",
 )
 @_json_option
-def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
+def ingest(paths, index_dir, max_mb, prune, ocr_cache, ocr_workers, lock_timeout, as_json):
     from index.store import IndexFault, IndexOutdated
     from index.writer import IndexBusy
     from index.writer import ingest as run
@@ -286,6 +317,9 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
             on_error=on_error,
             progress=bar,
             on_commit=bar.committing,
+            ocr_cache=ocr_cache,
+            ocr_workers=ocr_workers,
+            on_ocr_page=bar.ocr_page,
         )
     except IndexBusy as e:
         bar.close()
@@ -312,6 +346,9 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
         summary += f", copies {len(stats.copies)}"
     if stats.repaired:
         summary += f", {stats.repaired} duplicate documents removed"
+    if stats.ocr_pages or stats.ocr_cached:
+        summary += f", {stats.ocr_pages} pages read through OCR"
+        summary += f" ({stats.ocr_cached} more from its cache)" if stats.ocr_cached else ""
     summary += f" ({stats.passages} passages, {stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f}s) → {index_dir}"
     if as_json:
         _print_json(
@@ -324,6 +361,8 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
                 "removed": stats.removed,
                 "copies": [{"path": p, "copy_of": o} for p, o in stats.copies],
                 "duplicates_removed": stats.repaired,
+                "ocr_pages": stats.ocr_pages,
+                "ocr_cached": stats.ocr_cached,
                 "seconds": round(stats.seconds, 3),
                 "index": index_dir,
             }
@@ -440,7 +479,7 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     engine = _engine(index_dir, time_budget)
     _check_port(host, port)
     app = create_app(index_dir, cors_origins=origins, engine=engine)
-    budget = getattr(engine, "time_budget", None)  # (a cluster engine has none)
+    budget = engine.time_budget  # (a cluster engine has none)
     budget_note = f"time budget {budget:g} s; " if budget is not None else ""
     address = getattr(engine, "address", None)  # a cluster engine: what it serves is the cluster
     what = f"the cluster {address}" if address is not None else index_dir
@@ -492,22 +531,25 @@ def _csv_option(f):
     )(f)
 
 
-def _journal(fn, *args, **kwargs):
-    """Call a journalist tool, over one index generation (an ingest may commit meanwhile);
-    a bad query or unknown id is a one-line usage error."""
-    from contextlib import nullcontext
-
-    from search.engine import NotFound
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """A bad query or an unknown id is a one-line usage error."""
+    from search.backend import NotFound
     from search.query import QueryError
 
-    engine = next((a for a in args if hasattr(a, "pinned")), None)
     try:
-        with engine.pinned() if engine is not None else nullcontext():
-            return fn(*args, **kwargs)
+        yield
     except QueryError as e:
         fail(str(e))
     except NotFound as e:
         fail(str(e.args[0]) if e.args else "not found")
+
+
+def _journal(fn: Callable[..., T], engine: SearchEngine, *args, **kwargs) -> T:
+    """fn(engine, …): a journalist tool, over one snapshot of the index (an ingest may commit
+    meanwhile); a bad query or unknown id is a one-line usage error."""
+    with _usage_errors(), engine.pinned():
+        return fn(engine, *args, **kwargs)
 
 
 def _echo_lines(lines) -> None:
@@ -771,7 +813,8 @@ def batch(file, index_dir, agency, year, section, as_json):
     from search.tools.export import batch as run
 
     engine = _engine(index_dir)
-    queries, errors = _journal(read_queries, file)
+    with _usage_errors():
+        queries, errors = read_queries(file)
     for n, reason in errors:
         click.echo(f"line {n}: {reason} (skipped)", err=True)
     res = _journal(run, engine, [q for _, q in queries], agency=agency, year=year, section=section)
@@ -836,6 +879,65 @@ def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_j
         from search.render.text import stats_lines
 
         _echo_lines(stats_lines(res, click.style))
+
+
+@main.command()
+@click.argument("old_id", metavar="OLD")
+@click.argument("new_id", metavar="NEW")
+@_index_option
+@_json_option
+def diff(old_id, new_id, index_dir, as_json):
+    """What report NEW kept, changed and added against report OLD, and its figures.
+
+    OLD and NEW are report ids (see `reports`, or `reuse`, which pairs each report with its
+    agency's previous one). Each of NEW's passages is verbatim, same but figures, changed or
+    new, the changed words highlighted; OLD's dropped passages follow, then every
+    standard-table figure side by side. The two reuse shares count sentences as
+    docs/journalists.md says (near-copies apart)."""
+    from search.render.reuse_text import diff_lines
+    from search.tools.diff import diff as run
+
+    res = _journal(run, _engine(index_dir), old_id, new_id)
+    if as_json:
+        _print_json(res)
+    else:
+        _echo_lines(diff_lines(res, click.style))
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@_index_option
+@click.option("--agency", help="Only reports whose agency contains this text.")
+@click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
+@click.option(
+    "--sort",
+    type=click.Choice(["reuse", "verbatim", "same_but_figures", "other", "year"]),
+    default="reuse",
+    show_default=True,
+    help="Largest share first (both shares, verbatim, same but figures, other agency) or newest.",
+)
+@click.option("--all", "first", is_flag=True, help="Also list reports without an earlier one.")
+@click.option("--limit", type=click.IntRange(0, 10_000), help="Print only the first N rows.")
+@_json_option
+def reuse(query, index_dir, agency, year, sort, first, limit, as_json):
+    """How much of each report repeats its agency's previous report, over the archive.
+
+    Every report with an earlier report from the same agency, against the latest earlier
+    one: the share of its sentence text repeated word for word and the share the same but
+    for its figures, ranked; and the other agency whose report shares most of its text.
+    QUERY, --agency and --year choose the reports listed (their predecessors may lie
+    outside)."""
+    from search.render.reuse_text import reuse_lines
+    from search.tools.reuse import reuse as run
+
+    engine = _engine(index_dir)
+    res = _journal(
+        run, engine, query, agency=agency, year=year, sort=sort, first=first, limit=limit
+    )
+    if as_json:
+        _print_json(res)
+    else:
+        _echo_lines(reuse_lines(res, click.style))
 
 
 @main.command()

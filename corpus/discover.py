@@ -13,12 +13,15 @@ JSONL_EXT = {".jsonl", ".ndjson"}
 # Read by content (corpus/sniff.py): the extension only says a file is worth opening.
 DOC_EXT = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".rtf": "rtf"}
 WARC_EXT = {".warc", ".arc"}
-KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | set(DOC_EXT) | WARC_EXT
+# Scanned report pages saved as images: read through OCR (corpus/ocr.py).
+IMAGE_EXT = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | set(DOC_EXT) | WARC_EXT | IMAGE_EXT
 
 
 def read_types() -> str:
     """Every file type ingest reads, for help texts: `.txt .text .html …` (from the sets above)."""
-    kinds = [TEXT_EXT, HTML_EXT, set(DOC_EXT), WARC_EXT | {e + ".gz" for e in WARC_EXT}, JSONL_EXT]
+    kinds = [TEXT_EXT, HTML_EXT, set(DOC_EXT), WARC_EXT | {e + ".gz" for e in WARC_EXT}]
+    kinds += [JSONL_EXT, IMAGE_EXT]
     return " ".join(e for k in kinds for e in sorted(k, key=lambda e: (len(e), e)))
 
 
@@ -29,7 +32,8 @@ SIDECAR_EXT = (".url", ".json")
 @dataclass(frozen=True)
 class Found:
     path: str
-    kind: str  # "text" | "html" | "jsonl" | "pdf" | "docx" | "doc" | "rtf" | "warc" | "skip" | "error"
+    # "text" | "html" | "jsonl" | "pdf" | "docx" | "doc" | "rtf" | "warc" | "image" | "skip" | "error"
+    kind: str
     reason: str = ""
     size: int = 0
     # The file's name relative to the folder given to ingest (a file given itself: its base
@@ -64,6 +68,8 @@ def kind_of(path: str) -> str | None:
         return "warc"
     if ext in DOC_EXT:
         return DOC_EXT[ext]
+    if ext in IMAGE_EXT:
+        return "image"
     if ext in TEXT_EXT:
         return "text"
     if ext in HTML_EXT:

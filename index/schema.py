@@ -36,6 +36,7 @@ def make_schema() -> Schema:
         year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=True),
         section=ID(stored=True, sortable=True),
         heading=STORED(),
+        ocr=STORED(),  # True on a passage read through OCR from a page image
         order=NUMERIC(int, stored=True, sortable=True),
         title=STORED(),
         published=STORED(),
@@ -49,4 +50,5 @@ def make_schema() -> Schema:
         fingerprint=STORED(),
         stats=STORED(),  # JSON text of the report's standard tables, or None
         replaced_by=STORED(),  # on REPLACED documents: the id that replaced theirs
+        sentences=STORED(),  # the report's sentence fingerprints (index/sentences.py), bytes
     )

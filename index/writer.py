@@ -4,6 +4,7 @@ interrupted run leaves the last commit searchable, and idempotent across re-runs
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import os
 import time
@@ -17,6 +18,7 @@ from corpus.discover import discover, shown
 from corpus.html import PageTooLarge
 from corpus.identity import assign, content_id
 from corpus.model import Report, stable_id
+from corpus.ocr import OcrReader
 from corpus.reader import (
     DEFAULT_MAX_MB,
     IngestError,
@@ -26,8 +28,10 @@ from corpus.reader import (
     UnitSkip,
     read_units,
 )
+from index import sentences
+from index.backend import Known, PassageStore
 from index.schema import ALIAS, PASSAGE, REPLACED, REPORT
-from index.settings import BATCH_BYTES, BATCH_REPORTS
+from index.settings import BATCH_BYTES, BATCH_REPORTS, OCR_CACHE_DIR
 from index.store import INDEX_NAME, open_or_create, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
 
@@ -49,6 +53,9 @@ class IngestStats:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    ocr_pages: int = 0  # pages read through OCR in this run
+    ocr_cached: int = 0  # scanned pages whose OCR text came from the cache
+    ocr_seconds: float = 0.0
 
 
 @dataclass
@@ -56,17 +63,6 @@ class Progress:
     """Called after each file: (files done, bytes done, total files, total bytes)."""
 
     callback: Callable[[int, int, int, int], None] | None = None
-
-
-@dataclass
-class Known:
-    """What the index holds: every source (report or copy), and reports by fingerprint."""
-
-    sources: dict[str, tuple[str, str, str]]  # source_key → (report_id, content_hash, source)
-    by_print: dict[str, tuple[str, str]]  # fingerprint → (report_id, source_key)
-    copies: dict[str, set[str]]  # report_id → source_keys of its copies
-    primary: dict[str, str]  # report_id → its own source_key
-    replaced: set[str] = field(default_factory=set)  # ids in the replaced-id table
 
 
 def _existing(ix) -> Known:
@@ -209,6 +205,7 @@ def report_docs(report: Report) -> Iterable[dict]:
         "provenance": report.provenance,
         "fingerprint": report.fingerprint,
         "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else None,
+        "sentences": sentences.encode(sentences.prints(p.text for p in report.passages)),
         "section": "",
         "order": -1,
     }
@@ -220,12 +217,14 @@ def report_docs(report: Report) -> Iterable[dict]:
             "text": p.text,
             "section": p.section,
             "heading": p.heading,
+            "ocr": p.ocr,
             "order": p.order,
         }
 
 
-class _Batch:
-    """A writer that commits every `max_reports` reports or `max_bytes` of text."""
+class WhooshStore:
+    """The `PassageStore` (index/backend.py) over a local Whoosh index: a writer that commits
+    every `max_reports` reports or `max_bytes` of text."""
 
     def __init__(
         self,
@@ -243,6 +242,17 @@ class _Batch:
         self.n = 0
         self.size = 0
         self.on_commit: Callable[[], None] | None = None  # before each commit: it takes seconds
+
+    def existing(self) -> Known:
+        return _existing(self.ix)
+
+    def repair(self) -> int:
+        copies = _duplicates(self.ix)
+        if copies:
+            w = self.writer()
+            for docnum in copies:
+                w.delete_document(docnum)
+        return len(copies)
 
     def writer(self):
         if self.w is None:
@@ -322,24 +332,43 @@ def ingest(
     lock_timeout: float = 30.0,
     on_error: Callable[[str, str], None] | None = None,
     progress: Callable[[int, int, int, int], None] | None = None,
-    store=None,
+    store: PassageStore | None = None,
     on_commit: Callable[[], None] | None = None,
+    ocr_cache: str | None = None,
+    ocr_workers: int = 0,
+    on_ocr_page: Callable[[int, int], None] | None = None,
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
     and counted; they never stop the run. `on_commit` is called before each commit and before
-    the final merge, which can take seconds after the last file is read. `store` replaces the
-    local index with another writer of the same shape as `_Batch` plus `existing()` giving a
-    `Known` (index/cluster/writer.py). On the local index the whole run holds the ingest lock,
-    and a fault writing it raises IndexFault (store.write_fault) with the last commit intact."""
+    the final merge, which can take seconds after the last file is read. `store`: another
+    `PassageStore` (index/backend.py) instead of the local index at `index_dir` (the cluster's,
+    index/cluster/writer.py). On the local index the whole run holds the ingest lock, and a
+    fault writing it raises IndexFault (store.write_fault) with the last commit intact.
+
+    Pages without a text layer are read through OCR (corpus/ocr.py) by `ocr_workers` worker
+    processes (0: one per core), each page's text cached in `ocr_cache` — by default the
+    index's own folder (OCR_CACHE_DIR inside it), so a re-ingest reads no page twice;
+    `on_ocr_page(pages done, pages)` follows the pages of the file being read."""
     t0 = time.perf_counter()
-    stats = IngestStats()
-    args = (paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit)
+    if ocr_cache is None and store is None:
+        ocr_cache = os.path.join(index_dir, OCR_CACHE_DIR)
+    run = functools.partial(
+        _ingest,
+        paths=paths,
+        t0=t0,
+        max_mb=max_mb,
+        prune=prune,
+        on_error=on_error,
+        progress=progress,
+        on_commit=on_commit,
+        ocr=OcrReader(cache_dir=ocr_cache, workers=ocr_workers, on_page=on_ocr_page),
+    )
     if store is not None:
-        return _ingest(None, store, *args)
+        return run(store)
     try:
         lock = IngestLock(index_dir, lock_timeout)
         try:
-            return _ingest(open_or_create(index_dir), None, *args)
+            return run(WhooshStore(open_or_create(index_dir), lock_timeout))
         finally:
             lock.release()
     except OSError as e:  # sources' read errors are caught per source: this is the index
@@ -347,17 +376,54 @@ def ingest(
 
 
 def _ingest(
-    ix, store, paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit
+    batch: PassageStore,
+    *,
+    paths: list[str],
+    t0: float,
+    max_mb: float,
+    prune: bool,
+    on_error: Callable[[str, str], None] | None,
+    progress: Callable[[int, int, int, int], None] | None,
+    on_commit: Callable[[], None] | None,
+    ocr: OcrReader,
 ) -> IngestStats:
-    known = _existing(ix) if store is None else store.existing()  # read under the lock
-    copies = _duplicates(ix) if store is None else []
+    with ocr:  # its page workers end with the run
+        stats = _ingest_files(
+            batch,
+            paths=paths,
+            t0=t0,
+            max_mb=max_mb,
+            prune=prune,
+            on_error=on_error,
+            progress=progress,
+            on_commit=on_commit,
+            ocr=ocr,
+        )
+    stats.ocr_pages, stats.ocr_cached = ocr.counts.pages, ocr.counts.cached
+    stats.ocr_seconds = ocr.counts.seconds
+    return stats
+
+
+def _ingest_files(
+    batch: PassageStore,
+    *,
+    paths: list[str],
+    t0: float,
+    max_mb: float,
+    prune: bool,
+    on_error: Callable[[str, str], None] | None,
+    progress: Callable[[int, int, int, int], None] | None,
+    on_commit: Callable[[], None] | None,
+    ocr: OcrReader,
+) -> IngestStats:
+    stats = IngestStats()
+    known = batch.existing()  # read under the lock
     seen_keys: set[str] = set()
     max_bytes = int(max_mb * 1_000_000)
 
     found = list(discover(paths))
     total_files = len(found)
     total_bytes = sum(f.size for f in found)
-    batch = _Batch(ix, lock_timeout) if store is None else store
     batch.on_commit = on_commit
     by_path = {os.path.abspath(f.path): f for f in found}
     orphans: set[str] = set()  # copies whose report went: to be read again as themselves
@@ -372,11 +438,7 @@ def _ingest(
         orphans.update(_forget(key, known, batch))
 
     try:
-        if copies:
-            w = batch.writer()
-            for docnum in copies:
-                w.delete_document(docnum)
-            stats.repaired = len(copies)
+        stats.repaired = batch.repair()
         for i, f in enumerate(found, 1):
             if f.kind == "skip":
                 stats.skipped.append((f.shown, f.reason))
@@ -385,7 +447,7 @@ def _ingest(
             else:
                 file_failed = False
                 file_keys: set[str] = set()
-                units = read_units(f, max_bytes)
+                units = read_units(f, max_bytes, ocr)
                 while True:
                     try:
                         unit = next(units, None)
@@ -427,7 +489,7 @@ def _ingest(
         # Copies of a report that changed or went, already passed in this run: read again.
         for key in sorted(orphans & seen_keys):
             f = by_path.get(key.split("#", 1)[0])
-            for unit in read_units(f, max_bytes) if f else ():
+            for unit in read_units(f, max_bytes, ocr) if f else ():
                 if isinstance(unit, Unit) and unit.key == key and key not in known.sources:
                     _one(unit, known, batch, stats, fail, orphans)
         batch.commit()
@@ -439,7 +501,7 @@ def _ingest(
     return stats
 
 
-def _forget(key: str, known: Known, batch: _Batch) -> set[str]:
+def _forget(key: str, known: Known, batch: PassageStore) -> set[str]:
     """Drop the source `key` from the index: a report takes its copies' documents with it
     (their keys are returned, to be read again); a copy goes alone."""
     rid = known.sources.pop(key)[0]
@@ -457,7 +519,7 @@ def _forget(key: str, known: Known, batch: _Batch) -> set[str]:
     return set()
 
 
-def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orphans) -> None:
+def _one(unit: Unit, known: Known, batch: PassageStore, stats: IngestStats, fail, orphans) -> None:
     """Parse and add one source; a copy of a report already known becomes an alias of it.
     Keys of copies whose report changed or went are added to `orphans`. Ids the source's
     old version had and its new one has not go to the replaced-id table."""
@@ -477,11 +539,13 @@ def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orph
     if problem:
         fail(unit.source, problem)
         return
+    for missing in report.problems:  # pages that could not be read: named, the rest kept
+        fail(unit.source, missing)
     same = known.by_print.get(report.fingerprint)
     own = old is not None and known.primary.get(old[0]) == unit.key
     before: tuple[str, list[tuple[str, str]]] | None = None  # the old version, to map its ids
     if own:
-        before = (old[0], _passages_of(batch, old[0]))
+        before = (old[0], batch.passages_of(old[0]))
     if old is not None and not (own and same is None):
         # a changed copy, or a report that became a copy of another
         orphans.update(_forget(unit.key, known, batch))
@@ -505,7 +569,7 @@ def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orph
             report.report_id = content_id(report.fingerprint)
             assign(report.report_id, report.passages)
         else:  # a corrected version of a report whose file went: it takes over the id
-            before = (report.report_id, _passages_of(batch, report.report_id))
+            before = (report.report_id, batch.passages_of(report.report_id))
             stats.removed.append(known.sources[holder][2])
             orphans.update(_forget(holder, known, batch))
     if own:
@@ -521,7 +585,7 @@ def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orph
     batch.add(report, replace=own)
     live = {report.report_id, *(p.passage_id for p in report.passages)}
     for back in live & known.replaced:  # an id that had been replaced is live again
-        _set_replaced(batch, back, None)
+        batch.set_replaced(back, None)
         known.replaced.discard(back)
     if before is not None:
         _record(batch, known, replacements(*before, report), report.report_id)
@@ -532,21 +596,12 @@ def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orph
     stats.passages += len(report.passages)
 
 
-def _passages_of(batch, report_id: str) -> list[tuple[str, str]]:
-    fn = getattr(batch, "passages_of", None)  # a store without the table (the cluster)
-    return fn(report_id) if fn else []
-
-
-def _set_replaced(batch, old_id: str, new_id: str | None, report_id: str = "") -> None:
-    fn = getattr(batch, "set_replaced", None)
-    if fn:
-        fn(old_id, new_id, report_id)
-
-
-def _record(batch, known: Known, pairs: list[tuple[str, str]], report_id: str) -> None:
+def _record(
+    batch: PassageStore, known: Known, pairs: list[tuple[str, str]], report_id: str
+) -> None:
     """Write (old id, new id) pairs to the replaced-id table (`report_id`: the new report)."""
     for old_id, new_id in pairs:
-        _set_replaced(batch, old_id, new_id, report_id)
+        batch.set_replaced(old_id, new_id, report_id)
         known.replaced.add(old_id)
 
 

@@ -5,7 +5,6 @@ facet columns are built once per index generation and shared read-only."""
 
 from __future__ import annotations
 
-import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,12 +13,23 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
+from index import sentences
 from index.schema import ALIAS, PASSAGE, REPLACED, REPORT
-from index.settings import BM25_B, BM25_K1, CHAR_CACHE, MAX_LIMIT
+from index.settings import BM25_B, BM25_K1, CHAR_CACHE, POSTINGS_CACHE_MB, STORED_CACHE
 from index.store import open_index
 from index.whoosh_ext import columns
+from index.whoosh_ext.postings import PostingCache, QueryPostings
 from search import limits, match, rank
 from search import query as ql
+from search.backend import (
+    Columns,
+    NotFound,
+    check_report_id,
+    document_positions,
+    missing,
+    report_order,
+    search_args,
+)
 from search.facets import facets
 from search.results import (
     Passage,
@@ -30,76 +40,6 @@ from search.results import (
     report_info,
     search_result,
 )
-
-
-class NotFound(LookupError):
-    """An id the index does not hold. `code` says why, for the web's JSON: "not_found",
-    "replaced" (`params["replaced_by"]` names the id that replaced it) or "wrong_kind" (a
-    passage id given for a report, or the reverse)."""
-
-    def __init__(self, message: str, *, code: str | None = None, params: dict | None = None):
-        super().__init__(message)
-        self.code = code
-        self.params = params or {}
-
-
-def missing(engine: Engine, wanted: str, given: str) -> NotFound:
-    """Why `given` (the id of a `wanted` "report" or "passage") is not in the index, as the
-    NotFound to raise: replaced (by what), the other kind of id, or not there at all."""
-    other = "passage" if wanted == "report" else "report"
-    new = engine.replaced_by(given)
-    if new is not None:
-        kind = engine.id_kind(new) or wanted
-        return NotFound(
-            f"{wanted} {given} was replaced by a corrected version: {kind} {new}",
-            code="replaced",
-            params={"id": given, "replaced_by": new, "kind": kind},  # kind: of the new id
-        )
-    if engine.id_kind(given) == other:
-        hint = f"`show {given}`" if other == "report" else f"`cite {given}`"
-        return NotFound(
-            f"{given} is a {other} id, not a {wanted} id: try {hint}",
-            code="wrong_kind",
-            params={"id": given, "kind": other, "kind_zh": "报告" if other == "report" else "段落"},
-        )
-    see = "see `reports`" if wanted == "report" else "ids look like f4d480a659443258"
-    return NotFound(f"no {wanted} {given!r} in the index ({see})", params={"id": given})
-
-
-def search_args(
-    text: str,
-    limit: int,
-    offset: int,
-    per_report: int | None,
-    agency: str | None,
-    year: str | None,
-    section: str | None,
-) -> tuple[int, ql.Plan]:
-    """`search`'s checks and plan, shared by every engine: (limit capped at MAX_LIMIT, plan)."""
-    if limit < 0 or offset < 0:
-        raise ql.QueryError("limit and offset must not be negative")
-    if per_report is not None and per_report < 1:
-        raise ql.QueryError("per-report must be at least 1")
-    return min(limit, MAX_LIMIT), ql.plan_text(text, ql.option_filters(agency, year, section))
-
-
-@dataclass
-class Columns:
-    """Per-document arrays (indexed by Whoosh docnum) for facet counting."""
-
-    report: np.ndarray
-    agency: np.ndarray
-    year: np.ndarray
-    section: np.ndarray
-    # each document's place in the canonical document order: reports newest first, then by
-    # agency and report, passages in reading order. Ranking breaks score ties by it, so results
-    # do not depend on which docnums an ingest happened to hand out.
-    position: np.ndarray
-    agencies: list[str]
-    sections: list[str]
-    lengths: rank.Lengths
-    live: np.ndarray  # False for deleted documents
-    passage_docs: np.ndarray  # sorted docnums of live passages
 
 
 def _build_columns(searcher) -> Columns:
@@ -118,12 +58,29 @@ def _build_columns(searcher) -> Columns:
     orders = [columns.numeric(leaf, "order") for leaf in leaves]
     year = (np.concatenate(years) if years else np.zeros(0)).astype(np.int32)
     order = np.concatenate(orders) if orders else np.zeros(0)
-    position = np.empty(len(rep_idx), dtype=np.int64)
-    position[np.lexsort((order, rep_idx, ag_idx, -year))] = np.arange(len(rep_idx))
+    position = document_positions(year, ag_idx, rep_idx, order)
     live = np.zeros(len(rep_idx), dtype=bool)
-    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    for leaf, offset in reader.leaf_readers():  # a segment at a time, not a call per document
+        n = leaf.doc_count_all()
+        if not n:
+            continue
+        if not leaf.has_deletions():
+            live[offset : offset + n] = True
+        elif hasattr(leaf, "deleted_docs_set"):  # SegmentReader
+            live[offset : offset + n] = True
+            dead = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+            live[offset + dead[dead < n]] = False
+        else:
+            live[offset + np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
     # report records carry section "" (every passage has a label)
     empty_sec = sec_vals.index("") if "" in sec_vals else -1
+    passage_docs = np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64)
+    n_reports = int(rep_idx.max()) + 1 if len(rep_idx) else 0
+    reps, first = np.unique(rep_idx[passage_docs], return_index=True)
+    report_agency = np.zeros(n_reports, dtype=np.int32)
+    report_year = np.zeros(n_reports, dtype=np.int32)
+    report_agency[reps] = ag_idx[passage_docs[first]]
+    report_year[reps] = year[passage_docs[first]]
     return Columns(
         report=rep_idx.astype(np.int64),
         agency=ag_idx.astype(np.int32),
@@ -134,7 +91,9 @@ def _build_columns(searcher) -> Columns:
         sections=sec_vals,
         lengths=rank.field_lengths(searcher),
         live=live,
-        passage_docs=np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64),
+        passage_docs=passage_docs,
+        report_agency=report_agency,
+        report_year=report_year,
     )
 
 
@@ -155,15 +114,24 @@ def _grams_by_last_char(searcher) -> dict[str, list[str]]:
 @dataclass
 class _Generation:
     """What every thread shares for one index generation, read-only once built: the columns,
-    and two caches filled on first need (search/match.py): the bigram terms by their last
+    and caches filled on first need (search/match.py): the bigram terms by their last
     character (one pass over the lexicon; a single character then reads exactly the bigrams
-    holding it) and the passages of each single character asked for (up to CHAR_CACHE)."""
+    holding it), the passages of each single character asked for (up to CHAR_CACHE), and the
+    decoded posting lists, BM25 contributions and term counts of the terms asked for (up to
+    POSTINGS_CACHE_MB). A commit makes a new generation: nothing cached outlives its own."""
 
     number: int
     cols: Columns
     ends: dict[str, list[str]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     chars: dict[str, np.ndarray] = field(default_factory=dict)
+    prints: dict[str, np.ndarray] | None = None  # Engine.sentence_prints, read on first need
+    postings: PostingCache = field(
+        default_factory=lambda: PostingCache(POSTINGS_CACHE_MB * 1_000_000)
+    )
+    stored: PostingCache = field(  # the stored fields of the passages shown (STORED_CACHE)
+        default_factory=lambda: PostingCache(1 << 62, max_items=STORED_CACHE)
+    )
 
     def grams_ending(self, searcher, c: str) -> list[str]:
         if self.ends is None:
@@ -187,8 +155,11 @@ class _Generation:
         return got
 
 
+__all__ = ["Engine", "NotFound", "search_args"]  # (the last two live in search/backend.py)
+
+
 class Engine:
-    """Thread-safe: each thread reads through a Whoosh searcher of its own (their files keep
+    """The `SearchEngine` (search/backend.py) over a local Whoosh index. Thread-safe: each thread reads through a Whoosh searcher of its own (their files keep
     read positions, so one cannot be shared), all threads of a generation share its columns.
     A commit is picked up by the next call; while one thread builds the new generation's
     columns the others go on answering from the one they have."""
@@ -289,8 +260,7 @@ class Engine:
         loc = self._local
         budget = limits.Budget(self.time_budget)
         ctx = match.Context(s, cols, readers=loc.readers, budget=budget, generation=loc.gen)
-        if cache is not None:
-            ctx.postings = cache
+        ctx.postings = cache if cache is not None else QueryPostings(loc.gen.postings)
         ctx.precount(plan.match)
         return match.evaluate(ctx, plan.match)
 
@@ -298,6 +268,9 @@ class Engine:
         """BM25 scores of `docs` (a match set) for a plan's ranking terms, aligned with it; the
         one ranking the tools share with `search`. `searcher`: the engine's or one's own."""
         _s, cols = self.searcher()
+        gen = self._local.gen
+        if cache is None and searcher.reader().generation() == gen.number:
+            cache = QueryPostings(gen.postings)  # the generation's postings hold for it
         return rank.scores(searcher, cols.lengths, rank_terms, docs, cache)
 
     def key_terms(self, text: str, number: int) -> list[tuple[str, float]]:
@@ -376,7 +349,7 @@ class Engine:
 
     def _search(self, text: str, plan, limit: int, offset: int, per_report: int | None):
         s, cols = self.searcher()
-        postings: dict = {}
+        postings = QueryPostings(self._local.gen.postings)
         docs = self.match(plan, postings)
         facet_counts, n_reports = facets(docs, cols)
 
@@ -384,8 +357,13 @@ class Engine:
         if limit and len(docs):
             score = self.scores(s, plan.rank, docs, postings)
             best = rank.top(docs, score, cols, offset + limit, per_report)[offset:]
+            stored = self._local.gen.stored
             for i in best:
-                fields = s.stored_fields(int(docs[i]))
+                d = int(docs[i])
+                fields = stored.get(d)
+                if fields is None:
+                    fields = s.stored_fields(d)
+                    stored[d] = fields
                 hits.append(hit(fields, float(score[i]), plan.highlights))
         return search_result(
             text,
@@ -405,13 +383,27 @@ class Engine:
         for f in s.documents(kind=ALIAS):
             copies.setdefault(f["report_id"], []).append(f)
         rows = [report_info(f, copies.get(f["report_id"], [])) for f in s.documents(kind=REPORT)]
-        rows.sort(key=lambda r: (-(r.year or 0), r.agency, r.title))
+        rows.sort(key=report_order)
         return ReportList(reports=rows)
 
-    def show(self, report_id: str) -> ReportDetail:
+    def sentence_prints(self) -> dict[str, np.ndarray]:
+        """Every report's sentence fingerprints as stored at ingest (index/sentences.py), by
+        report id. Read once per index generation and shared (read-only): the same object
+        until the next commit, so callers may cache what they derive from it."""
         s, _ = self.searcher()
-        if not re.fullmatch(r"[0-9a-f]{1,64}", report_id or ""):
-            raise NotFound(f"no report {report_id!r} in the index (see `reports`)")
+        gen = self._local.gen
+        if gen.prints is None:
+            with gen.lock:
+                if gen.prints is None:
+                    out = {}
+                    for f in s.documents(kind=REPORT):
+                        out[f["report_id"]] = sentences.decode(f.get("sentences"))
+                    gen.prints = out
+        return gen.prints
+
+    def show(self, report_id: str) -> ReportDetail:
+        check_report_id(report_id)
+        s, _ = self.searcher()
         head = s.document(kind=REPORT, report_id=report_id)
         if head is None:
             raise missing(self, "report", report_id)
@@ -421,7 +413,10 @@ class Engine:
             sortedby="order",
         )
         passages = [
-            Passage(h["passage_id"], h["section"], h.get("heading", ""), h["text"]) for h in hits
+            Passage(
+                h["passage_id"], h["section"], h.get("heading", ""), h["text"], bool(h.get("ocr"))
+            )
+            for h in hits
         ]
         copies = list(s.documents(kind=ALIAS, report_id=report_id))
         return ReportDetail(report=report_info(head, copies), passages=passages)

@@ -12,9 +12,9 @@ marks as escaped HTML, for API users who want HTML."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from search.highlight import mark_spans, spans
 
@@ -57,6 +57,7 @@ class Record(Mapping):
     """A dataclass that reads as its JSON object (a read-only mapping of its fields)."""
 
     __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, Any]]  # (set by @dataclass on each subclass)
 
     def __getitem__(self, key: str) -> Any:
         if key in self.__dataclass_fields__:
@@ -73,7 +74,15 @@ class Record(Mapping):
         return {k: plain(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:  # most values: first, and by exact type (cheapest)
+        return value
+    if kind is list or kind is tuple:  # (a Record is neither; isinstance on it is an ABC check)
+        return [v if type(v) in _SCALARS else plain(v) for v in value]
     if isinstance(value, Record):
         return value.to_dict()
     if isinstance(value, list):
@@ -103,6 +112,7 @@ class Hit(Record):
     score: float | None
     source: str
     url: str | None
+    ocr: bool = False  # read through OCR from a page image: shown and cited with 〔OCR〕
 
 
 def _source(f: Mapping) -> dict:
@@ -131,6 +141,7 @@ def hit(fields: Mapping, score: float | None = None, terms: list[str] | tuple = 
         highlight=mark_spans(text, found),
         spans=found,
         score=round(float(score), 4) if score is not None else None,
+        ocr=bool(fields.get("ocr")),
     )
 
 
@@ -138,6 +149,9 @@ def hit(fields: Mapping, score: float | None = None, terms: list[str] | tuple = 
 class FacetValue(Record):
     value: str | int | None
     count: int
+
+    def to_dict(self) -> dict:  # a search has hundreds: skip the generic walk
+        return {"value": self.value, "count": self.count}
 
 
 @dataclass(slots=True)
@@ -207,7 +221,7 @@ class ReportInfo(Record):
     sources: list[dict] = field(default_factory=list)
 
 
-def report_info(f: Mapping, copies: list[Mapping] = ()) -> ReportInfo:
+def report_info(f: Mapping, copies: Sequence[Mapping] = ()) -> ReportInfo:
     """A report's listing; `copies` are the stored fields of its other sources (index ALIAS docs)."""
     own = _source(f)
     if not own["url"]:  # a copy found on the web gives a local report its URL, for citations
@@ -238,6 +252,7 @@ class Passage(Record):
     section: str
     heading: str
     text: str
+    ocr: bool = False  # read through OCR from a page image
 
 
 @dataclass(slots=True)

@@ -125,7 +125,13 @@ def search_lines(res, style=_plain) -> list[str]:
     ]
     for i, h in enumerate(hits, first):
         out.append(f"{i:>3}. " + style(h["title"], bold=True))
-        meta = _meta(agency_label(h["agency"]), year_label(h["year"]), h["section"], h["heading"])
+        meta = _meta(
+            agency_label(h["agency"]),
+            year_label(h["year"]),
+            h["section"],
+            h["heading"],
+            "〔OCR〕" if h.get("ocr") else "",
+        )
         out.append("     " + style(meta, fg="cyan"))
         out += ["     " + line for line in snippet(h, style, before=40)]
         out.append(
@@ -161,7 +167,7 @@ def show_lines(res, style=_plain) -> list[str]:
         if p["section"] != section:
             section = p["section"]
             out.append("\n" + style(f"[{section}]", fg="green"))
-        out.append(p["text"])
+        out.append(p["text"] + (style(" 〔OCR〕", dim=True) if p.get("ocr") else ""))
     return out
 
 
@@ -350,6 +356,17 @@ def kwic_lines(res: dict, style=_plain) -> list[str]:
 
 
 # -- similar ------------------------------------------------------------------------------------
+def segments_marked(segments) -> tuple[str, list[tuple[int, int]]]:
+    """A text cut into ["same" | "diff", text] segments, as (the whole text, the character
+    ranges of its "diff" segments) for `wrap` to style."""
+    marked, pos = [], 0
+    for kind, chunk in segments:
+        if kind == "diff" and chunk.strip():
+            marked.append((pos, pos + len(chunk)))
+        pos += len(chunk)
+    return "".join(chunk for _, chunk in segments), marked
+
+
 def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
     src = res["passage"]
     out = [
@@ -389,12 +406,7 @@ def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
         if r["similarity"] >= 1.0:
             out.append(pad + style("the same wording as the passage above", fg="green"))
         else:
-            diff, pos = [], 0
-            for kind, text in r["segments"]:
-                if kind == "diff" and text.strip():
-                    diff.append((pos, pos + len(text)))
-                pos += len(text)
-            text = "".join(t for _, t in r["segments"])
+            text, diff = segments_marked(r["segments"])
             out += [
                 pad + line
                 for line in wrap(text, diff, 70, max_lines, 0, style, fg="yellow", bold=True)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from search import results
-from search.engine import Engine
+from search.backend import SearchEngine
 from search.tools.common import passage
 
 
@@ -31,6 +31,9 @@ def readable_url(url: str) -> str:
     return _PCT_NON_ASCII.sub(decode, url)
 
 
+OCR_MARK = "〔OCR〕"  # a passage read through OCR from a page image: its text may hold misreadings
+
+
 def citation(h: Mapping) -> str:
     """One line to paste, e.g.
     西安市高陵区人民政府办公室《2017年政府信息公开工作年度报告》（2018-01-11），
@@ -50,7 +53,7 @@ def citation(h: Mapping) -> str:
         heading = heading[:59] + "…"
     if heading:
         out += f"，“{heading}”"
-    out += f"，段落 {h['passage_id']}"
+    out += f"，段落 {h['passage_id']}" + (OCR_MARK if h.get("ocr") else "")
     source = readable_url(_plain(h.get("url"))) or _plain(h.get("source"))
     if source:
         out += f" 来源：{source}"
@@ -64,7 +67,7 @@ def hit(fields: Mapping, score: float | None = None, terms: Iterable[str] = ()) 
     return h
 
 
-def cite(engine: Engine, passage_id: str) -> dict:
+def cite(engine: SearchEngine, passage_id: str) -> dict:
     """The passage with its citation (raises NotFound)."""
     _, _, fields = passage(engine, passage_id)
     return hit(fields)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from search import rank as ranking
-from search.engine import Engine
+from search.backend import SearchEngine
 from search.query import QueryError
 from search.results import group_label
 from search.tools.cite import hit
@@ -20,7 +20,7 @@ COLUMNS = ["rank", "group", "matching_reports", "matching_passages", *EXPORT_COL
 
 
 def compare(
-    engine: Engine,
+    engine: SearchEngine,
     text: str,
     by: str = "agency",
     *,
@@ -70,7 +70,7 @@ def compare(
                 break
     want = len(best) if not limit else min(limit, len(best))
     rows = []
-    for rank, (k, (docnum, score)) in enumerate(list(best.items())[:want], 1):
+    for rank, (k, (docnum, best_score)) in enumerate(list(best.items())[:want], 1):
         value = cols.agencies[k] if by == "agency" else (k or None)
         reports, passages = counts[k]
         rows.append(
@@ -80,7 +80,7 @@ def compare(
                 "label": group_label(by, value),
                 "matching_reports": reports,
                 "matching_passages": passages,
-                **hit(m.searcher.stored_fields(docnum), score, m.terms),
+                **hit(m.searcher.stored_fields(docnum), best_score, m.terms),
             }
         )
     if order == "year":
