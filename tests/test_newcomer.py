@@ -182,3 +182,12 @@ def test_the_text_and_the_png_give_one_count_of_reports_lacking_a_figure(tmp_pat
     assert drawn["missing"] == 1 and (
         "1 份报告未给出此项" in drawn["title"] or "1 reports" in drawn["title"]
     )
+
+
+def test_a_wrapped_line_never_cuts_a_number_in_two():
+    text = "对沿线国家货物进出口额年均增长13.4%，各领域交流合作不断深化，GDP增长5.2%。" * 4
+    for width in range(20, 60):
+        lines = wrap(text, [], width)
+        assert "".join(lines) == text
+        for a, b in zip(lines, lines[1:]):
+            assert not (re.match(r"[0-9.%A-Z]", b[0]) and re.search(r"[0-9.A-Z]$", a)), (a, b)
