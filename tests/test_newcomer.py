@@ -189,5 +189,5 @@ def test_a_wrapped_line_never_cuts_a_number_in_two():
     for width in range(20, 60):
         lines = wrap(text, [], width)
         assert "".join(lines) == text
-        for a, b in zip(lines, lines[1:]):
+        for a, b in zip(lines, lines[1:], strict=False):
             assert not (re.match(r"[0-9.%A-Z]", b[0]) and re.search(r"[0-9.A-Z]$", a)), (a, b)
