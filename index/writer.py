@@ -15,7 +15,6 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from corpus.discover import discover, shown
-from corpus.html import PageTooLarge
 from corpus.identity import assign, content_id
 from corpus.model import Report, stable_id
 from corpus.ocr import OcrReader
@@ -32,12 +31,8 @@ from index import sentences
 from index.backend import Known, PassageStore
 from index.schema import ALIAS, PASSAGE, REPLACED, REPORT
 from index.settings import BATCH_BYTES, BATCH_REPORTS, OCR_CACHE_DIR
-from index.store import INDEX_NAME, open_or_create, write_fault
+from index.store import INDEX_NAME, IndexBusy, open_or_create, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
-
-
-class IndexBusy(Exception):
-    pass
 
 
 @dataclass
@@ -607,7 +602,7 @@ def _record(
 
 def _reason(e: Exception) -> str:
     """One line saying why a source could not be read or parsed."""
-    if isinstance(e, (IngestError, PageTooLarge)):
+    if isinstance(e, IngestError):
         return str(e)
     if isinstance(e, RecursionError):
         return "document too deeply nested to parse"
