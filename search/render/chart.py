@@ -249,7 +249,7 @@ def stats_png(res: StatsResult, path_or_file) -> dict:
             ha="center" if by == "year" else "right",
             fontsize=8,
         )
-        missing = sum(r["missing"] for r in rows)
+        missing = res["coverage"]["missing"]  # the count the text gives: one count everywhere
         if font:
             title = res.metric_label + (
                 "（按年份）" if by == "year" else "（按机构，各机构最近一年）"
@@ -268,4 +268,4 @@ def stats_png(res: StatsResult, path_or_file) -> dict:
             ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
         fig.savefig(path_or_file, format="png", dpi=120)
-    return {"font": font}
+    return {"font": font, "title": title, "missing": missing}

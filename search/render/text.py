@@ -4,6 +4,7 @@ wrapping so escape codes never split. Widths count CJK characters as two columns
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from typing import TYPE_CHECKING
@@ -41,6 +42,26 @@ def fit(s: str, width: int) -> str:
     return s + " " * (width - cols(s))
 
 
+# Line-breaking rules of Chinese typesetting (禁则): these never start a line …
+NO_START = set("，。、；：？！）》」』】〉〕”’…·‰％,.;:?!)]}%")
+# … and these never end one.
+NO_END = set("（《「『【〈〔“‘([{")
+_IN_WORD = re.compile(r"[0-9A-Za-z.,%]")  # a number or a Latin word is never cut in two
+
+
+def _break_at(flat: str, a: int, i: int) -> int:
+    """Where to break a line that would run from `a` past `i`: at `i`, or earlier so that the
+    next line starts with no closing punctuation and this one ends with no opening one."""
+    j = i
+    while j - 1 > a and (
+        flat[j] in NO_START
+        or flat[j - 1] in NO_END
+        or (_IN_WORD.match(flat[j - 1]) and _IN_WORD.match(flat[j]))  # 13.4%, GDP: one word
+    ):
+        j -= 1
+    return j if j - 1 > a else i
+
+
 def wrap(
     text: str,
     marked: list[tuple[int, int]],
@@ -51,14 +72,16 @@ def wrap(
     **mark_style,
 ) -> list[str]:
     """`text[start:]` wrapped to `width` columns, the `marked` ranges styled; at most
-    `max_lines` lines (the last ends in … when cut)."""
+    `max_lines` lines (the last ends in … when cut). No line starts with closing punctuation
+    or ends with opening punctuation: the character before moves down with it."""
     flat = text.replace("\n", " ")
     lines, a, c = [], start, 0
     for i in range(start, len(flat)):
         w = cols(flat[i])
         if c + w > width:
-            lines.append((a, i))
-            a, c = i, 0
+            j = _break_at(flat, a, i)
+            lines.append((a, j))
+            a, c = j, cols(flat[j:i])
         c += w
     lines.append((a, len(flat)))
     cut = max_lines is not None and len(lines) > max_lines
@@ -138,11 +161,15 @@ def search_lines(res: SearchResult, style=_plain) -> list[str]:
     return out
 
 
-def reports_lines(res: ReportList, style=_plain) -> list[str]:
+def reports_lines(res: ReportList, style=_plain, agency_width: int = 28) -> list[str]:
+    """One line per report, the agency column padded to one display width (a Chinese
+    character takes two columns), so the titles line up."""
+    agencies = [agency_label(r["agency"]) for r in res.reports]
+    aw = min(max((cols(a) for a in agencies), default=0), agency_width)
     return [
-        f"{r['report_id']}  {r['year'] or '----'}  {style(agency_label(r['agency']), fg='cyan')}  "
+        f"{r['report_id']}  {r['year'] or '----'}  {style(fit(a, aw), fg='cyan')}  "
         f"{r['title']}  ({r['passages']} passages)"
-        for r in res.reports
+        for r, a in zip(res.reports, agencies, strict=True)
     ]
 
 
@@ -171,18 +198,19 @@ def compare_lines(res: CompareResult, style=_plain) -> list[str]:
         style(q, bold=True)
         + f" — the best passage of each of {res.groups} {groups}"
         + (f" (top {shown} shown)" if shown < res.groups else "")
-        + f", most relevant first; {res.total} passages in {res.reports} reports match"
+        + (", oldest first" if res.order == "year" else ", most relevant first")
+        + f"; {res.total} passages in {res.reports} reports match"
     )
     out = [head, ""]
     num_w = len(str(shown))
     pad = " " * (num_w + 3)
-    for r in res.results:
+    for i, r in enumerate(res.results, 1):  # listed in the order asked (relevance or year)
         counts = (
             f"{r['matching_reports']} report{'s' if r['matching_reports'] != 1 else ''}, "
             f"{r['matching_passages']} passage{'s' if r['matching_passages'] != 1 else ''} match"
         )
         out.append(
-            f" {r['rank']:>{num_w}}. "
+            f" {i:>{num_w}}. "
             + style(r["label"], bold=True, fg="cyan")
             + "  "
             + style(counts, dim=True)
@@ -211,8 +239,9 @@ def trend_lines(
     res: TrendResult, style=_plain, bar_width: int = 24, share_width: int = 20
 ) -> list[str]:
     """Per row: label, a bar of the matching reports (scaled to the largest count),
-    `matching / all`, a bar of the share (scaled to 100%) and the share in %. Reports of no
-    known year come last, apart and without a count bar: they are not a year, and a pile of
+    `matching / all`, a bar of the share (scaled to 100%) and the share in %. Years with no
+    reports in the index between two that have some are shown as a gap, never skipped; runs of
+    years without matches are one line. Reports of no known year come last, apart and without a count bar: they are not a year, and a pile of
     them would otherwise set the scale for every real year."""
     by, rows = res.by, res.rows
     q = res.query or "(filters only)"
@@ -241,17 +270,26 @@ def trend_lines(
             dim=True,
         ),
     ]
-    quiet: list[tuple[str, dict]] = []  # a run of rows without matches, shown as one line
+    # A run of rows without matches, shown as one line; years with no reports at all inside
+    # it are part of the run (label "" and the gap's text).
+    quiet: list[tuple[str, dict | str]] = []
+
+    def gap_line(text: str) -> str:
+        return style(f"{text:<{label_w}}  (no reports in the index)", dim=True)
 
     def flush() -> None:
-        if len(quiet) < 3:
-            out.extend(row_line(label, r) for label, r in quiet)
+        rows_ = [(label, r) for label, r in quiet if isinstance(r, dict)]
+        if len(rows_) < 3:
+            out.extend(row_line(lb, r) if isinstance(r, dict) else gap_line(r) for lb, r in quiet)
         else:
-            n = sum(r["all_reports"] for _, r in quiet)
-            span = f"{quiet[0][0]}–{quiet[-1][0]}" if by == "year" else f"{len(quiet)} more"
+            n = sum(r["all_reports"] for _, r in rows_)
+            span = f"{rows_[0][0]}–{rows_[-1][0]}" if by == "year" else f"{len(rows_)} more"
             what = "years" if by == "year" else "agencies"
+            if len(quiet) > len(rows_):  # gaps inside: how many of the span's years have any
+                years = rows_[-1][1]["year"] - rows_[0][1]["year"] + 1
+                what = f"of these {years} years"
             out.append(
-                style(f"{span}  no matching reports ({n} reports in {len(quiet)} {what})", dim=True)
+                style(f"{span}  no matching reports ({n} reports in {len(rows_)} {what})", dim=True)
             )
         quiet.clear()
 
@@ -271,8 +309,19 @@ def trend_lines(
             + f" {r['share'] * 100:5.1f}%"
         )
 
+    last = None  # the year of the row before: years with no reports at all are a gap
     for label, r in zip(labels, rows, strict=True):
-        if not r["reports"] and (by == "agency" or r["year"]):
+        quiet_row = not r["reports"] and (by == "agency" or r["year"])
+        if by == "year" and r["year"] and last and r["year"] - last > 1:
+            gap = f"{last + 1}" if r["year"] - last == 2 else f"{last + 1}–{r['year'] - 1}"
+            if quiet and quiet_row:
+                quiet.append(("", gap))  # inside a quiet run
+            else:
+                flush()
+                out.append(gap_line(gap))
+        if by == "year" and r["year"]:
+            last = r["year"]
+        if quiet_row:
             quiet.append((label, r))
             continue
         flush()
@@ -418,6 +467,10 @@ def _rate(r: dict | None) -> str:
     return f"{r['value']:.1%} ({_figure(r['numerator'])}/{_figure(r['denominator'])})"
 
 
+def _n_reports(n: int) -> str:
+    return f"{n} report{'s' if n != 1 else ''}"
+
+
 def stats_lines(res: StatsResult, style=_plain) -> list[str]:
     """The ranked table of `stats`: a line per agency (year) with its figure, the change on
     the year before and the rate; then the coverage, the missing figures and, marked, every
@@ -460,15 +513,23 @@ def stats_lines(res: StatsResult, style=_plain) -> list[str]:
         if res.rate:
             head.append(res.rate)
         table = []
+        notes: list[str] = []  # changes between sums of different numbers of reports
         for r in rows:
             line = [str(r["rank"]), fit(r["label"], label_w)]
             if by == "agency":
                 line.append(year_label(r["year"]))
+            unlike = r.get("counted") != r.get("previous_counted") and r["change"] is not None
             line += [
                 _figure(r["value"]),
                 _figure(r["previous"]),
-                _signed(r["change"], r["change_pct"]),
+                _signed(r["change"], r["change_pct"]) + (" *" if unlike else ""),
             ]
+            if unlike:
+                notes.append(
+                    f"* {r['label']}: {_n_reports(r['counted'])} summed against "
+                    f"{_n_reports(r['previous_counted'])} in {r['previous_year']}: "
+                    "not like with like"
+                )
             if by == "year":
                 line.append(str(r["reports"]))
             line.append(str(r["missing"]) if r["missing"] else "")
@@ -492,6 +553,7 @@ def stats_lines(res: StatsResult, style=_plain) -> list[str]:
         for line, n_checks in table:
             text = joined(line)
             out.append(text + (style(f"  ! {n_checks} check(s)", fg="red") if n_checks else ""))
+        out += [style(n, fg="yellow") for n in notes]
     for note in res.format_notes or []:
         out += ["", style("format: " + note, fg="yellow")]
     if res.checks:

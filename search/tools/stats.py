@@ -236,7 +236,7 @@ def select(
     every = engine.reports().reports
     if not (text.strip() or agency or year):
         return list(every)
-    m = matches(engine, text, agency=agency, year=year)
+    m = matches(engine, text, agency=agency, year=year, everything=True)
     if not len(m.docs):
         return []
     _, first = np.unique(m.cols.report[m.docs], return_index=True)
@@ -478,6 +478,10 @@ def _year_rows(read: list[ReportInfo], metric: str, rate: str | None) -> list:
                 **cell,
                 **_change(cell, prev),
                 "previous_year": y - 1 if prev else None,
+                # how many reports each side's sum counts: a change between sums of different
+                # numbers of reports is not like with like, and the text says so
+                "counted": len(per_year[y]) - cell["missing"],
+                "previous_counted": len(per_year[y - 1]) - prev["missing"] if prev else None,
             }
         )
     return rows
