@@ -470,9 +470,9 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     app = create_app(index_dir, cors_origins=origins, engine=engine)
     budget = engine.time_budget  # (a cluster engine has none)
     budget_note = f"time budget {budget:g} s; " if budget is not None else ""
-    address = getattr(engine, "address", None)  # a cluster engine: what it serves is the cluster
-    what = f"the cluster {address}" if address is not None else index_dir
-    click.echo(f"serving {what} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True)
+    click.echo(
+        f"serving {engine.where()} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True
+    )
     # SIGTERM/Ctrl-C: uvicorn stops accepting, gives requests in flight a second, and returns.
     uvicorn.run(
         app,
