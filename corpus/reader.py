@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from corpus.clean import clean_lines, nfkc
 from corpus.dates import parse_date
@@ -44,8 +45,10 @@ class Unit:
     key: str  # stable identity of the source: absolute path, plus #line for JSONL, #URI for WARC
     source: str  # what users see: the path as given, plus :line for JSONL
     content_hash: str
-    parse: Callable[[], Report]
+    parse: Callable[[], Report]  # picklable (a partial of a module-level function): it may run in
+    # a worker process (index/parsepool.py)
     offset: int = 0  # bytes of the file read once this unit is done (progress in big JSONL files)
+    kind: str = "text"  # what the bytes were taken for: "pdf", "docx", "html", …
 
 
 @dataclass
@@ -259,14 +262,15 @@ def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
         return
     hints, side = _sidecar(found.path)
     h = _hash(data + (b"\0sidecar\0" + side if side else b""))
+    parse = partial(_parse_file, data, found.kind, key, found.shown, h, hints)
+    yield Unit(key, found.shown, h, parse, kind=found.kind)
 
-    def parse() -> Report:
-        doc = parse_document(data, found.kind)
-        return build_report(
-            doc, found.kind, key, found.shown, h, hints, {k: "sidecar" for k in hints}
-        )
 
-    yield Unit(key, found.shown, h, parse)
+def _parse_file(
+    data: bytes, kind: str, key: str, source: str, h: str, hints: dict[str, str]
+) -> Report:
+    doc = parse_document(data, kind)
+    return build_report(doc, kind, key, source, h, hints, {k: "sidecar" for k in hints})
 
 
 def _open(found: Found):
@@ -316,16 +320,19 @@ def _warc_unit(found: Found, base: str, rec) -> Unit:
     ext_kind = (
         "pdf" if "pdf" in rec.content_type else "html" if "html" in rec.content_type else "text"
     )
+    parse = partial(_parse_record, rec.payload, ext_kind, key, source, h, hints)
+    return Unit(key, source, h, parse, offset=rec.offset, kind=ext_kind)
 
-    def parse() -> Report:
-        if not rec.payload.strip():
-            raise NotReport("empty response")
-        doc = parse_document(rec.payload, ext_kind)
-        if _is_list_page(doc):
-            raise NotReport("a list or navigation page, not a report")
-        return build_report(doc, ext_kind, key, source, h, hints, {k: "warc" for k in hints})
 
-    return Unit(key, source, h, parse, offset=rec.offset)
+def _parse_record(
+    payload: bytes, ext_kind: str, key: str, source: str, h: str, hints: dict[str, str]
+) -> Report:
+    if not payload.strip():
+        raise NotReport("empty response")
+    doc = parse_document(payload, ext_kind)
+    if _is_list_page(doc):
+        raise NotReport("a list or navigation page, not a report")
+    return build_report(doc, ext_kind, key, source, h, hints, {k: "warc" for k in hints})
 
 
 def _is_list_page(doc: ParsedDoc) -> bool:
@@ -399,9 +406,11 @@ def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | Unit
     hints = _fields(obj)
     key = f"{base}#{lineno}"
     h = _hash(raw.rstrip(b"\r\n"))
-    return Unit(
-        key, source, h, lambda: build_report(parse_text(content), "text", key, source, h, hints)
-    )
+    return Unit(key, source, h, partial(_parse_line, content, key, source, h, hints))
+
+
+def _parse_line(content: str, key: str, source: str, h: str, hints: dict[str, str]) -> Report:
+    return build_report(parse_text(content), "text", key, source, h, hints)
 
 
 def read_units(

@@ -4,6 +4,7 @@ metadata, so pyproject.toml is its only spelling). corpus/ keeps its reading lim
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -18,6 +19,10 @@ BATCH_BYTES = 24_000_000  # … or this much text (UTF-8 bytes, estimated); boun
 SMALL_SEGMENT = 1000  # documents: segments under this are merged away at the end of an ingest
 BLOCK_LIMIT = 512  # postings per block in the codec
 BLOCK_COMPRESSION = 1  # zlib level of posting blocks
+# Parsing runs in worker processes (index/parsepool.py), each source bounded:
+PARSE_WORKERS = os.cpu_count() or 1  # files parsed at once (results applied in file order)
+PARSE_MEMORY_MB = 1024  # address space a worker may add while parsing one source
+PARSE_SECONDS = 60.0  # a source still parsing after this is stopped and named
 
 # -- ranking --------------------------------------------------------------------------------------
 BM25_K1 = 1.2

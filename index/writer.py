@@ -25,8 +25,15 @@ from corpus.reader import (
     UnitSkip,
     read_units,
 )
+from index.parsepool import Outcome, ParseLimit, ParsePool
 from index.schema import ALIAS, PASSAGE, REPORT
-from index.settings import BATCH_BYTES, BATCH_REPORTS
+from index.settings import (
+    BATCH_BYTES,
+    BATCH_REPORTS,
+    PARSE_MEMORY_MB,
+    PARSE_SECONDS,
+    PARSE_WORKERS,
+)
 from index.store import INDEX_NAME, open_or_create, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
 
@@ -274,30 +281,57 @@ def ingest(
     progress: Callable[[int, int, int, int], None] | None = None,
     store=None,
     on_commit: Callable[[], None] | None = None,
+    workers: int = PARSE_WORKERS,
+    parse_memory_mb: float = PARSE_MEMORY_MB,
+    parse_seconds: float = PARSE_SECONDS,
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
     and counted; they never stop the run. `on_commit` is called before each commit and before
     the final merge, which can take seconds after the last file is read. `store` replaces the
     local index with another writer of the same shape as `_Batch` plus `existing()` giving a
     `Known` (index/cluster/writer.py). On the local index the whole run holds the ingest lock,
-    and a fault writing it raises IndexFault (store.write_fault) with the last commit intact."""
+    and a fault writing it raises IndexFault (store.write_fault) with the last commit intact.
+    Sources are parsed by `workers` processes (0: in this one), each bounded by
+    `parse_memory_mb` and `parse_seconds` (index/parsepool.py); results apply in file order."""
     t0 = time.perf_counter()
     stats = IngestStats()
-    args = (paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit)
-    if store is not None:
-        return _ingest(None, store, *args)
-    try:
-        lock = IngestLock(index_dir, lock_timeout)
+    with ParsePool(workers, parse_memory_mb, parse_seconds) as pool:
+        args = (paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit, pool)
+        if store is not None:
+            return _ingest(None, store, *args)
         try:
-            return _ingest(open_or_create(index_dir), None, *args)
-        finally:
-            lock.release()
-    except OSError as e:  # sources' read errors are caught per source: this is the index
-        raise write_fault(e, index_dir) from None
+            lock = IngestLock(index_dir, lock_timeout)
+            try:
+                return _ingest(open_or_create(index_dir), None, *args)
+            finally:
+                lock.release()
+        except OSError as e:  # sources' read errors are caught per source: this is the index
+            raise write_fault(e, index_dir) from None
+
+
+_WHAT = {"pdf": "PDF", "docx": "DOCX", "doc": "Word file", "rtf": "RTF file", "html": "page"}
+
+
+def _events(found: list, max_bytes: int) -> Iterable[tuple[int, object, object]]:
+    """(file number, Found, what came of it) in order: each Unit, UnitError, UnitSkip or
+    reading fault (an Exception) of the file, then (i, f, None) when the file is done."""
+    for i, f in enumerate(found, 1):
+        if f.kind not in ("skip", "error"):
+            units = read_units(f, max_bytes)
+            while True:
+                try:
+                    unit = next(units, None)
+                except Exception as e:  # any reading fault is this file's failure
+                    yield i, f, e
+                    break
+                if unit is None:
+                    break
+                yield i, f, unit
+        yield i, f, None
 
 
 def _ingest(
-    ix, store, paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit
+    ix, store, paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit, pool
 ) -> IngestStats:
     known = _existing(ix) if store is None else store.existing()  # read under the lock
     copies = _duplicates(ix) if store is None else []
@@ -327,47 +361,55 @@ def _ingest(
             for docnum in copies:
                 w.delete_document(docnum)
             stats.repaired = len(copies)
-        for i, f in enumerate(found, 1):
-            if f.kind == "skip":
-                stats.skipped.append((f.shown, f.reason))
-            elif f.kind == "error":
-                fail(f.path, f.reason)
-            else:
-                file_failed = False
-                file_keys: set[str] = set()
-                units = read_units(f, max_bytes)
-                while True:
-                    try:
-                        unit = next(units, None)
-                    except Exception as e:  # any reading fault is this file's failure
-                        fail(f.path, _reason(e))
-                        file_failed = True
-                        break
-                    if unit is None:
-                        break
-                    if isinstance(unit, UnitError):
-                        fail(unit.source, unit.reason)
-                        file_failed = True
-                        continue
-                    if isinstance(unit, UnitSkip):
-                        stats.skipped.append((unit.source, unit.reason))
-                        continue
-                    seen_keys.add(unit.key)
-                    file_keys.add(unit.key)
-                    _one(unit, known, batch, stats, fail, orphans)
-                    if progress and unit.offset:  # a big JSONL file moves the bar line by line
-                        progress(i - 1, stats.bytes + unit.offset, total_files, total_bytes)
-                if f.kind in ("jsonl", "warc") and not file_failed:
+
+        def job(event):
+            unit = event[2]
+            if not isinstance(unit, Unit):
+                return None
+            old = known.sources.get(unit.key)
+            if old and old[1] == unit.content_hash:
+                return None  # unchanged: decided again (and parsed if need be) when applied
+            return unit.parse, _WHAT.get(unit.kind, "file")
+
+        def parse(unit: Unit) -> Outcome:
+            return pool.run(unit.parse, _WHAT.get(unit.kind, "file"))
+
+        file_failed = False
+        file_keys: set[str] = set()
+        for (i, f, item), outcome in pool.map(_events(found, max_bytes), job):
+            if item is None:  # the file is done
+                if f.kind == "skip":
+                    stats.skipped.append((f.shown, f.reason))
+                elif f.kind == "error":
+                    fail(f.path, f.reason)
+                elif f.kind in ("jsonl", "warc") and not file_failed:
                     # Lines (records) gone from a JSONL (WARC) file take their reports with them.
                     prefix = os.path.abspath(f.path) + "#"
                     for key, (_rid, _h, _src) in list(known.sources.items()):
                         if key.startswith(prefix) and key not in file_keys:
                             forget(key)
                             stats.removed.append(key)
-            stats.files = i
-            stats.bytes += f.size
-            if progress:
-                progress(i, stats.bytes, total_files, total_bytes)
+                file_failed = False
+                file_keys = set()
+                stats.files = i
+                stats.bytes += f.size
+                if progress:
+                    progress(i, stats.bytes, total_files, total_bytes)
+            elif isinstance(item, Exception):
+                fail(f.path, _reason(item))
+                file_failed = True
+            elif isinstance(item, UnitError):
+                fail(item.source, item.reason)
+                file_failed = True
+            elif isinstance(item, UnitSkip):
+                stats.skipped.append((item.source, item.reason))
+            else:
+                assert isinstance(item, Unit)
+                seen_keys.add(item.key)
+                file_keys.add(item.key)
+                _one(item, known, batch, stats, fail, orphans, outcome, parse)
+                if progress and item.offset:  # a big JSONL file moves the bar line by line
+                    progress(i - 1, stats.bytes + item.offset, total_files, total_bytes)
         if prune:
             for key, (_rid, _h, source) in list(known.sources.items()):
                 path = key.split("#", 1)[0]
@@ -379,7 +421,7 @@ def _ingest(
             f = by_path.get(key.split("#", 1)[0])
             for unit in read_units(f, max_bytes) if f else ():
                 if isinstance(unit, Unit) and unit.key == key and key not in known.sources:
-                    _one(unit, known, batch, stats, fail, orphans)
+                    _one(unit, known, batch, stats, fail, orphans, None, parse)
         batch.commit()
         batch.tidy()
     except BaseException:
@@ -407,21 +449,33 @@ def _forget(key: str, known: Known, batch: _Batch) -> set[str]:
     return set()
 
 
-def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orphans) -> None:
-    """Parse and add one source; a copy of a report already known becomes an alias of it.
-    Keys of copies whose report changed or went are added to `orphans`."""
+def _one(
+    unit: Unit,
+    known: Known,
+    batch: _Batch,
+    stats: IngestStats,
+    fail,
+    orphans,
+    outcome: Outcome | None,
+    parse: Callable[[Unit], Outcome],
+) -> None:
+    """Add one source, parsed already (`outcome`) or now (`parse`); a copy of a report already
+    known becomes an alias of it. Keys of copies whose report changed or went are added to
+    `orphans`."""
     old = known.sources.get(unit.key)
     if old and old[1] == unit.content_hash:
         stats.unchanged += 1
         return
-    try:
-        report = unit.parse()
-    except NotReport as e:
+    if outcome is None:
+        outcome = parse(unit)
+    e = outcome.error
+    if isinstance(e, NotReport):
         stats.skipped.append((unit.source, str(e)))
         return
-    except Exception as e:  # any fault reading, decoding or parsing one source is its failure
+    if e is not None:  # any fault reading, decoding or parsing one source is its failure
         fail(unit.source, _reason(e))
         return
+    report = outcome.value
     problem = _report_problem(report)
     if problem:
         fail(unit.source, problem)
@@ -455,9 +509,9 @@ def _one(unit: Unit, known: Known, batch: _Batch, stats: IngestStats, fail, orph
     stats.passages += len(report.passages)
 
 
-def _reason(e: Exception) -> str:
+def _reason(e: BaseException) -> str:
     """One line saying why a source could not be read or parsed."""
-    if isinstance(e, (IngestError, PageTooLarge)):
+    if isinstance(e, (IngestError, PageTooLarge, ParseLimit)):
         return str(e)
     if isinstance(e, RecursionError):
         return "document too deeply nested to parse"
