@@ -239,6 +239,11 @@ class _Bar:
 )
 @click.option("--prune", is_flag=True, help="Remove reports whose source file no longer exists.")
 @click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read symlinks that point outside the folders given (skipped and named by default).",
+)
+@click.option(
     "--lock-timeout",
     default=30.0,
     show_default=True,
@@ -246,7 +251,7 @@ class _Bar:
     help="Seconds to wait for another ingest to release the index.",
 )
 @_json_option
-def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
+def ingest(paths, index_dir, max_mb, prune, follow_symlinks, lock_timeout, as_json):
     """Ingest report files (.txt .html .htm .shtml .jsonl; folders are walked) into the index."""
     from index.store import IndexFault, IndexOutdated
     from index.writer import IndexBusy
@@ -278,6 +283,7 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
             store=store,
             max_mb=max_mb,
             prune=prune,
+            follow_symlinks=follow_symlinks,
             lock_timeout=lock_timeout,
             on_error=on_error,
             progress=bar,

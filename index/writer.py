@@ -284,6 +284,7 @@ def ingest(
     workers: int = PARSE_WORKERS,
     parse_memory_mb: float = PARSE_MEMORY_MB,
     parse_seconds: float = PARSE_SECONDS,
+    follow_symlinks: bool = False,
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
     and counted; they never stop the run. `on_commit` is called before each commit and before
@@ -292,11 +293,13 @@ def ingest(
     `Known` (index/cluster/writer.py). On the local index the whole run holds the ingest lock,
     and a fault writing it raises IndexFault (store.write_fault) with the last commit intact.
     Sources are parsed by `workers` processes (0: in this one), each bounded by
-    `parse_memory_mb` and `parse_seconds` (index/parsepool.py); results apply in file order."""
+    `parse_memory_mb` and `parse_seconds` (index/parsepool.py); results apply in file order.
+    Symlinks leading outside `paths` are skipped unless `follow_symlinks`."""
     t0 = time.perf_counter()
     stats = IngestStats()
     with ParsePool(workers, parse_memory_mb, parse_seconds) as pool:
         args = (paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit, pool)
+        args = (*args, follow_symlinks)
         if store is not None:
             return _ingest(None, store, *args)
         try:
@@ -331,14 +334,26 @@ def _events(found: list, max_bytes: int) -> Iterable[tuple[int, object, object]]
 
 
 def _ingest(
-    ix, store, paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit, pool
+    ix,
+    store,
+    paths,
+    stats,
+    t0,
+    max_mb,
+    prune,
+    lock_timeout,
+    on_error,
+    progress,
+    on_commit,
+    pool,
+    follow_symlinks,
 ) -> IngestStats:
     known = _existing(ix) if store is None else store.existing()  # read under the lock
     copies = _duplicates(ix) if store is None else []
     seen_keys: set[str] = set()
     max_bytes = int(max_mb * 1_000_000)
 
-    found = list(discover(paths))
+    found = list(discover(paths, outside=follow_symlinks))
     total_files = len(found)
     total_bytes = sum(f.size for f in found)
     batch = _Batch(ix, lock_timeout) if store is None else store
