@@ -79,8 +79,16 @@ def _json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
 
 
+def say(message: str) -> None:
+    """One line on stderr, with nothing from data a terminal would obey (file names, reasons,
+    error texts: search/render/text.py's `printable`)."""
+    from search.render.text import printable
+
+    click.echo(printable(message), err=True)
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"error: {message}", err=True)
+    say(f"error: {message}")
     sys.exit(code)
 
 
@@ -261,7 +269,7 @@ def ingest(paths, index_dir, max_mb, prune, follow_symlinks, lock_timeout, as_js
 
     def on_error(source: str, reason: str) -> None:
         bar.clear_line()
-        click.echo(f"{source}: {reason}", err=True)
+        say(f"{source}: {reason}")
 
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:  # before the index is created: a typo must not leave an empty index behind
@@ -303,7 +311,7 @@ def ingest(paths, index_dir, max_mb, prune, follow_symlinks, lock_timeout, as_js
         fail("interrupted; the index holds everything committed before the interrupt", 130)
     bar.close()
     for path, reason in stats.skipped:
-        click.echo(f"{path}: skipped, {reason}", err=True)
+        say(f"{path}: skipped, {reason}")
     summary = (
         f"ingested {stats.ingested}, unchanged {stats.unchanged}, skipped {len(stats.skipped)}, "
         f"failed {len(stats.failed)}"
@@ -331,10 +339,10 @@ def ingest(paths, index_dir, max_mb, prune, follow_symlinks, lock_timeout, as_js
             }
         )
     for source in stats.removed:
-        click.echo(f"removed {source}", err=True)
+        say(f"removed {source}")
     for source, original in stats.copies:
-        click.echo(f"{source}: a copy of {original} (listed as one report)", err=True)
-    click.echo(summary, err=True)
+        say(f"{source}: a copy of {original} (listed as one report)")
+    say(summary)
     sys.exit(EXIT_PARTIAL if stats.failed else EXIT_OK)
 
 
@@ -388,7 +396,7 @@ def reports(index_dir, as_json):
     from search.render.text import reports_lines
 
     _echo_lines(reports_lines(res, click.style))
-    click.echo(f"{len(res['reports'])} reports", err=True)
+    say(f"{len(res['reports'])} reports")
 
 
 @main.command()
@@ -525,7 +533,7 @@ def _draw_png(draw, res, png_file: str) -> None:
     except OSError as e:
         fail(f"cannot write {png_file}: {e.strerror or e}")
     note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
-    click.echo(f"chart → {png_file}{note}", err=True)
+    say(f"chart → {png_file}{note}")
 
 
 def _echo_csv(rows, columns) -> None:
@@ -743,7 +751,7 @@ def export(query, index_dir, agency, year, section, fmt, output, order, as_json)
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror or e}")
     where = "" if output == "-" else f" → {output}"
-    click.echo(f"exported {exp.total} passages from {exp.reports} reports{where}", err=True)
+    say(f"exported {exp.total} passages from {exp.reports} reports{where}")
 
 
 @main.command()
@@ -768,14 +776,14 @@ def batch(file, index_dir, agency, year, section, as_json):
     engine = _engine(index_dir)
     queries, errors = _journal(read_queries, file)
     for n, reason in errors:
-        click.echo(f"line {n}: {reason} (skipped)", err=True)
+        say(f"line {n}: {reason} (skipped)")
     res = _journal(run, engine, [q for _, q in queries], agency=agency, year=year, section=section)
     if as_json:
         _print_json({**res, "errors": [{"line": n, "error": r} for n, r in errors]})
     else:
         _echo_csv(batch_rows(res), BATCH_COLUMNS)
     if errors:
-        click.echo(f"{len(queries)} queries run, {len(errors)} lines skipped", err=True)
+        say(f"{len(queries)} queries run, {len(errors)} lines skipped")
         sys.exit(EXIT_PARTIAL)
 
 
@@ -848,7 +856,9 @@ def cite(passage_id, index_dir, as_json):
     if as_json:
         _print_json(res)
     else:
-        click.echo(res["citation"])
+        from search.render.text import printable
+
+        click.echo(printable(res["citation"]))
 
 
 @main.group()
@@ -945,7 +955,7 @@ def cluster_up(folder, n, name, port):
         pass
     finally:
         nodes.stop()
-    click.echo("stopped", err=True)
+    say("stopped")
 
 
 @cluster.command("status")
@@ -963,6 +973,7 @@ def cluster_status(address, as_json):
     Exit 5 when a node is down."""
     from index.cluster.admin import status
     from index.cluster.sphinxql import parse_address
+    from search.render.text import printable
 
     states = status(parse_address(address))
     if as_json:
@@ -976,7 +987,7 @@ def cluster_status(address, as_json):
                     f"{s.copies:,} copies  {mb:,.1f} MB"
                 )
             else:
-                click.echo(f"{s.node}  {s.shard}  DOWN  {s.error}")
+                click.echo(printable(f"{s.node}  {s.shard}  DOWN  {s.error}"))
     if not all(s.up for s in states):
         sys.exit(EXIT_CLUSTER)
 
@@ -987,7 +998,7 @@ def run() -> None:
     try:
         code = main(standalone_mode=False)
     except ClusterError as e:  # a node down or a bad address: one line naming it
-        click.echo(f"error: {e}", err=True)
+        say(f"error: {e}")
         sys.exit(EXIT_USAGE if isinstance(e, BadAddress) else EXIT_CLUSTER)
     except click.exceptions.Abort:  # Ctrl-C
         fail("interrupted", 130)

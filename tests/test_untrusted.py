@@ -36,3 +36,50 @@ def test_symlinks_out_of_the_archive_are_skipped_and_named(tmp_path):
 
     p = run_cli("ingest", str(archive), "--index", ix, "--follow-symlinks", "--json")
     assert json.loads(p.stdout)["ingested"] == 4
+
+
+ESC_TITLE = "\x1b]0;PWNED\x07临潼区2019年政府信息公开工作年度报告"
+
+
+def _escape_corpus(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    text = SEEDS[0].read_text("utf-8")
+    lines = text.splitlines()
+    # a title, an agency line and body text carrying escape sequences; a file named with them
+    lines[0] = ESC_TITLE
+    lines.insert(3, "政务公开\x1b[2J\x1b[31m清屏后的红字\x1b[0m。")
+    (d / "report\x1b[31m.txt").write_text("\n".join(lines), "utf-8")
+    (d / "bad\x1b]0;OWNED\x07\nforged: ingested 99.txt").write_text("", "utf-8")  # fails
+    return d
+
+
+def test_no_escape_code_reaches_the_terminal_but_json_keeps_them(tmp_path):
+    d = _escape_corpus(tmp_path)
+    ix = str(tmp_path / "ix")
+    p = run_cli("ingest", str(d), "--index", ix)
+    assert p.returncode == 3  # the empty file failed
+    printed = [p.stdout, p.stderr]
+    assert "\nforged" not in p.stderr  # the newline in the name is shown, not obeyed
+    assert "bad␛]0;OWNED␇␊forged" in p.stderr
+
+    res = json.loads(run_cli("search", "清屏后的红字", "--index", ix, "--json").stdout)
+    hit = res["hits"][0]
+    assert "\x1b" in hit["title"] or "\x1b" in hit["text"]  # JSON stays exact
+    rid = hit["report_id"]
+    for args in (
+        ("search", "清屏后的红字"),
+        ("search", "政务公开"),
+        ("show", rid),
+        ("reports",),
+        ("kwic", "红字"),
+        ("compare", "政务公开"),
+    ):
+        q = run_cli(*args, "--index", ix)
+        assert q.returncode == 0, (args, q.stderr)
+        printed += [q.stdout, q.stderr]
+    shown = "".join(printed)
+    assert "PWNED" in shown  # the title is printed …
+    for bad in ("\x1b", "\x07", "\x9b"):
+        assert bad not in shown  # … with nothing a terminal obeys
+    assert "␛]0;PWNED␇" in shown

@@ -4,12 +4,61 @@ wrapping so escape codes never split. Widths count CJK characters as two columns
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import textwrap
 import unicodedata
 
 from search.results import agency_label, year_label
 
 NEAR_COPY = 0.6  # similarity from which `similar` calls a passage a near copy
+
+
+# Characters a terminal obeys rather than shows: C0 controls (ESC starts a sequence that can
+# retitle the terminal or rewrite the screen; a newline in a file name forges an output line),
+# DEL, C1 controls (a lone 0x9B is CSI) and the bidi overrides that reorder what is shown. Each
+# becomes one visible character (␛, ␊, …; U+FFFD for the rest), so highlight offsets still fit.
+_SHOWN = {
+    **{c: 0x2400 + c for c in range(0x20)},
+    0x09: 0x20,
+    0x7F: 0x2421,
+    **{c: 0xFFFD for c in range(0x80, 0xA0)},
+    **{c: 0xFFFD for c in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+}
+
+
+def printable(s: str) -> str:
+    """`s` with nothing a terminal would obey: every printer of text (these renderers, the
+    CLI's stderr lines) passes what it prints from data through here. JSON stays exact."""
+    return s.translate(_SHOWN)
+
+
+def printable_data(obj):
+    """Every string inside `obj` (dicts, lists, tuples, dataclasses) made `printable`."""
+    if isinstance(obj, str):
+        return printable(obj)
+    if isinstance(obj, dict):
+        return {k: printable_data(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [printable_data(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(printable_data(v) for v in obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        fields = [f for f in dataclasses.fields(obj) if f.init]
+        return dataclasses.replace(
+            obj, **{f.name: printable_data(getattr(obj, f.name)) for f in fields}
+        )
+    return obj
+
+
+def _terminal(render):
+    """A renderer that sees its results with every string `printable`."""
+
+    @functools.wraps(render)
+    def wrapper(res, *args, **kwargs):
+        return render(printable_data(res), *args, **kwargs)
+
+    return wrapper
 
 
 def _plain(s: str, **_) -> str:
@@ -94,6 +143,7 @@ def _facet_line(name: str, items, style, n: int = 8) -> str:
     return f"  {style(name, bold=True)}: {shown}{more}"
 
 
+@_terminal
 def search_lines(res, style=_plain) -> list[str]:
     total, reports, hits = res["total"], res["reports"], res["hits"]
     q = res["query"] or "(filters only)"
@@ -123,6 +173,7 @@ def search_lines(res, style=_plain) -> list[str]:
     return out
 
 
+@_terminal
 def reports_lines(res, style=_plain) -> list[str]:
     return [
         f"{r['report_id']}  {r['year'] or '----'}  {style(agency_label(r['agency']), fg='cyan')}  "
@@ -131,6 +182,7 @@ def reports_lines(res, style=_plain) -> list[str]:
     ]
 
 
+@_terminal
 def show_lines(res, style=_plain) -> list[str]:
     r = res["report"]
     facts = (r["agency"], r["year"], r["published"], r["source"], r["url"])
@@ -145,6 +197,7 @@ def show_lines(res, style=_plain) -> list[str]:
 
 
 # -- compare ------------------------------------------------------------------------------------
+@_terminal
 def compare_lines(res: dict, style=_plain) -> list[str]:
     by = res["by"]
     q = res["query"] or "(filters only)"
@@ -192,6 +245,7 @@ def bar(fraction: float, width: int) -> str:
     return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
 
 
+@_terminal
 def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int = 20) -> list[str]:
     """Per row: label, a bar of the matching reports (scaled to the largest count),
     `matching / all`, a bar of the share (scaled to 100%) and the share in %. Reports of no
@@ -267,6 +321,7 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
 
 
 # -- kwic ---------------------------------------------------------------------------------------
+@_terminal
 def kwic_lines(res: dict, style=_plain) -> list[str]:
     """Left contexts right-aligned so the matches line up, then agency · year · passage id;
     with several terms, each term's concordance in turn under its own heading."""
@@ -307,6 +362,7 @@ def kwic_lines(res: dict, style=_plain) -> list[str]:
 
 
 # -- similar ------------------------------------------------------------------------------------
+@_terminal
 def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
     src = res["passage"]
     out = [
@@ -395,6 +451,7 @@ def _rate(r: dict | None) -> str:
     return f"{r['value']:.1%} ({_figure(r['numerator'])}/{_figure(r['denominator'])})"
 
 
+@_terminal
 def stats_lines(res: dict, style=_plain) -> list[str]:
     """The ranked table of `stats`: a line per agency (year) with its figure, the change on
     the year before and the rate; then the coverage, the missing figures and, marked, every
