@@ -113,7 +113,10 @@ def _engine(index_dir: str, time_budget: float | None = None):
     if address := _cluster():
         from search.cluster.engine import ClusterEngine
 
-        return ClusterEngine(address)
+        try:
+            return ClusterEngine(address, time_budget=time_budget)
+        except ValueError as e:  # a bad GONGKAI_TIME_BUDGET
+            fail(f"GONGKAI_TIME_BUDGET: {e}")
     _opened.append(index_dir)
     try:
         return Engine(index_dir, time_budget=time_budget)
@@ -450,7 +453,7 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     engine = _engine(index_dir, time_budget)
     _check_port(host, port)
     app = create_app(index_dir, cors_origins=origins, engine=engine)
-    budget = getattr(engine, "time_budget", None)  # (a cluster engine has none)
+    budget = getattr(engine, "time_budget", None)
     budget_note = f"time budget {budget:g} s; " if budget is not None else ""
     click.echo(
         f"serving {index_dir} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
@@ -51,6 +51,29 @@ def check_origin(origin: str) -> str:
     except ValueError:
         raise ValueError(f"--cors-origin {origin!r} has a bad port") from None
     return origin
+
+
+class _SecurityHeaders:
+    """X-Content-Type-Options on every response. Plain ASGI, not @app.middleware("http"):
+    Starlette's BaseHTTPMiddleware re-streams a body through a queue and ends it cleanly when
+    the app fails mid-stream, so a truncated export would look whole (see api_export)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(k.lower() == b"x-content-type-options" for k, _v in headers):
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(
@@ -91,11 +114,7 @@ def create_app(
             max_age=600,
         )
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+    app.add_middleware(_SecurityHeaders)
 
     errors.install(app, pages.not_found_page, index_dir)
     for router in (api.router, tools.router, stats.router, pages.router):
