@@ -61,7 +61,22 @@ def _vm_bytes() -> int:
         return 0
 
 
-def _worker(conn: Connection, memory_mb: float) -> None:
+def _die_with_parent() -> None:
+    """SIGKILL this worker when the process that started it dies (a killed ingest): a forked
+    worker shares the parent's open files, the index's lock among them."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _worker(conn: Connection, parent_end: Connection, parent: int, memory_mb: float) -> None:
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(0)
+    parent_end.close()  # only the parent holds its end: its exit is this worker's EOF
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     faulthandler.disable()  # a native abort is reported by the parent in one line, not dumped
     if memory_mb > 0:
@@ -99,7 +114,8 @@ def _worker(conn: Connection, memory_mb: float) -> None:
 class _Proc:
     def __init__(self, memory_mb: float):
         self.conn, child = _CTX.Pipe()
-        self.proc = _CTX.Process(target=_worker, args=(child, memory_mb), daemon=True)
+        args = (child, self.conn, os.getpid(), memory_mb)
+        self.proc = _CTX.Process(target=_worker, args=args, daemon=True)
         self.proc.start()
         child.close()
         self.entry: _Entry | None = None

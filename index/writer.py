@@ -34,7 +34,7 @@ from index.settings import (
     PARSE_SECONDS,
     PARSE_WORKERS,
 )
-from index.store import INDEX_NAME, open_or_create, write_fault
+from index.store import INDEX_NAME, open_or_create, sweep_temp, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
 
 
@@ -118,6 +118,13 @@ def _report_problem(report: Report) -> str | None:
     return None
 
 
+def busy(waited: float) -> str:
+    return (
+        f"the index is locked by another ingest (waited {waited:g}s): let it finish, or give "
+        "--lock-timeout more seconds"
+    )
+
+
 class IngestLock:
     """The ingest lock: held for a whole run, from before it creates the index or reads which
     sources it holds until its last commit, so a second ingest waits and then finds them
@@ -130,7 +137,7 @@ class IngestLock:
         deadline = time.monotonic() + timeout
         while not self.lock.acquire(blocking=False):
             if time.monotonic() >= deadline:
-                raise IndexBusy(f"the index is locked by another ingest (waited {timeout:g}s)")
+                raise IndexBusy(busy(timeout))
             time.sleep(0.05)
 
     def release(self) -> None:
@@ -219,9 +226,7 @@ class _Batch:
             try:
                 self.w = open_writer(self.ix, self.lock_timeout, self.procs)
             except LockError:
-                raise IndexBusy(
-                    f"the index is locked by another ingest (waited {self.lock_timeout:g}s)"
-                ) from None
+                raise IndexBusy(busy(self.lock_timeout)) from None
         return self.w
 
     def delete_report(self, report_id: str) -> None:
@@ -305,7 +310,11 @@ def ingest(
         try:
             lock = IngestLock(index_dir, lock_timeout)
             try:
+                sweep_temp(index_dir)  # what a failed or killed run left
                 return _ingest(open_or_create(index_dir), None, *args)
+            except BaseException:
+                sweep_temp(index_dir)
+                raise
             finally:
                 lock.release()
         except OSError as e:  # sources' read errors are caught per source: this is the index
