@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 DEMO_INDEX := var/demo-index
 DEMO_QUERY ?= 依申请公开
 
-.PHONY: demo test bench lint format clean chromium sphinxsearch
+.PHONY: demo test bench lint typecheck format clean chromium sphinxsearch
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,9 +55,13 @@ sphinxsearch:
 bench: $(VENV)/.test
 	$(PY) -m pytest -q -s tests/bench $(PYTEST_ARGS)
 
-lint: $(VENV)/.test
+lint: $(VENV)/.test typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The engine contract (search/backend.py) checked where it is used: search/ and cli.py.
+typecheck: $(VENV)/.test
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.test
 	$(VENV)/bin/ruff format .

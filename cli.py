@@ -11,10 +11,18 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from index.settings import VERSION
+
+if TYPE_CHECKING:
+    from search.backend import SearchEngine
+
+T = TypeVar("T")
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY, EXIT_CLUSTER = 0, 1, 2, 3, 4, 5
 EXIT_FAULT = 6
@@ -87,7 +95,7 @@ def say(message: str) -> None:
     click.echo(printable(message), err=True)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     say(f"error: {message}")
     sys.exit(code)
 
@@ -96,7 +104,9 @@ def _cluster() -> str | None:
     """The cluster address given by --engine or GONGKAI_ENGINE, if any (the one place that
     decides between the local index and a cluster)."""
     ctx = click.get_current_context(silent=True)
-    spec = ctx.meta.get("gongkai.engine") if ctx else None
+    if ctx is None:
+        return None
+    spec = ctx.meta.get("gongkai.engine")
     if spec and ctx.meta.get("gongkai.engine_from_env"):
         # `--index DIR` typed on the command line outranks GONGKAI_ENGINE from the environment
         if ctx.get_parameter_source("index_dir") == click.core.ParameterSource.COMMANDLINE:
@@ -106,7 +116,7 @@ def _cluster() -> str | None:
     return spec
 
 
-def _engine(index_dir: str, time_budget: float | None = None):
+def _engine(index_dir: str, time_budget: float | None = None) -> SearchEngine:
     from index.store import IndexMissing
     from search.engine import Engine
 
@@ -143,7 +153,8 @@ class Command(click.Command):
     of the option before it. `--` still ends the options; `-abc` is still an unknown option."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        takes_value, short = set(), set()
+        takes_value: set[str] = set()
+        short: set[str] = set()
         for p in self.params:
             if isinstance(p, click.Option):
                 names = [*p.opts, *p.secondary_opts]
@@ -208,7 +219,7 @@ class _Bar:
     JSONL dump moves it too) and shows files done and MB."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: Any = None  # a click progress bar, once there is something to show
         self.label = ""
         self.enabled = sys.stderr.isatty()
 
@@ -453,7 +464,7 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     engine = _engine(index_dir, time_budget)
     _check_port(host, port)
     app = create_app(index_dir, cors_origins=origins, engine=engine)
-    budget = getattr(engine, "time_budget", None)
+    budget = engine.time_budget
     budget_note = f"time budget {budget:g} s; " if budget is not None else ""
     click.echo(
         f"serving {index_dir} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True
@@ -505,22 +516,25 @@ def _csv_option(f):
     )(f)
 
 
-def _journal(fn, *args, **kwargs):
-    """Call a journalist tool, over one index generation (an ingest may commit meanwhile);
-    a bad query or unknown id is a one-line usage error."""
-    from contextlib import nullcontext
-
-    from search.engine import NotFound
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """A bad query or an unknown id is a one-line usage error."""
+    from search.backend import NotFound
     from search.query import QueryError
 
-    engine = next((a for a in args if hasattr(a, "pinned")), None)
     try:
-        with engine.pinned() if engine is not None else nullcontext():
-            return fn(*args, **kwargs)
+        yield
     except QueryError as e:
         fail(str(e))
     except NotFound as e:
         fail(str(e.args[0]) if e.args else "not found")
+
+
+def _journal(fn: Callable[..., T], engine: SearchEngine, *args, **kwargs) -> T:
+    """fn(engine, …): a journalist tool, over one snapshot of the index (an ingest may commit
+    meanwhile); a bad query or unknown id is a one-line usage error."""
+    with _usage_errors(), engine.pinned():
+        return fn(engine, *args, **kwargs)
 
 
 def _echo_lines(lines) -> None:
@@ -777,7 +791,8 @@ def batch(file, index_dir, agency, year, section, as_json):
     from search.tools.export import batch as run
 
     engine = _engine(index_dir)
-    queries, errors = _journal(read_queries, file)
+    with _usage_errors():
+        queries, errors = read_queries(file)
     for n, reason in errors:
         say(f"line {n}: {reason} (skipped)")
     res = _journal(run, engine, [q for _, q in queries], agency=agency, year=year, section=section)

@@ -4,6 +4,7 @@ interrupted run leaves the last commit searchable, and idempotent across re-runs
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import os
 import time
@@ -25,6 +26,7 @@ from corpus.reader import (
     UnitSkip,
     read_units,
 )
+from index.backend import Known, PassageStore
 from index.parsepool import Outcome, ParseLimit, ParsePool
 from index.schema import ALIAS, PASSAGE, REPORT
 from index.settings import (
@@ -62,16 +64,6 @@ class Progress:
     """Called after each file: (files done, bytes done, total files, total bytes)."""
 
     callback: Callable[[int, int, int, int], None] | None = None
-
-
-@dataclass
-class Known:
-    """What the index holds: every source (report or copy), and reports by fingerprint."""
-
-    sources: dict[str, tuple[str, str, str]]  # source_key → (report_id, content_hash, source)
-    by_print: dict[str, tuple[str, str]]  # fingerprint → (report_id, source_key)
-    copies: dict[str, set[str]]  # report_id → source_keys of its copies
-    primary: dict[str, str]  # report_id → its own source_key
 
 
 def _existing(ix) -> Known:
@@ -201,8 +193,9 @@ def report_docs(report: Report) -> Iterable[dict]:
         }
 
 
-class _Batch:
-    """A writer that commits every `max_reports` reports or `max_bytes` of text."""
+class WhooshStore:
+    """The `PassageStore` (index/backend.py) over a local Whoosh index: a writer that commits
+    every `max_reports` reports or `max_bytes` of text."""
 
     def __init__(
         self,
@@ -220,6 +213,17 @@ class _Batch:
         self.n = 0
         self.size = 0
         self.on_commit: Callable[[], None] | None = None  # before each commit: it takes seconds
+
+    def existing(self) -> Known:
+        return _existing(self.ix)
+
+    def repair(self) -> int:
+        copies = _duplicates(self.ix)
+        if copies:
+            w = self.writer()
+            for docnum in copies:
+                w.delete_document(docnum)
+        return len(copies)
 
     def writer(self):
         if self.w is None:
@@ -284,7 +288,7 @@ def ingest(
     lock_timeout: float = 30.0,
     on_error: Callable[[str, str], None] | None = None,
     progress: Callable[[int, int, int, int], None] | None = None,
-    store=None,
+    store: PassageStore | None = None,
     on_commit: Callable[[], None] | None = None,
     workers: int = PARSE_WORKERS,
     parse_memory_mb: float = PARSE_MEMORY_MB,
@@ -293,25 +297,34 @@ def ingest(
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
     and counted; they never stop the run. `on_commit` is called before each commit and before
-    the final merge, which can take seconds after the last file is read. `store` replaces the
-    local index with another writer of the same shape as `_Batch` plus `existing()` giving a
-    `Known` (index/cluster/writer.py). On the local index the whole run holds the ingest lock,
-    and a fault writing it raises IndexFault (store.write_fault) with the last commit intact.
+    the final merge, which can take seconds after the last file is read. `store`: another
+    `PassageStore` (index/backend.py) instead of the local index at `index_dir` (the cluster's,
+    index/cluster/writer.py). On the local index the whole run holds the ingest lock, and a
+    fault writing it raises IndexFault (store.write_fault) with the last commit intact.
     Sources are parsed by `workers` processes (0: in this one), each bounded by
     `parse_memory_mb` and `parse_seconds` (index/parsepool.py); results apply in file order.
     Symlinks leading outside `paths` are skipped unless `follow_symlinks`."""
     t0 = time.perf_counter()
-    stats = IngestStats()
     with ParsePool(workers, parse_memory_mb, parse_seconds) as pool:
-        args = (paths, stats, t0, max_mb, prune, lock_timeout, on_error, progress, on_commit, pool)
-        args = (*args, follow_symlinks)
+        run = functools.partial(
+            _ingest,
+            paths=paths,
+            t0=t0,
+            max_mb=max_mb,
+            prune=prune,
+            on_error=on_error,
+            progress=progress,
+            on_commit=on_commit,
+            pool=pool,
+            follow_symlinks=follow_symlinks,
+        )
         if store is not None:
-            return _ingest(None, store, *args)
+            return run(store)
         try:
             lock = IngestLock(index_dir, lock_timeout)
             try:
                 sweep_temp(index_dir)  # what a failed or killed run left
-                return _ingest(open_or_create(index_dir), None, *args)
+                return run(WhooshStore(open_or_create(index_dir), lock_timeout))
             except BaseException:
                 sweep_temp(index_dir)
                 raise
@@ -343,29 +356,26 @@ def _events(found: list, max_bytes: int) -> Iterable[tuple[int, object, object]]
 
 
 def _ingest(
-    ix,
-    store,
-    paths,
-    stats,
-    t0,
-    max_mb,
-    prune,
-    lock_timeout,
-    on_error,
-    progress,
-    on_commit,
-    pool,
-    follow_symlinks,
+    batch: PassageStore,
+    *,
+    paths: list[str],
+    t0: float,
+    max_mb: float,
+    prune: bool,
+    on_error: Callable[[str, str], None] | None,
+    progress: Callable[[int, int, int, int], None] | None,
+    on_commit: Callable[[], None] | None,
+    pool: ParsePool,
+    follow_symlinks: bool,
 ) -> IngestStats:
-    known = _existing(ix) if store is None else store.existing()  # read under the lock
-    copies = _duplicates(ix) if store is None else []
+    stats = IngestStats()
+    known = batch.existing()  # read under the lock
     seen_keys: set[str] = set()
     max_bytes = int(max_mb * 1_000_000)
 
     found = list(discover(paths, outside=follow_symlinks))
     total_files = len(found)
     total_bytes = sum(f.size for f in found)
-    batch = _Batch(ix, lock_timeout) if store is None else store
     batch.on_commit = on_commit
     by_path = {os.path.abspath(f.path): f for f in found}
     orphans: set[str] = set()  # copies whose report went: to be read again as themselves
@@ -380,11 +390,7 @@ def _ingest(
         orphans.update(_forget(key, known, batch))
 
     try:
-        if copies:
-            w = batch.writer()
-            for docnum in copies:
-                w.delete_document(docnum)
-            stats.repaired = len(copies)
+        stats.repaired = batch.repair()
 
         def job(event):
             unit = event[2]
@@ -455,7 +461,7 @@ def _ingest(
     return stats
 
 
-def _forget(key: str, known: Known, batch: _Batch) -> set[str]:
+def _forget(key: str, known: Known, batch: PassageStore) -> set[str]:
     """Drop the source `key` from the index: a report takes its copies' documents with it
     (their keys are returned, to be read again); a copy goes alone."""
     rid = known.sources.pop(key)[0]
@@ -476,7 +482,7 @@ def _forget(key: str, known: Known, batch: _Batch) -> set[str]:
 def _one(
     unit: Unit,
     known: Known,
-    batch: _Batch,
+    batch: PassageStore,
     stats: IngestStats,
     fail,
     orphans,

@@ -5,7 +5,6 @@ facet columns are built once per index generation and shared read-only."""
 
 from __future__ import annotations
 
-import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,11 +14,19 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from index.schema import ALIAS, PASSAGE, REPORT
-from index.settings import BM25_B, BM25_K1, CHAR_CACHE, MAX_LIMIT
+from index.settings import BM25_B, BM25_K1, CHAR_CACHE
 from index.store import open_index
 from index.whoosh_ext import columns
 from search import limits, match, rank
 from search import query as ql
+from search.backend import (
+    Columns,
+    NotFound,
+    check_report_id,
+    document_positions,
+    report_order,
+    search_args,
+)
 from search.facets import facets
 from search.results import (
     Passage,
@@ -30,46 +37,6 @@ from search.results import (
     report_info,
     search_result,
 )
-
-
-class NotFound(LookupError):
-    pass
-
-
-def search_args(
-    text: str,
-    limit: int,
-    offset: int,
-    per_report: int | None,
-    agency: str | None,
-    year: str | None,
-    section: str | None,
-) -> tuple[int, ql.Plan]:
-    """`search`'s checks and plan, shared by every engine: (limit capped at MAX_LIMIT, plan)."""
-    if limit < 0 or offset < 0:
-        raise ql.QueryError("limit and offset must not be negative")
-    if per_report is not None and per_report < 1:
-        raise ql.QueryError("per-report must be at least 1")
-    return min(limit, MAX_LIMIT), ql.plan_text(text, ql.option_filters(agency, year, section))
-
-
-@dataclass
-class Columns:
-    """Per-document arrays (indexed by Whoosh docnum) for facet counting."""
-
-    report: np.ndarray
-    agency: np.ndarray
-    year: np.ndarray
-    section: np.ndarray
-    # each document's place in the canonical document order: reports newest first, then by
-    # agency and report, passages in reading order. Ranking breaks score ties by it, so results
-    # do not depend on which docnums an ingest happened to hand out.
-    position: np.ndarray
-    agencies: list[str]
-    sections: list[str]
-    lengths: rank.Lengths
-    live: np.ndarray  # False for deleted documents
-    passage_docs: np.ndarray  # sorted docnums of live passages
 
 
 def _build_columns(searcher) -> Columns:
@@ -88,8 +55,7 @@ def _build_columns(searcher) -> Columns:
     orders = [columns.numeric(leaf, "order") for leaf in leaves]
     year = (np.concatenate(years) if years else np.zeros(0)).astype(np.int32)
     order = np.concatenate(orders) if orders else np.zeros(0)
-    position = np.empty(len(rep_idx), dtype=np.int64)
-    position[np.lexsort((order, rep_idx, ag_idx, -year))] = np.arange(len(rep_idx))
+    position = document_positions(year, ag_idx, rep_idx, order)
     live = np.zeros(len(rep_idx), dtype=bool)
     live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
     # report records carry section "" (every passage has a label)
@@ -157,8 +123,11 @@ class _Generation:
         return got
 
 
+__all__ = ["Engine", "NotFound", "search_args"]  # (the last two live in search/backend.py)
+
+
 class Engine:
-    """Thread-safe: each thread reads through a Whoosh searcher of its own (their files keep
+    """The `SearchEngine` (search/backend.py) over a local Whoosh index. Thread-safe: each thread reads through a Whoosh searcher of its own (their files keep
     read positions, so one cannot be shared), all threads of a generation share its columns.
     A commit is picked up by the next call; while one thread builds the new generation's
     columns the others go on answering from the one they have."""
@@ -352,13 +321,12 @@ class Engine:
         for f in s.documents(kind=ALIAS):
             copies.setdefault(f["report_id"], []).append(f)
         rows = [report_info(f, copies.get(f["report_id"], [])) for f in s.documents(kind=REPORT)]
-        rows.sort(key=lambda r: (-(r.year or 0), r.agency, r.title))
+        rows.sort(key=report_order)
         return ReportList(reports=rows)
 
     def show(self, report_id: str) -> ReportDetail:
+        check_report_id(report_id)
         s, _ = self.searcher()
-        if not re.fullmatch(r"[0-9a-f]{1,64}", report_id or ""):
-            raise NotFound(report_id)
         head = s.document(kind=REPORT, report_id=report_id)
         if head is None:
             raise NotFound(report_id)

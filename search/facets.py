@@ -4,15 +4,18 @@ engine's per-document columns."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from corpus.sections import SECTIONS
+from search.backend import Columns
 from search.results import Facets, FacetValue
 
 _SECTION_ORDER = {name: i for i, name in enumerate(SECTIONS)}
 
 
-def facets(docs: np.ndarray, cols) -> tuple[Facets, int]:
+def facets(docs: np.ndarray, cols: Columns) -> tuple[Facets, int]:
     """(facets, matching reports) of the sorted passage docnums `docs`."""
     if not len(docs):
         return Facets(agency=[], year=[], section=[]), 0
@@ -25,10 +28,28 @@ def facets(docs: np.ndarray, cols) -> tuple[Facets, int]:
     pairs = np.unique(rep * nsec + cols.section[docs])
     sec = np.bincount(pairs % nsec, minlength=nsec)
 
-    agency = [FacetValue(v, int(c)) for v, c in zip(cols.agencies, ag, strict=True) if c]
-    agency.sort(key=lambda d: (-d.count, str(d.value)))
-    section = [FacetValue(v, int(c)) for v, c in zip(cols.sections, sec, strict=True) if c and v]
-    section.sort(key=lambda d: (-d.count, _SECTION_ORDER.get(d.value, 99)))
-    year = [FacetValue(int(y) if y else None, int(c)) for y, c in zip(years, ycount, strict=True)]
-    year.sort(key=lambda d: (d.value is None, -(d.value or 0)))
-    return Facets(agency=agency, year=year, section=section), int(len(first))
+    return (
+        ordered(
+            zip(cols.agencies, ag.tolist(), strict=True),
+            zip(years.tolist(), ycount.tolist(), strict=True),
+            zip(cols.sections, sec.tolist(), strict=True),
+        ),
+        int(len(first)),
+    )
+
+
+def ordered(
+    agency: Iterable[tuple[str, int]],
+    year: Iterable[tuple[int | None, int]],
+    section: Iterable[tuple[str, int]],
+) -> Facets:
+    """Facets from (value, count) pairs, in the one order every engine shows them: agencies
+    and sections by count (ties: agency name, the sections' reading order), years newest
+    first with the unknown year last. Zero counts and the empty section are left out."""
+    ag = [FacetValue(str(v), int(c)) for v, c in agency if c]
+    ag.sort(key=lambda d: (-d.count, str(d.value)))
+    sec = [FacetValue(str(v), int(c)) for v, c in section if c and v]
+    sec.sort(key=lambda d: (-d.count, _SECTION_ORDER.get(str(d.value), 99)))
+    yr = [FacetValue(int(y) if y else None, int(c)) for y, c in year]
+    yr.sort(key=lambda d: (d.value is None, -int(d.value or 0)))
+    return Facets(agency=ag, year=yr, section=sec)

@@ -15,6 +15,7 @@ reads a query: the page gets the plan's terms and filters from /api/search."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from corpus.chars import CJK, WORDISH
@@ -384,7 +385,7 @@ def _rank(word: Word, parts: tuple[str, ...]) -> list[Score]:
     return out
 
 
-def plan(tree, filters: list[Filter] = ()) -> Plan:
+def plan(tree, filters: Sequence[Filter] = ()) -> Plan:
     """The plan of a parsed query (None for none) and the option filters, ANDed."""
     inner = tree.nodes if isinstance(tree, And) else (tree,) if tree is not None else ()
     nodes = [*filters, *inner]  # the options first, as `filters` lists them
@@ -424,6 +425,6 @@ def plan(tree, filters: list[Filter] = ()) -> Plan:
     )
 
 
-def plan_text(text: str, filters: list[Filter] = ()) -> Plan:
+def plan_text(text: str, filters: Sequence[Filter] = ()) -> Plan:
     """Parse `text` (may be empty when filters are given) and plan it with `filters`."""
     return plan(parse(text) if text.strip() else None, filters)

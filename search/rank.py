@@ -48,7 +48,7 @@ def field_lengths(searcher) -> Lengths:
 def terms_of(searcher, rank: Iterable[Score]) -> list[tuple[str, str, float]]:
     """(field, text, boost) of every term a plan's ranking scores, in order (a `rarest`
     group narrowed to its rarest terms in this index)."""
-    out = []
+    out: list[tuple[str, str, float]] = []
     for group in rank:
         terms = rarest(searcher, list(group.terms), group.rarest) if group.rarest else group.terms
         out.extend((group.field, t, group.boost) for t in terms)
@@ -115,7 +115,8 @@ def top(docs: np.ndarray, score: np.ndarray, cols, want: int, per_report: int | 
     idx = ranked(docs, score, cols.position)
     if per_report is None:
         return idx[:want].tolist()
-    out, seen = [], {}
+    out: list[int] = []
+    seen: dict[int, int] = {}
     for i in idx.tolist():
         r = int(cols.report[docs[i]])
         if seen.get(r, 0) < per_report:

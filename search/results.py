@@ -12,9 +12,9 @@ marks as escaped HTML, for API users who want HTML."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from search.highlight import mark_spans, spans
 
@@ -57,6 +57,7 @@ class Record(Mapping):
     """A dataclass that reads as its JSON object (a read-only mapping of its fields)."""
 
     __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, Any]]  # (set by @dataclass on each subclass)
 
     def __getitem__(self, key: str) -> Any:
         if key in self.__dataclass_fields__:
@@ -207,7 +208,7 @@ class ReportInfo(Record):
     sources: list[dict] = field(default_factory=list)
 
 
-def report_info(f: Mapping, copies: list[Mapping] = ()) -> ReportInfo:
+def report_info(f: Mapping, copies: Sequence[Mapping] = ()) -> ReportInfo:
     """A report's listing; `copies` are the stored fields of its other sources (index ALIAS docs)."""
     own = _source(f)
     if not own["url"]:  # a copy found on the web gives a local report its URL, for citations

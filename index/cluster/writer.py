@@ -17,12 +17,14 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from pymysql.converters import escape_string
 
 from corpus.model import Report
+from index.backend import Known
 from index.cluster.config import COLUMNS, FIELDS, STRINGS
 from index.cluster.documents import (
     ALIAS,
@@ -35,7 +37,6 @@ from index.cluster.documents import (
 )
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
 from index.cluster.workers import Workers, available
-from index.writer import Known
 
 PAGE = 5000  # rows per paged SELECT
 MAX_STATEMENT = 4_000_000  # characters of SQL per REPLACE (searchd's max_packet_size is 32M)
@@ -124,8 +125,7 @@ class _Sender:
 
 
 class ClusterStore:
-    """The cluster side of index.writer.ingest: existing(), add(), add_alias(), delete_report(),
-    delete_alias(), commit(). A shard's transaction is sent once it holds `max_reports`
+    """The `PassageStore` (index/backend.py) over a cluster, for index.writer.ingest. A shard's transaction is sent once it holds `max_reports`
     reports or `max_chars` characters of SQL; commit() sends the rest and waits for all."""
 
     def __init__(
@@ -139,7 +139,7 @@ class ClusterStore:
         self.conns = [Connection(n) for n in self.address.nodes]
         self.max_reports = max_reports
         self.max_chars = max_chars
-        self.on_commit = None  # index/writer.py's hook: called before the final wait
+        self.on_commit: Callable[[], None] | None = None  # called before the final wait
         self.pending = [_Txn() for _ in self.conns]
         self.senders: list[_Sender] = []
         self._sent = False  # since the last commit()
@@ -149,6 +149,10 @@ class ClusterStore:
 
     def _shard(self, report_id: str) -> int:
         return shard_of(report_id, len(self.conns))
+
+    def repair(self) -> int:
+        """Nothing to repair: a report's rows are replaced by id, never held twice."""
+        return 0
 
     def existing(self) -> Known:
         """What the cluster holds (index/writer.py `Known`): every source, report or copy,

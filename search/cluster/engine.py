@@ -26,28 +26,35 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from corpus.sections import SECTIONS
 from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key, word_token
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
 from index.settings import BM25_B, BM25_K1
 from index.whoosh_ext.bulk import analyse
 from search import limits
 from search import query as ql
+from search.backend import (
+    Columns,
+    NotFound,
+    check_report_id,
+    document_key,
+    document_positions,
+    report_order,
+    search_args,
+)
 from search.cluster import rank, translate
-from search.engine import Columns, Engine, NotFound, search_args
+from search.facets import ordered
 from search.results import (
     Facets,
-    FacetValue,
     Passage,
     ReportDetail,
     ReportList,
@@ -75,7 +82,6 @@ _REPORT_COLS = (
     "id, report_id, title, agency, year, published, source, url, sections, npassages, stats, "
     "headings, provenance"
 )
-_SECTION_ORDER = {name: i for i, name in enumerate(SECTIONS)}
 
 
 @dataclass
@@ -89,12 +95,12 @@ class _Snapshot:
 
 
 class ClusterSearcher:
-    """What the tools read from a searcher, over one snapshot of the cluster: stored fields
+    """The `Searcher` (search/backend.py) over one snapshot of the cluster: stored fields
     by docnum (fetched by id a block at a time, the block of the last match set that holds
-    the docnum) and the corpus size."""
+    the docnum, through `fetch`) and the corpus size."""
 
-    def __init__(self, engine: ClusterEngine, snap: _Snapshot):
-        self.engine = engine
+    def __init__(self, snap: _Snapshot, fetch: Callable[[list[int]], dict[int, dict]]):
+        self.fetch = fetch  # stored fields by passage id
         self.snap = snap
         self.hint = snap.cols.passage_docs  # the sorted docnums most likely asked for next
         self._cache: dict[int, dict] = {}
@@ -114,7 +120,11 @@ class ClusterSearcher:
                 block = np.array([docnum], dtype=np.int64)
             if len(self._cache) + len(block) > CACHE:
                 self._cache.clear()
-            self._cache.update(self.engine._fetch(self.snap, block))
+            ids = self.snap.ids[block].tolist()
+            by_id = self.fetch(ids)
+            self._cache.update(
+                (d, by_id[i]) for d, i in zip(block.tolist(), ids, strict=True) if i in by_id
+            )
             if docnum not in self._cache:  # gone from the cluster since the snapshot
                 raise ClusterError("the cluster changed while reading it; try again")
         return self._cache[docnum]
@@ -123,10 +133,12 @@ class ClusterSearcher:
         self._cache.clear()
 
 
-class ClusterEngine(Engine):
-    """Same public methods and results as search.engine.Engine, over `sphinxql://…/NAME`."""
+class ClusterEngine:
+    """The `SearchEngine` (search/backend.py) over `sphinxql://…/NAME`: the local engine's
+    answers, to the hit and the tie."""
 
     parallel = True  # each thread talks over connections of its own, inside `pinned()`
+    time_budget: float | None = None  # bounds every read from a node (see __init__)
 
     def __init__(self, address: str | Address, *, time_budget: float | None = None):
         self.address = parse_address(address) if isinstance(address, str) else address
@@ -254,8 +266,7 @@ class ClusterEngine(Engine):
         section, sections = codes(4)
         year = np.array([int(r[3]) for r in rows], dtype=np.int32)
         order = np.array([int(r[5]) for r in rows], dtype=np.int64)
-        position = np.empty(n, dtype=np.int64)
-        position[np.lexsort((order, report, agency, -year))] = np.arange(n)
+        position = document_positions(year, agency, report, order)
         cols = Columns(
             report=report,
             agency=agency.astype(np.int32),
@@ -285,7 +296,7 @@ class ClusterEngine(Engine):
         if s is None or s.snap is not snap:
             if s is not None:
                 s.close()
-            s = loc.searcher = ClusterSearcher(self, snap)
+            s = loc.searcher = ClusterSearcher(snap, self._fetch_ids)
         return s, snap.cols
 
     def refresh(self) -> None:
@@ -311,7 +322,7 @@ class ClusterEngine(Engine):
 
     def own_searcher(self):
         searcher, _ = self.searcher()
-        return ClusterSearcher(self, searcher.snap)
+        return ClusterSearcher(searcher.snap, self._fetch_ids)
 
     def _docnums(self, snap: _Snapshot, found: list[int]) -> np.ndarray:
         ids = np.array(found, dtype=np.int64)
@@ -329,11 +340,6 @@ class ClusterEngine(Engine):
         docs = self._docnums(searcher.snap, [r[0] for r in rows])
         searcher.hint = docs
         return docs
-
-    def _fetch(self, snap: _Snapshot, docnums: np.ndarray) -> dict[int, dict]:
-        by_id = self._fetch_ids(snap.ids[docnums].tolist())
-        pairs = zip(docnums.tolist(), snap.ids[docnums].tolist(), strict=True)
-        return {d: by_id[i] for d, i in pairs if i in by_id}
 
     def scores(self, searcher, rank_terms, docs: np.ndarray, cache: dict | None = None):
         """BM25 of `docs` (docnums of `searcher`'s snapshot), as search ranks them: the
@@ -419,15 +425,14 @@ class ClusterEngine(Engine):
             return Facets(agency=[], year=[], section=[]), 0, 0
         yr = self._grouped(match, "year", max(1000, len(stats["years"]) + 1))
         sec = self._grouped(match, "section", 1000)
-        agency = [FacetValue(a, int(n)) for a, n, _c in ag if n]
-        agency.sort(key=lambda d: (-d.count, str(d.value)))
-        year = [FacetValue(int(y) if y else None, int(n)) for y, n, _c in yr]
-        year.sort(key=lambda d: (d.value is None, -(d.value or 0)))
-        section = [FacetValue(s, int(n)) for s, n, _c in sec if n and s]
-        section.sort(key=lambda d: (-d.count, _SECTION_ORDER.get(d.value, 99)))
+        facets = ordered(
+            ((a, int(n)) for a, n, _c in ag),
+            ((int(y) if y else None, int(n)) for y, n, _c in yr),
+            ((s, int(n)) for s, n, _c in sec),
+        )
         total = sum(int(c) for _a, _n, c in ag)
         n_reports = sum(int(n) for _a, n, _c in ag)
-        return Facets(agency=agency, year=year, section=section), total, n_reports
+        return facets, total, n_reports
 
     # -- ranking ------------------------------------------------------------------------------
     def _frequencies(self, tokens: list[str], hits: bool = False) -> dict:
@@ -556,10 +561,7 @@ class ClusterEngine(Engine):
         boosts = [max(w, 0.01) for _t, w in terms]
         dfs = [df.get(t, 0) for t in tokens]
         score = rank.bm25f(tf, words, dfs, boosts, stats["docs"], stats["words"])
-        order = sorted(
-            range(len(rows)),
-            key=lambda i: (-score[i], -int(rows[i][3]), rows[i][2], rows[i][1], int(rows[i][4])),
-        )[:top]
+        order = _best_first(rows, score)[:top]
         by_id = self._fetch_ids([rows[i][0] for i in order])
         return [(by_id[rows[i][0]], float(score[i])) for i in order if rows[i][0] in by_id]
 
@@ -571,12 +573,9 @@ class ClusterEngine(Engine):
 
     def _hits(self, plan: ql.Plan, expr: str, total: int, want: int, per_report: int | None):
         rows, score = self._ranked(expr, self._terms(plan.rank), total)
-        # ties in the local engine's document order: newest report, agency, report, reading order
-        order = sorted(
-            range(len(rows)),
-            key=lambda i: (-score[i], -int(rows[i][3]), rows[i][2], rows[i][1], int(rows[i][4])),
-        )
-        chosen, seen = [], Counter()
+        order = _best_first(rows, score)
+        chosen: list[int] = []
+        seen: Counter[str] = Counter()
         for i in order:
             if per_report is not None:
                 if seen[rows[i][1]] >= per_report:
@@ -624,13 +623,11 @@ class ClusterEngine(Engine):
     def reports(self) -> ReportList:
         copies = self._copies("")
         rows = [report_info(f, copies.get(f["report_id"], [])) for f in self._report_rows("")]
-        rows.sort(key=lambda r: (-(r.year or 0), r.agency, r.title))
+        rows.sort(key=report_order)
         return ReportList(reports=rows)
 
     def show(self, report_id: str) -> ReportDetail:
-        if not re.fullmatch(r"[0-9a-f]{1,64}", report_id or ""):
-            raise NotFound(report_id)
-        key = report_key(report_id)
+        key = report_key(check_report_id(report_id))
         heads = [f for f in self._report_rows("AND rid = %s", key) if f["report_id"] == report_id]
         if not heads:
             raise NotFound(report_id)
@@ -646,6 +643,18 @@ class ClusterEngine(Engine):
         ]
         copies = self._copies("AND rid = %s", key).get(report_id, [])
         return ReportDetail(report=report_info(heads[0], copies), passages=passages)
+
+
+def _best_first(rows: list[tuple], score: np.ndarray) -> list[int]:
+    """Indexes of rank rows (id, report_id, agency, year, ord, wlen), best score first, ties
+    in the document order (search/backend.py) as the local engine breaks them."""
+    return sorted(
+        range(len(rows)),
+        key=lambda i: (
+            -score[i],
+            *document_key(int(rows[i][3]), rows[i][2], rows[i][1], int(rows[i][4])),
+        ),
+    )
 
 
 _LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)

@@ -8,6 +8,7 @@ import io
 import shutil
 import subprocess
 import threading
+from typing import Any
 
 from search.results import agency_label, year_label
 
@@ -87,7 +88,7 @@ def trend_png(res: dict, path_or_file) -> dict:
     by, rows = res["by"], res["rows"]
     zh = font is not None
 
-    rc = {"font.family": "sans-serif"}
+    rc: Any = {"font.family": "sans-serif"}
     if font:
         rc["font.sans-serif"] = [font, "DejaVu Sans"]
     with _PLOT_LOCK, matplotlib.rc_context(rc), warnings.catch_warnings(record=True) as caught:
@@ -110,7 +111,8 @@ def trend_png(res: dict, path_or_file) -> dict:
                 width=0.8,
                 label=others,
             )
-            line_x, line_y = [], []  # the share line breaks where a year has no reports
+            line_x: list = []
+            line_y: list = []  # the share line breaks where a year has no reports
             for r in dated:
                 if line_x and r["year"] - line_x[-1] > 1:
                     line_x.append(line_x[-1] + 0.5)
@@ -209,7 +211,7 @@ def stats_png(res: dict, path_or_file) -> dict:
     font = cjk_font()
     by, rate = res["by"], res["rate"]
     rows = [r for r in res["rows"] if by == "agency" or r["year"]][:MAX_PNG_AGENCIES]
-    rc = {"font.family": "sans-serif"}
+    rc: Any = {"font.family": "sans-serif"}
     if font:
         rc["font.sans-serif"] = [font, "DejaVu Sans"]
     with _PLOT_LOCK, matplotlib.rc_context(rc), warnings.catch_warnings():

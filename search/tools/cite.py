@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from search import results
-from search.engine import Engine
+from search.backend import SearchEngine
 from search.tools.common import passage
 
 
@@ -74,7 +74,7 @@ def hit(fields: Mapping, score: float | None = None, terms: Iterable[str] = ()) 
     return h
 
 
-def cite(engine: Engine, passage_id: str) -> dict:
+def cite(engine: SearchEngine, passage_id: str) -> dict:
     """The passage with its citation (raises NotFound)."""
     _, _, fields = passage(engine, passage_id)
     return hit(fields)

@@ -4,29 +4,28 @@ goes through the engine's one matching path, so the tools agree with `search` ex
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from search import query as ql
-from search.engine import Engine, NotFound
+from search.backend import REPORT_ID, Columns, NotFound, SearchEngine, Searcher
 
 QueryError = ql.QueryError
-PASSAGE_ID = re.compile(r"[0-9a-f]{1,64}")
+PASSAGE_ID = REPORT_ID  # passage ids are written as report ids are
 MIN_ID_PREFIX = 6  # a passage id may be shortened to a unique prefix of this many characters
 
 
 @dataclass
 class Matches:
-    """Every passage a query matches: `docs` are Whoosh document numbers in index order."""
+    """Every passage a query matches: `docs` are the engine's docnums, sorted."""
 
-    searcher: object
-    cols: object
+    searcher: Searcher
+    cols: Columns
     plan: ql.Plan | None  # None: no query and no filters (every passage)
     docs: np.ndarray
-    engine: Engine
+    engine: SearchEngine
 
     def scores(self) -> np.ndarray:
         """Each matching passage's score, aligned with `docs`: the ranking `search` uses."""
@@ -53,7 +52,7 @@ filters_of = ql.option_filters
 
 
 def matches(
-    engine: Engine,
+    engine: SearchEngine,
     text: str,
     *,
     agency: str | None = None,
@@ -61,7 +60,7 @@ def matches(
     section: str | None = None,
     filters: Iterable[ql.Filter] = (),
     also: tuple = (),
-    searcher=None,
+    searcher: Searcher | None = None,
 ) -> Matches:
     """All passages matching `text` and the filters, as `search` counts them; `also` (query
     nodes, e.g. a Word) narrows them further, and without any of these every passage matches.
@@ -77,19 +76,19 @@ def matches(
     return Matches(s, cols, plan, engine.match(plan), engine)
 
 
-def own_searcher(engine: Engine):
+def own_searcher(engine: SearchEngine) -> Searcher:
     """A searcher of one's own (close it when done) over the same index generation as the
     engine's, so the engine's cached columns hold for its document numbers."""
     return engine.own_searcher()
 
 
-def universe(engine: Engine, filters: list[ql.Filter]) -> np.ndarray:
+def universe(engine: SearchEngine, filters: list[ql.Filter]) -> np.ndarray:
     """Document numbers of every passage that passes `filters` (all passages for none)."""
     _s, cols = engine.searcher()
     return engine.match(ql.plan(None, filters)) if filters else cols.passage_docs
 
 
-def passage(engine: Engine, passage_id: str) -> tuple[object, int, dict]:
+def passage(engine: SearchEngine, passage_id: str) -> tuple[Searcher, int, dict]:
     """(searcher, docnum, stored fields) of a passage, by id or a unique prefix of at least
     six characters. Raises NotFound (also for an ambiguous prefix, with a message)."""
     pid = (passage_id or "").strip().lower()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from search import rank as ranking
-from search.engine import Engine
+from search.backend import SearchEngine
 from search.query import QueryError
 from search.results import group_label
 from search.tools.cite import hit
@@ -19,7 +19,7 @@ COLUMNS = ["rank", "group", "matching_reports", "matching_passages", *EXPORT_COL
 
 
 def compare(
-    engine: Engine,
+    engine: SearchEngine,
     text: str,
     by: str = "agency",
     *,
@@ -63,7 +63,7 @@ def compare(
                 break
     want = len(best) if not limit else min(limit, len(best))
     rows = []
-    for rank, (k, (docnum, score)) in enumerate(list(best.items())[:want], 1):
+    for rank, (k, (docnum, best_score)) in enumerate(list(best.items())[:want], 1):
         value = cols.agencies[k] if by == "agency" else (k or None)
         reports, passages = counts[k]
         rows.append(
@@ -73,7 +73,7 @@ def compare(
                 "label": group_label(by, value),
                 "matching_reports": reports,
                 "matching_passages": passages,
-                **hit(m.searcher.stored_fields(docnum), score, m.terms),
+                **hit(m.searcher.stored_fields(docnum), best_score, m.terms),
             }
         )
     return {**out, "groups": len(counts), "results": rows}

@@ -10,7 +10,7 @@ import numpy as np
 
 from search import query as ql
 from search import rank
-from search.engine import Engine
+from search.backend import SearchEngine
 from search.facets import facets
 from search.query import QueryError
 from search.results import agency_label, year_label
@@ -71,7 +71,7 @@ class Export:
 
 
 def export(
-    engine: Engine,
+    engine: SearchEngine,
     text: str,
     *,
     agency: str | None = None,
@@ -110,7 +110,7 @@ def read_queries(lines: Iterable[str]) -> tuple[list[tuple[int, str]], list[tupl
 
 
 def batch(
-    engine: Engine,
+    engine: SearchEngine,
     queries: Iterable[str],
     *,
     agency: str | None = None,

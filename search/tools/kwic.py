@@ -15,7 +15,7 @@ import re
 from index.analysis import grams_of
 from index.normalize import normalize, normalize_with_offsets
 from search import query as ql
-from search.engine import Engine
+from search.backend import SearchEngine
 from search.query import QueryError
 from search.tools.cite import citation
 from search.tools.common import matches
@@ -94,7 +94,7 @@ def occurrences(text: str, needle: str, width: int) -> list[tuple[int, str, str,
 
 
 def kwic(
-    engine: Engine,
+    engine: SearchEngine,
     term: str,
     *,
     width: int = 20,

@@ -12,7 +12,7 @@ import re
 from difflib import SequenceMatcher
 
 from index.normalize import normalize_with_offsets
-from search.engine import Engine
+from search.backend import SearchEngine
 from search.query import QueryError
 from search.tools.cite import hit
 from search.tools.common import filters_of, passage
@@ -86,7 +86,7 @@ def diff(source: str, other: str, min_shared: int = MIN_SHARED) -> dict:
 
 
 def similar(
-    engine: Engine,
+    engine: SearchEngine,
     passage_id: str,
     *,
     limit: int = 10,

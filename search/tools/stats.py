@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from corpus.stats import (
     REVIEW_GROUPS,
     UNABLE,
 )
-from search.engine import Engine
+from search.backend import SearchEngine
 from search.query import QueryError
 from search.results import ReportInfo, group_label
 from search.tools.common import matches
@@ -197,7 +198,7 @@ def _tidy(x: int | float | None) -> int | float | None:
 
 # -- which reports ---------------------------------------------------------------------------------
 def select(
-    engine: Engine, text: str = "", *, agency: str | None = None, year: str | None = None
+    engine: SearchEngine, text: str = "", *, agency: str | None = None, year: str | None = None
 ) -> list[ReportInfo]:
     """The reports a query and filters select (every report for neither), as `reports` lists
     them: newest first."""
@@ -218,7 +219,7 @@ def _cell(reports: list[ReportInfo], metric: str, rate: str | None) -> dict:
     sums over the reports that give both its parts)."""
     given = [(r, figure(r.stats, metric)) for r in reports]
     known = [v for _, v in given if v is not None]
-    out = {
+    out: dict[str, Any] = {
         "value": _tidy(sum(known)) if known else None,
         "missing": len(given) - len(known),
         "report_ids": [r.report_id for r in reports],
@@ -226,7 +227,8 @@ def _cell(reports: list[ReportInfo], metric: str, rate: str | None) -> dict:
     }
     if rate:
         num_paths, den_paths = RATES[rate]
-        num = den = 0
+        num: float = 0
+        den: float = 0
         used = 0
         for r in reports:
             n = _sum_all([figure(r.stats, p) for p in num_paths])
@@ -262,7 +264,7 @@ def _change(now: dict, before: dict | None) -> dict:
 
 # -- the tool --------------------------------------------------------------------------------------
 def stats(
-    engine: Engine,
+    engine: SearchEngine,
     text: str = "",
     *,
     agency: str | None = None,
@@ -312,7 +314,7 @@ def stats(
         rows = _year_rows(read, metric, rate)
     _rank(rows, by, sort, rate)
 
-    checks = [{**_about(r), **c} for r in read for c in r.stats.get("checks") or []]
+    checks = [{**_about(r), **c} for r in read for c in (r.stats or {}).get("checks") or []]
     return {
         "query": text,
         "agency": agency,
@@ -347,7 +349,9 @@ def _by_key(reports: list[ReportInfo], key) -> dict:
     return out
 
 
-def _agency_rows(engine: Engine, read: list[ReportInfo], metric: str, rate: str | None) -> list:
+def _agency_rows(
+    engine: SearchEngine, read: list[ReportInfo], metric: str, rate: str | None
+) -> list:
     # the year before comes from the whole index: the agency's report, matched or not
     every = _by_key([r for r in engine.reports().reports if r.stats], lambda r: (r.agency, r.year))
     rows = []

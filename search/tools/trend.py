@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from search.engine import Engine
+from search.backend import SearchEngine
 from search.query import QueryError
 from search.tools.common import matches, universe
 
@@ -28,7 +28,7 @@ def _reports_per_key(docs: np.ndarray, report: np.ndarray, keys: np.ndarray) -> 
 
 
 def trend(
-    engine: Engine,
+    engine: SearchEngine,
     text: str,
     by: str = "year",
     *,
@@ -57,7 +57,7 @@ def trend(
     if by == "year":
         rows.sort(key=lambda r: (r["year"] is None, r["year"] or 0))
     else:
-        rows.sort(key=lambda r: (-r["reports"], -r["share"], r["agency"]))
+        rows.sort(key=lambda r: (-int(r["reports"] or 0), -float(r["share"] or 0), r["agency"]))
     return {
         "query": text,
         "by": by,

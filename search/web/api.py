@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from index.settings import MAX_LIMIT, MAX_OFFSET
-from search.engine import NotFound
+from search.backend import NotFound
 from search.results import LABELS, ReportDetail, ReportList, SearchResult
 from search.web.engines import Engines
 from search.web.errors import WebError

@@ -16,7 +16,6 @@ new commits, so reports committed by a running ingest appear without a restart."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
@@ -24,6 +23,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from index.settings import VERSION
+from search.backend import SearchEngine
 from search.web import api, errors, pages, stats, tools
 from search.web.engines import EngineSource
 
@@ -77,10 +77,13 @@ class _SecurityHeaders:
 
 
 def create_app(
-    index_dir: str | None = None, *, cors_origins: Sequence[str] = (), engine: Any = None
+    index_dir: str | None = None,
+    *,
+    cors_origins: Sequence[str] = (),
+    engine: SearchEngine | None = None,
 ) -> FastAPI:
-    """The web app over the index in `index_dir`, or over `engine`: an already open Engine,
-    or any object with its methods (the cluster engine). `cors_origins`: origins
+    """The web app over the index in `index_dir`, or over `engine`: any open `SearchEngine`
+    (the local Engine, the cluster's). `cors_origins`: origins
     (scheme://host:port) whose pages may call the API from the browser (the embedded widget);
     others get no CORS headers."""
     from search.engine import Engine

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index.cluster.sphinxql import ClusterError
 from index.store import IndexMissing, damage, damaged
-from search.engine import NotFound
+from search.backend import NotFound
 from search.limits import QueryTimeout
 from search.query import QueryError
 
@@ -106,7 +106,7 @@ def web_error(exc: BaseException, index_dir: str | None = None) -> WebError:
                 **({"time_budget": exc.budget} if isinstance(exc, QueryTimeout) else {}),
             )
     detail = damage(index_dir) if index_dir else None
-    if detail:  # a damaged index, not a bug: say so and how to rebuild it
+    if index_dir and detail:  # a damaged index, not a bug: say so and how to rebuild it
         return WebError(
             503, str(damaged(index_dir, detail)), exit_code=EXIT_FAULT, code="index_damaged"
         )
