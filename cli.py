@@ -238,6 +238,12 @@ class _Bar:
         self.label = f"{files}/{total_files} files  {done / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
         self.bar.update(max(0, done - self.bar.pos), self.label)
 
+    def ocr_page(self, done: int, pages: int) -> None:
+        """A scanned file is read page by page through OCR (seconds a page): show the pages."""
+        if self.bar is not None and pages:
+            self.bar.current_item = f"{self.label}  OCR page {min(done + 1, pages)}/{pages}"
+            self.bar.render_progress()
+
     def committing(self) -> None:
         """Writing the batch to disk takes seconds (at 100 % after the last file): say so."""
         if self.bar is not None:
@@ -266,6 +272,19 @@ class _Bar:
     help="Read symlinks that point outside the folders given (skipped and named by default).",
 )
 @click.option(
+    "--ocr-cache",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the OCR text of scanned pages [default: inside the index]; keep it outside "
+    "to reuse it when the index is deleted and rebuilt.",
+)
+@click.option(
+    "--ocr-workers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Processes reading scanned pages through OCR [default: 0 = one per core].",
+)
+@click.option(
     "--lock-timeout",
     default=30.0,
     show_default=True,
@@ -273,8 +292,11 @@ class _Bar:
     help="Seconds to wait for another ingest to release the index.",
 )
 @_json_option
-def ingest(paths, index_dir, max_mb, prune, follow_symlinks, lock_timeout, as_json):
-    """Ingest report files (.txt .html .htm .shtml .jsonl; folders are walked) into the index."""
+def ingest(
+    paths, index_dir, max_mb, prune, follow_symlinks, ocr_cache, ocr_workers, lock_timeout, as_json
+):
+    """Ingest report files (.txt .html .jsonl .pdf .docx .doc .rtf .warc, and scanned pages as
+    .jpg .png .tif, read through OCR; folders are walked) into the index."""
     from index.store import IndexFault, IndexOutdated
     from index.writer import IndexBusy
     from index.writer import ingest as run
@@ -310,6 +332,9 @@ def ingest(paths, index_dir, max_mb, prune, follow_symlinks, lock_timeout, as_js
             on_error=on_error,
             progress=bar,
             on_commit=bar.committing,
+            ocr_cache=ocr_cache,
+            ocr_workers=ocr_workers,
+            on_ocr_page=bar.ocr_page,
         )
     except IndexBusy as e:
         bar.close()
@@ -336,6 +361,9 @@ def ingest(paths, index_dir, max_mb, prune, follow_symlinks, lock_timeout, as_js
         summary += f", copies {len(stats.copies)}"
     if stats.repaired:
         summary += f", {stats.repaired} duplicate documents removed"
+    if stats.ocr_pages or stats.ocr_cached:
+        summary += f", {stats.ocr_pages} pages read through OCR"
+        summary += f" ({stats.ocr_cached} more from its cache)" if stats.ocr_cached else ""
     summary += f" ({stats.passages} passages, {stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f}s) → {index_dir}"
     if as_json:
         _print_json(
@@ -348,6 +376,8 @@ def ingest(paths, index_dir, max_mb, prune, follow_symlinks, lock_timeout, as_js
                 "removed": stats.removed,
                 "copies": [{"path": p, "copy_of": o} for p, o in stats.copies],
                 "duplicates_removed": stats.repaired,
+                "ocr_pages": stats.ocr_pages,
+                "ocr_cached": stats.ocr_cached,
                 "seconds": round(stats.seconds, 3),
                 "index": index_dir,
             }
@@ -857,6 +887,65 @@ def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_j
         from search.render.text import stats_lines
 
         _echo_lines(stats_lines(res, click.style))
+
+
+@main.command()
+@click.argument("old_id", metavar="OLD")
+@click.argument("new_id", metavar="NEW")
+@_index_option
+@_json_option
+def diff(old_id, new_id, index_dir, as_json):
+    """What report NEW kept, changed and added against report OLD, and its figures.
+
+    OLD and NEW are report ids (see `reports`, or `reuse`, which pairs each report with its
+    agency's previous one). Each of NEW's passages is verbatim, same but figures, changed or
+    new, the changed words highlighted; OLD's dropped passages follow, then every
+    standard-table figure side by side. The two reuse shares count sentences as
+    docs/journalists.md says (near-copies apart)."""
+    from search.render.reuse_text import diff_lines
+    from search.tools.diff import diff as run
+
+    res = _journal(run, _engine(index_dir), old_id, new_id)
+    if as_json:
+        _print_json(res)
+    else:
+        _echo_lines(diff_lines(res, click.style))
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@_index_option
+@click.option("--agency", help="Only reports whose agency contains this text.")
+@click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
+@click.option(
+    "--sort",
+    type=click.Choice(["reuse", "verbatim", "same_but_figures", "other", "year"]),
+    default="reuse",
+    show_default=True,
+    help="Largest share first (both shares, verbatim, same but figures, other agency) or newest.",
+)
+@click.option("--all", "first", is_flag=True, help="Also list reports without an earlier one.")
+@click.option("--limit", type=click.IntRange(0, 10_000), help="Print only the first N rows.")
+@_json_option
+def reuse(query, index_dir, agency, year, sort, first, limit, as_json):
+    """How much of each report repeats its agency's previous report, over the archive.
+
+    Every report with an earlier report from the same agency, against the latest earlier
+    one: the share of its sentence text repeated word for word and the share the same but
+    for its figures, ranked; and the other agency whose report shares most of its text.
+    QUERY, --agency and --year choose the reports listed (their predecessors may lie
+    outside)."""
+    from search.render.reuse_text import reuse_lines
+    from search.tools.reuse import reuse as run
+
+    engine = _engine(index_dir)
+    res = _journal(
+        run, engine, query, agency=agency, year=year, sort=sort, first=first, limit=limit
+    )
+    if as_json:
+        _print_json(res)
+    else:
+        _echo_lines(reuse_lines(res, click.style))
 
 
 @main.command()

@@ -18,8 +18,9 @@ from corpus.discover import SIDECAR_EXT, Found, shown
 from corpus.html import parse_html
 from corpus.metadata import extract, looks_like_title
 from corpus.model import ParsedDoc, Report, stable_id
+from corpus.ocr import INSTALL_HINT, OcrReader, engine_id, image_doc, mark_passages
 from corpus.passages import make_passages
-from corpus.pdf import PdfError, parse_pdf
+from corpus.pdf import PdfError, PdfLayout, parse_pdf
 from corpus.plaintext import parse_text
 from corpus.sections import match_heading, top_headings, unflatten
 from corpus.sniff import NotAReport, sniff
@@ -41,14 +42,39 @@ class NotReport(IngestError):
 
 
 @dataclass
+class NeedsOcr:
+    """A parsed document with pages to read through OCR before it is a report: parsing (in a
+    worker, under its deadline) hands this back, and `Unit.complete` reads the pages where the
+    OCR reader lives, under OCR's own per-page limits."""
+
+    doc: ParsedDoc
+    data: bytes
+    ext_kind: str
+    build: Callable[[ParsedDoc], Report]
+
+
+@dataclass
 class Unit:
     key: str  # stable identity of the source: absolute path, plus #line for JSONL, #URI for WARC
     source: str  # what users see: the path as given, plus :line for JSONL
     content_hash: str
-    parse: Callable[[], Report]  # picklable (a partial of a module-level function): it may run in
-    # a worker process (index/parsepool.py)
+    # picklable (a partial of a module-level function): it may run in a worker process
+    # (index/parsepool.py); a report, or NeedsOcr for `complete`
+    parse: Callable[[], Report | NeedsOcr]
     offset: int = 0  # bytes of the file read once this unit is done (progress in big JSONL files)
     kind: str = "text"  # what the bytes were taken for: "pdf", "docx", "html", …
+    ocr: OcrReader | None = None  # reads scanned pages in `complete` (None: one made for it)
+
+    def complete(self, parsed: Report | NeedsOcr) -> Report:
+        """What `parse` gave, as a report: scanned pages read through OCR first."""
+        if isinstance(parsed, NeedsOcr):
+            kind = _sniffed(parsed.data, parsed.ext_kind)
+            return parsed.build(_read_scans(parsed.doc, parsed.data, kind, self.ocr))
+        return parsed
+
+    def report(self) -> Report:
+        """Parse (here, unbounded) and complete."""
+        return self.complete(self.parse())
 
 
 @dataclass
@@ -101,15 +127,27 @@ def _decode_or_raise(data: bytes) -> str:
     return text
 
 
-def parse_document(data: bytes, ext_kind: str) -> ParsedDoc:
-    """Any supported file's bytes to a ParsedDoc, by what the bytes are (not the extension)."""
+def _sniffed(data: bytes, ext_kind: str) -> str:
     try:
-        kind = sniff(data, ext_kind)
+        return sniff(data, ext_kind)
     except NotAReport as e:
         raise IngestError(str(e)) from None
+
+
+def parse_document(
+    data: bytes, ext_kind: str, ocr: OcrReader | None = None, *, defer_ocr: bool = False
+) -> ParsedDoc:
+    """Any supported file's bytes to a ParsedDoc, by what the bytes are (not the extension).
+    Pages without a text layer (scans, images) are read through OCR by `ocr` (a reader without
+    a cache when None), or left for the caller (`defer_ocr`: see `scans_pending`)."""
+    kind = _sniffed(data, ext_kind)
+    if kind in ("pdf", "image"):
+        try:
+            doc = parse_pdf(data) if kind == "pdf" else image_doc(data)
+        except (PdfError, ValueError) as e:
+            raise IngestError(str(e)) from None
+        return doc if defer_ocr else _read_scans(doc, data, kind, ocr)
     try:
-        if kind == "pdf":
-            return parse_pdf(data)
         if kind == "docx":
             return parse_docx(data)
         if kind == "doc":
@@ -124,6 +162,38 @@ def parse_document(data: bytes, ext_kind: str) -> ParsedDoc:
     if not text.strip():
         raise IngestError("empty file")
     return _html_doc(text) if kind == "html" else parse_text(text)
+
+
+def scans_pending(doc: ParsedDoc) -> bool:
+    """Whether `doc` has pages without a text layer still to read through OCR."""
+    return isinstance(doc.layout, PdfLayout) and bool(doc.layout.scanned)
+
+
+def _read_scans(doc: ParsedDoc, data: bytes, kind: str, ocr: OcrReader | None) -> ParsedDoc:
+    """`doc` with the pages that have no text layer read through OCR, or named when no OCR
+    engine is installed."""
+    layout = doc.layout
+    if not isinstance(layout, PdfLayout) or not layout.scanned:
+        return doc
+    what = "an image of a page" if kind == "image" else "no text layer (scanned PDF)"
+    if engine_id() is None:
+        if not doc.lines:
+            raise IngestError(f"{what}: {INSTALL_HINT}")
+        pages = ", ".join(str(i + 1) for i in layout.scanned)
+        doc.problems.append(f"pages {pages} have no text layer and were not read: {INSTALL_HINT}")
+        doc.layout = None
+        return doc
+    if ocr is None:
+        with OcrReader() as reader:
+            out = reader.complete(doc, data, kind)
+    else:
+        out = ocr.complete(doc, data, kind)
+    if not out.lines:
+        raise IngestError(
+            f"{what}, and OCR found no text on it"
+            + (f" ({'; '.join(out.problems)})" if out.problems else "")
+        )
+    return out
 
 
 def fingerprint(texts: list[str], year: int | None = None, agency: str = "") -> str:
@@ -184,6 +254,9 @@ def build_report(
     passages = make_passages(report_id, body)
     if not passages:
         raise IngestError("no text left after cleaning")
+    if doc.ocr_lines:
+        mark_passages(passages, doc.ocr_lines, doc.ocr == "all")
+        _ocr_provenance(meta.provenance, {"title": title, "agency": meta.agency}, doc)
     return Report(
         report_id=report_id,
         title=title,
@@ -193,14 +266,32 @@ def build_report(
         source=source,
         url=all_hints.get("url"),
         source_key=key,
-        content_hash=content_hash,
+        # A report missing pages is read again by the next ingest (OCR's cache keeps the rest).
+        content_hash=content_hash + ("~partial" if doc.problems else ""),
         passages=passages,
         tables=doc.tables,
         headings=top_headings(body),
         provenance=meta.provenance,
         fingerprint=fingerprint([p.text for p in passages], meta.year, meta.agency),
         stats=read_stats(doc.tables, cleaned, meta.year),
+        problems=list(doc.problems),
     )
+
+
+# Where a field came from when it was not read from the document's text.
+_NOT_FROM_TEXT = {"given", "sidecar", "warc", "html-meta", "pdf-info", "document-properties"}
+
+
+def _ocr_provenance(prov: dict[str, str], values: dict[str, str], doc: ParsedDoc) -> None:
+    """Fields read from OCR text say so: every text-derived field of a wholly scanned report,
+    and in a partly scanned one those whose value OCR read."""
+    ocr_text = "\n".join(doc.ocr_lines)
+    for k, how in list(prov.items()):
+        if how in _NOT_FROM_TEXT:
+            continue
+        value = values.get(k, "")
+        if doc.ocr == "all" or (value and value in ocr_text):
+            prov[k] = "ocr"
 
 
 def _sidecar(path: str) -> tuple[dict[str, str], bytes]:
@@ -254,7 +345,9 @@ def _read_file(found: Found, max_bytes: int) -> bytes | UnitError:
     return data
 
 
-def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
+def _file_units(
+    found: Found, max_bytes: int, ocr: OcrReader | None = None
+) -> Iterator[Unit | UnitError]:
     key = shown(os.path.abspath(found.path))  # non-UTF-8 bytes of a name as \xNN
     data = _read_file(found, max_bytes)
     if isinstance(data, UnitError):
@@ -263,13 +356,20 @@ def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
     hints, side = _sidecar(found.path)
     h = _hash(data + (b"\0sidecar\0" + side if side else b""))
     parse = partial(_parse_file, data, found.kind, key, found.shown, h, hints)
-    yield Unit(key, found.shown, h, parse, kind=found.kind)
+    yield Unit(key, found.shown, h, parse, kind=found.kind, ocr=ocr)
 
 
 def _parse_file(
     data: bytes, kind: str, key: str, source: str, h: str, hints: dict[str, str]
+) -> Report | NeedsOcr:
+    doc = parse_document(data, kind, defer_ocr=True)
+    build = partial(_build_file, kind, key, source, h, hints)
+    return NeedsOcr(doc, data, kind, build) if scans_pending(doc) else build(doc)
+
+
+def _build_file(
+    kind: str, key: str, source: str, h: str, hints: dict[str, str], doc: ParsedDoc
 ) -> Report:
-    doc = parse_document(data, kind)
     return build_report(doc, kind, key, source, h, hints, {k: "sidecar" for k in hints})
 
 
@@ -281,7 +381,9 @@ def _open(found: Found):
         return UnitError(found.path, f"unreadable ({e.strerror or e})")
 
 
-def _warc_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError | UnitSkip]:
+def _warc_units(
+    found: Found, max_bytes: int, ocr: OcrReader | None = None
+) -> Iterator[Unit | UnitError | UnitSkip]:
     from corpus.warc import Broken, Record, Skipped, records
 
     base = shown(os.path.abspath(found.path))
@@ -305,12 +407,12 @@ def _warc_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError | Uni
                 yield UnitSkip(f"{found.path}#{rec.uri}", "captured again in this archive")
                 continue
             seen.add(rec.uri)
-            yield _warc_unit(found, base, rec)
+            yield _warc_unit(found, base, rec, ocr)
     if not any_record:
         yield UnitError(found.path, "not a web archive (no WARC records)")
 
 
-def _warc_unit(found: Found, base: str, rec) -> Unit:
+def _warc_unit(found: Found, base: str, rec, ocr: OcrReader | None = None) -> Unit:
     key = f"{base}#{rec.uri}"
     source = f"{found.shown}#{rec.uri}"
     h = _hash(rec.payload)
@@ -320,16 +422,24 @@ def _warc_unit(found: Found, base: str, rec) -> Unit:
     ext_kind = (
         "pdf" if "pdf" in rec.content_type else "html" if "html" in rec.content_type else "text"
     )
+
     parse = partial(_parse_record, rec.payload, ext_kind, key, source, h, hints)
-    return Unit(key, source, h, parse, offset=rec.offset, kind=ext_kind)
+    return Unit(key, source, h, parse, offset=rec.offset, kind=ext_kind, ocr=ocr)
 
 
 def _parse_record(
     payload: bytes, ext_kind: str, key: str, source: str, h: str, hints: dict[str, str]
-) -> Report:
+) -> Report | NeedsOcr:
     if not payload.strip():
         raise NotReport("empty response")
-    doc = parse_document(payload, ext_kind)
+    doc = parse_document(payload, ext_kind, defer_ocr=True)
+    build = partial(_build_record, ext_kind, key, source, h, hints)
+    return NeedsOcr(doc, payload, ext_kind, build) if scans_pending(doc) else build(doc)
+
+
+def _build_record(
+    ext_kind: str, key: str, source: str, h: str, hints: dict[str, str], doc: ParsedDoc
+) -> Report:
     if _is_list_page(doc):
         raise NotReport("a list or navigation page, not a report")
     return build_report(doc, ext_kind, key, source, h, hints, {k: "warc" for k in hints})
@@ -414,17 +524,21 @@ def _parse_line(content: str, key: str, source: str, h: str, hints: dict[str, st
 
 
 def read_units(
-    found: Found, max_bytes: int = DEFAULT_MAX_MB * 1_000_000
+    found: Found, max_bytes: int = DEFAULT_MAX_MB * 1_000_000, ocr: OcrReader | None = None
 ) -> Iterator[Unit | UnitError | UnitSkip]:
+    """The units of one discovered file. `ocr` reads pages without a text layer (with its
+    cache and worker pool); without one, each scanned file gets a reader of its own."""
     if found.kind == "jsonl":
         yield from _jsonl_units(found, max_bytes)
     elif found.kind == "warc":
-        yield from _warc_units(found, max_bytes)
+        yield from _warc_units(found, max_bytes, ocr)
     else:
-        yield from _file_units(found, max_bytes)
+        yield from _file_units(found, max_bytes, ocr)
 
 
-def read_reports(path: str, max_bytes: int = DEFAULT_MAX_MB * 1_000_000) -> list[Report]:
+def read_reports(
+    path: str, max_bytes: int = DEFAULT_MAX_MB * 1_000_000, ocr: OcrReader | None = None
+) -> list[Report]:
     """Convenience for tests and scripts: every report in one file (errors raise)."""
     from corpus.discover import _classify
 
@@ -432,13 +546,13 @@ def read_reports(path: str, max_bytes: int = DEFAULT_MAX_MB * 1_000_000) -> list
     if found.kind in ("skip", "error"):
         raise IngestError(found.reason)
     out = []
-    for unit in read_units(found, max_bytes):
+    for unit in read_units(found, max_bytes, ocr):
         if isinstance(unit, UnitError):
             raise IngestError(f"{unit.source}: {unit.reason}")
         if isinstance(unit, UnitSkip):
             continue
         try:
-            out.append(unit.parse())
+            out.append(unit.report())
         except NotReport:
             continue
     return out

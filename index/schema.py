@@ -33,6 +33,7 @@ def make_schema() -> Schema:
         year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=True),
         section=ID(stored=True, sortable=True),
         heading=STORED(),
+        ocr=STORED(),  # True on a passage read through OCR from a page image
         order=NUMERIC(int, stored=True, sortable=True),
         title=STORED(),
         published=STORED(),
@@ -45,4 +46,5 @@ def make_schema() -> Schema:
         provenance=STORED(),
         fingerprint=STORED(),
         stats=STORED(),  # JSON text of the report's standard tables, or None
+        sentences=STORED(),  # the report's sentence fingerprints (index/sentences.py), bytes
     )

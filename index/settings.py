@@ -23,6 +23,9 @@ BLOCK_COMPRESSION = 1  # zlib level of posting blocks
 PARSE_WORKERS = os.cpu_count() or 1  # files parsed at once (results applied in file order)
 PARSE_MEMORY_MB = 1024  # address space a worker may add while parsing one source
 PARSE_SECONDS = 60.0  # a source still parsing after this is stopped and named
+# OCR text of scanned pages is cached in this folder inside the index (`ingest --ocr-cache`
+# puts it elsewhere, e.g. to keep it when the index is deleted and rebuilt).
+OCR_CACHE_DIR = "ocr-cache"
 
 # -- ranking --------------------------------------------------------------------------------------
 BM25_K1 = 1.2
@@ -42,3 +45,7 @@ MAX_DEPTH = 12  # nested parentheses and NOTs
 MAX_POSTING_LISTS = 10_000  # ~0.6-1 s of reads; six of the commonest characters OR-ed fit
 TIME_BUDGET = 5.0  # seconds a query may run; GONGKAI_TIME_BUDGET or `serve --time-budget`
 CHAR_CACHE = 1024  # single characters whose passages an index generation keeps
+# decoded posting lists, BM25 contributions and term counts an index generation keeps between
+# queries (index/whoosh_ext/postings.py PostingCache), per engine: MB of numpy arrays
+POSTINGS_CACHE_MB = 256
+STORED_CACHE = 10_000  # passages whose stored fields (as shown in hits) a generation keeps

@@ -17,6 +17,7 @@ from whoosh.index import LockError
 from corpus.discover import discover, shown
 from corpus.html import PageTooLarge
 from corpus.model import Report, stable_id
+from corpus.ocr import OcrReader
 from corpus.reader import (
     DEFAULT_MAX_MB,
     IngestError,
@@ -26,12 +27,14 @@ from corpus.reader import (
     UnitSkip,
     read_units,
 )
+from index import sentences
 from index.backend import Known, PassageStore
 from index.parsepool import Outcome, ParseLimit, ParsePool
 from index.schema import ALIAS, PASSAGE, REPORT
 from index.settings import (
     BATCH_BYTES,
     BATCH_REPORTS,
+    OCR_CACHE_DIR,
     PARSE_MEMORY_MB,
     PARSE_SECONDS,
     PARSE_WORKERS,
@@ -57,6 +60,9 @@ class IngestStats:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    ocr_pages: int = 0  # pages read through OCR in this run
+    ocr_cached: int = 0  # scanned pages whose OCR text came from the cache
+    ocr_seconds: float = 0.0
 
 
 @dataclass
@@ -178,6 +184,7 @@ def report_docs(report: Report) -> Iterable[dict]:
         "provenance": report.provenance,
         "fingerprint": report.fingerprint,
         "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else None,
+        "sentences": sentences.encode(sentences.prints(p.text for p in report.passages)),
         "section": "",
         "order": -1,
     }
@@ -189,6 +196,7 @@ def report_docs(report: Report) -> Iterable[dict]:
             "text": p.text,
             "section": p.section,
             "heading": p.heading,
+            "ocr": p.ocr,
             "order": p.order,
         }
 
@@ -290,6 +298,9 @@ def ingest(
     progress: Callable[[int, int, int, int], None] | None = None,
     store: PassageStore | None = None,
     on_commit: Callable[[], None] | None = None,
+    ocr_cache: str | None = None,
+    ocr_workers: int = 0,
+    on_ocr_page: Callable[[int, int], None] | None = None,
     workers: int = PARSE_WORKERS,
     parse_memory_mb: float = PARSE_MEMORY_MB,
     parse_seconds: float = PARSE_SECONDS,
@@ -301,30 +312,40 @@ def ingest(
     `PassageStore` (index/backend.py) instead of the local index at `index_dir` (the cluster's,
     index/cluster/writer.py). On the local index the whole run holds the ingest lock, and a
     fault writing it raises IndexFault (store.write_fault) with the last commit intact.
+
+    Pages without a text layer are read through OCR (corpus/ocr.py) by `ocr_workers` worker
+    processes (0: one per core), each page's text cached in `ocr_cache` — by default the
+    index's own folder (OCR_CACHE_DIR inside it), so a re-ingest reads no page twice;
+    `on_ocr_page(pages done, pages)` follows the pages of the file being read.
+
     Sources are parsed by `workers` processes (0: in this one), each bounded by
-    `parse_memory_mb` and `parse_seconds` (index/parsepool.py); results apply in file order.
-    Symlinks leading outside `paths` are skipped unless `follow_symlinks`."""
+    `parse_memory_mb` and `parse_seconds` (index/parsepool.py); results apply in file order,
+    and OCR reads a parsed document's scanned pages here afterwards (outside that deadline,
+    under its own per-page one). Symlinks leading outside `paths` are skipped unless
+    `follow_symlinks`."""
     t0 = time.perf_counter()
+    if ocr_cache is None and store is None:
+        ocr_cache = os.path.join(index_dir, OCR_CACHE_DIR)
+    run = functools.partial(
+        _ingest,
+        paths=paths,
+        t0=t0,
+        max_mb=max_mb,
+        prune=prune,
+        on_error=on_error,
+        progress=progress,
+        on_commit=on_commit,
+        ocr=OcrReader(cache_dir=ocr_cache, workers=ocr_workers, on_page=on_ocr_page),
+        follow_symlinks=follow_symlinks,
+    )
     with ParsePool(workers, parse_memory_mb, parse_seconds) as pool:
-        run = functools.partial(
-            _ingest,
-            paths=paths,
-            t0=t0,
-            max_mb=max_mb,
-            prune=prune,
-            on_error=on_error,
-            progress=progress,
-            on_commit=on_commit,
-            pool=pool,
-            follow_symlinks=follow_symlinks,
-        )
         if store is not None:
-            return run(store)
+            return run(store, pool=pool)
         try:
             lock = IngestLock(index_dir, lock_timeout)
             try:
                 sweep_temp(index_dir)  # what a failed or killed run left
-                return run(WhooshStore(open_or_create(index_dir), lock_timeout))
+                return run(WhooshStore(open_or_create(index_dir), lock_timeout), pool=pool)
             except BaseException:
                 sweep_temp(index_dir)
                 raise
@@ -337,12 +358,12 @@ def ingest(
 _WHAT = {"pdf": "PDF", "docx": "DOCX", "doc": "Word file", "rtf": "RTF file", "html": "page"}
 
 
-def _events(found: list, max_bytes: int) -> Iterable[tuple[int, object, object]]:
+def _events(found: list, max_bytes: int, ocr: OcrReader) -> Iterable[tuple[int, object, object]]:
     """(file number, Found, what came of it) in order: each Unit, UnitError, UnitSkip or
     reading fault (an Exception) of the file, then (i, f, None) when the file is done."""
     for i, f in enumerate(found, 1):
         if f.kind not in ("skip", "error"):
-            units = read_units(f, max_bytes)
+            units = read_units(f, max_bytes, ocr)
             while True:
                 try:
                     unit = next(units, None)
@@ -365,6 +386,40 @@ def _ingest(
     on_error: Callable[[str, str], None] | None,
     progress: Callable[[int, int, int, int], None] | None,
     on_commit: Callable[[], None] | None,
+    ocr: OcrReader,
+    pool: ParsePool,
+    follow_symlinks: bool,
+) -> IngestStats:
+    with ocr:  # its page workers end with the run
+        stats = _ingest_files(
+            batch,
+            paths=paths,
+            t0=t0,
+            max_mb=max_mb,
+            prune=prune,
+            on_error=on_error,
+            progress=progress,
+            on_commit=on_commit,
+            ocr=ocr,
+            pool=pool,
+            follow_symlinks=follow_symlinks,
+        )
+    stats.ocr_pages, stats.ocr_cached = ocr.counts.pages, ocr.counts.cached
+    stats.ocr_seconds = ocr.counts.seconds
+    return stats
+
+
+def _ingest_files(
+    batch: PassageStore,
+    *,
+    paths: list[str],
+    t0: float,
+    max_mb: float,
+    prune: bool,
+    on_error: Callable[[str, str], None] | None,
+    progress: Callable[[int, int, int, int], None] | None,
+    on_commit: Callable[[], None] | None,
+    ocr: OcrReader,
     pool: ParsePool,
     follow_symlinks: bool,
 ) -> IngestStats:
@@ -406,7 +461,7 @@ def _ingest(
 
         file_failed = False
         file_keys: set[str] = set()
-        for (i, f, item), outcome in pool.map(_events(found, max_bytes), job):
+        for (i, f, item), outcome in pool.map(_events(found, max_bytes, ocr), job):
             if item is None:  # the file is done
                 if f.kind == "skip":
                     stats.skipped.append((f.shown, f.reason))
@@ -449,7 +504,7 @@ def _ingest(
         # Copies of a report that changed or went, already passed in this run: read again.
         for key in sorted(orphans & seen_keys):
             f = by_path.get(key.split("#", 1)[0])
-            for unit in read_units(f, max_bytes) if f else ():
+            for unit in read_units(f, max_bytes, ocr) if f else ():
                 if isinstance(unit, Unit) and unit.key == key and key not in known.sources:
                     _one(unit, known, batch, stats, fail, orphans, None, parse)
         batch.commit()
@@ -489,27 +544,33 @@ def _one(
     outcome: Outcome | None,
     parse: Callable[[Unit], Outcome],
 ) -> None:
-    """Add one source, parsed already (`outcome`) or now (`parse`); a copy of a report already
-    known becomes an alias of it. Keys of copies whose report changed or went are added to
-    `orphans`."""
+    """Add one source, parsed already (`outcome`) or now (`parse`), its scanned pages read
+    through OCR here; a copy of a report already known becomes an alias of it. Keys of copies
+    whose report changed or went are added to `orphans`."""
     old = known.sources.get(unit.key)
     if old and old[1] == unit.content_hash:
         stats.unchanged += 1
         return
     if outcome is None:
         outcome = parse(unit)
-    e = outcome.error
-    if isinstance(e, NotReport):
+    try:
+        if isinstance(outcome.error, Exception):
+            raise outcome.error
+        if outcome.error is not None:  # SystemExit and kin from a library, in a worker
+            raise RuntimeError(f"{type(outcome.error).__name__}: {outcome.error}")
+        report = unit.complete(outcome.value)  # OCR of the pages that need it
+    except NotReport as e:
         stats.skipped.append((unit.source, str(e)))
         return
-    if e is not None:  # any fault reading, decoding or parsing one source is its failure
+    except Exception as e:  # any fault reading, decoding or parsing one source is its failure
         fail(unit.source, _reason(e))
         return
-    report = outcome.value
     problem = _report_problem(report)
     if problem:
         fail(unit.source, problem)
         return
+    for missing in report.problems:  # pages that could not be read: named, the rest kept
+        fail(unit.source, missing)
     same = known.by_print.get(report.fingerprint)
     own = old is not None and known.primary.get(old[0]) == unit.key
     if old is not None and not (own and same is None):

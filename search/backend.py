@@ -101,6 +101,11 @@ class Columns:
     lengths: Lengths | None  # field lengths for BM25 (None: the engine ranks otherwise)
     live: np.ndarray  # False for deleted documents
     passage_docs: np.ndarray  # sorted docnums of live passages
+    # per report (the codes of `report`): the agency and year of its first live passage,
+    # which every passage of a report shares; facets count reports by them without a sort
+    # (None: search/facets.py finds each matching report's first passage instead)
+    report_agency: np.ndarray | None = None
+    report_year: np.ndarray | None = None
 
 
 @runtime_checkable
@@ -185,3 +190,9 @@ class SearchEngine(Protocol):
     def more_like(
         self, terms: list[tuple[str, float]], report_id: str, filters: list, top: int
     ) -> list[tuple[dict[str, Any], float]]: ...
+
+    def sentence_prints(self) -> dict[str, np.ndarray]:
+        """Every report's sentence fingerprints as stored at ingest (index/sentences.py: one
+        PRINT record per sentence, in reading order), by report id. The same object for the
+        whole snapshot, so callers may cache what they derive from it (search/tools/reuse.py)."""
+        ...

@@ -10,8 +10,6 @@ import re
 import threading
 from dataclasses import dataclass
 
-import pymysql
-
 SCHEME = "sphinxql://"
 _ADDR = re.compile(r"sphinxql://(?P<nodes>[^/]+)/(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
 _NODE = re.compile(r"(?P<host>[A-Za-z0-9_.\-]+|\[[0-9a-fA-F:]+\]):(?P<port>\d{1,5})")
@@ -85,6 +83,8 @@ class Connection:
         self._lock = threading.Lock()
 
     def _connect(self):
+        import pymysql  # here, not at the top: every CLI command imports this module
+
         try:
             return pymysql.connect(
                 host=self.node.host,
@@ -120,6 +120,8 @@ class Connection:
                 raise ClusterError(f"search node {self.node} failed ({e})") from None
 
     def _run_locked(self, statements: list[tuple[str, tuple]]) -> list[list[tuple]]:
+        import pymysql
+
         if self._conn is None:
             self._conn = self._connect()
         try:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from index import sentences
 from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key, word_token
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
 from index.settings import BM25_B, BM25_K1
@@ -68,6 +69,7 @@ MAX_GROUPS = int(os.environ.get("GONGKAI_CLUSTER_MAX_GROUPS", "100000"))
 EXACT_RANK = int(os.environ.get("GONGKAI_CLUSTER_EXACT_RANK", "2000"))
 STATS_TTL = 5.0  # seconds the corpus statistics (agencies, years, sizes) are reused
 PAGE = 50_000  # rows per paged SELECT of ids and columns
+PRINTS_PAGE = 500  # report rows per paged SELECT of sentence fingerprints (~5 KB each)
 FETCH = int(os.environ.get("GONGKAI_CLUSTER_FETCH", "1000"))  # stored passages fetched at once
 FACTORS = 4096  # passages whose ranking factors are asked for at once (searchd's IN limit)
 CACHE = 100_000  # stored passages a searcher keeps (about 1 KB each)
@@ -92,6 +94,7 @@ class _Snapshot:
     ids: np.ndarray  # sorted passage ids
     cols: Columns
     words: np.ndarray  # each passage's word count (its BM25 length)
+    prints: dict | None = None  # ClusterEngine.sentence_prints, read on first need
 
 
 class ClusterSearcher:
@@ -190,7 +193,9 @@ class ClusterEngine:
                 return e
         return None
 
-    def _paged(self, cols: str, where: str, *args, ranker: str = "none") -> list[tuple]:
+    def _paged(
+        self, cols: str, where: str, *args, ranker: str = "none", page: int = PAGE
+    ) -> list[tuple]:
         """Every row of `SELECT cols … WHERE where`, in id order, a page at a time (`id`
         first in `cols`)."""
         out: list[tuple] = []
@@ -198,12 +203,12 @@ class ClusterEngine:
         while True:
             rows = self._query(
                 f"SELECT {cols} FROM {self.address.name} WHERE {where} AND id > %s "
-                f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}, ranker={ranker}",
+                f"ORDER BY id ASC LIMIT {page} OPTION max_matches={page}, ranker={ranker}",
                 *args,
                 last,
             )
             out += rows
-            if len(rows) < PAGE:
+            if len(rows) < page:
                 return out
             last = rows[-1][0]
 
@@ -625,6 +630,17 @@ class ClusterEngine:
         rows = [report_info(f, copies.get(f["report_id"], [])) for f in self._report_rows("")]
         rows.sort(key=report_order)
         return ReportList(reports=rows)
+
+    def sentence_prints(self) -> dict[str, np.ndarray]:
+        """Every report's sentence fingerprints as stored at ingest, by report id: the local
+        engine's answer, read once per snapshot (a few hundred reports a page: each row
+        carries its report's fingerprints)."""
+        s, _ = self.searcher()
+        snap = s.snap
+        if snap.prints is None:
+            rows = self._paged("id, report_id, sentences", f"kind = {REPORT}", page=PRINTS_PAGE)
+            snap.prints = {rid: sentences.decode(raw) for _id, rid, raw in rows}
+        return snap.prints
 
     def show(self, report_id: str) -> ReportDetail:
         key = report_key(check_report_id(report_id))

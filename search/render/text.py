@@ -51,7 +51,7 @@ def printable_data(obj):
     return obj
 
 
-def _terminal(render):
+def for_terminal(render):
     """A renderer that sees its results with every string `printable`."""
 
     @functools.wraps(render)
@@ -143,7 +143,7 @@ def _facet_line(name: str, items, style, n: int = 8) -> str:
     return f"  {style(name, bold=True)}: {shown}{more}"
 
 
-@_terminal
+@for_terminal
 def search_lines(res, style=_plain) -> list[str]:
     total, reports, hits = res["total"], res["reports"], res["hits"]
     q = res["query"] or "(filters only)"
@@ -158,7 +158,13 @@ def search_lines(res, style=_plain) -> list[str]:
     ]
     for i, h in enumerate(hits, first):
         out.append(f"{i:>3}. " + style(h["title"], bold=True))
-        meta = _meta(agency_label(h["agency"]), year_label(h["year"]), h["section"], h["heading"])
+        meta = _meta(
+            agency_label(h["agency"]),
+            year_label(h["year"]),
+            h["section"],
+            h["heading"],
+            "〔OCR〕" if h.get("ocr") else "",
+        )
         out.append("     " + style(meta, fg="cyan"))
         out += ["     " + line for line in snippet(h, style, before=40)]
         out.append(
@@ -173,7 +179,7 @@ def search_lines(res, style=_plain) -> list[str]:
     return out
 
 
-@_terminal
+@for_terminal
 def reports_lines(res, style=_plain) -> list[str]:
     return [
         f"{r['report_id']}  {r['year'] or '----'}  {style(agency_label(r['agency']), fg='cyan')}  "
@@ -182,7 +188,7 @@ def reports_lines(res, style=_plain) -> list[str]:
     ]
 
 
-@_terminal
+@for_terminal
 def show_lines(res, style=_plain) -> list[str]:
     r = res["report"]
     facts = (r["agency"], r["year"], r["published"], r["source"], r["url"])
@@ -192,12 +198,12 @@ def show_lines(res, style=_plain) -> list[str]:
         if p["section"] != section:
             section = p["section"]
             out.append("\n" + style(f"[{section}]", fg="green"))
-        out.append(p["text"])
+        out.append(p["text"] + (style(" 〔OCR〕", dim=True) if p.get("ocr") else ""))
     return out
 
 
 # -- compare ------------------------------------------------------------------------------------
-@_terminal
+@for_terminal
 def compare_lines(res: dict, style=_plain) -> list[str]:
     by = res["by"]
     q = res["query"] or "(filters only)"
@@ -245,7 +251,7 @@ def bar(fraction: float, width: int) -> str:
     return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
 
 
-@_terminal
+@for_terminal
 def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int = 20) -> list[str]:
     """Per row: label, a bar of the matching reports (scaled to the largest count),
     `matching / all`, a bar of the share (scaled to 100%) and the share in %. Reports of no
@@ -321,7 +327,7 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
 
 
 # -- kwic ---------------------------------------------------------------------------------------
-@_terminal
+@for_terminal
 def kwic_lines(res: dict, style=_plain) -> list[str]:
     """Left contexts right-aligned so the matches line up, then agency · year · passage id;
     with several terms, each term's concordance in turn under its own heading."""
@@ -362,7 +368,18 @@ def kwic_lines(res: dict, style=_plain) -> list[str]:
 
 
 # -- similar ------------------------------------------------------------------------------------
-@_terminal
+def segments_marked(segments) -> tuple[str, list[tuple[int, int]]]:
+    """A text cut into ["same" | "diff", text] segments, as (the whole text, the character
+    ranges of its "diff" segments) for `wrap` to style."""
+    marked, pos = [], 0
+    for kind, chunk in segments:
+        if kind == "diff" and chunk.strip():
+            marked.append((pos, pos + len(chunk)))
+        pos += len(chunk)
+    return "".join(chunk for _, chunk in segments), marked
+
+
+@for_terminal
 def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
     src = res["passage"]
     out = [
@@ -402,12 +419,7 @@ def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
         if r["similarity"] >= 1.0:
             out.append(pad + style("the same wording as the passage above", fg="green"))
         else:
-            diff, pos = [], 0
-            for kind, text in r["segments"]:
-                if kind == "diff" and text.strip():
-                    diff.append((pos, pos + len(text)))
-                pos += len(text)
-            text = "".join(t for _, t in r["segments"])
+            text, diff = segments_marked(r["segments"])
             out += [
                 pad + line
                 for line in wrap(text, diff, 70, max_lines, 0, style, fg="yellow", bold=True)
@@ -451,7 +463,7 @@ def _rate(r: dict | None) -> str:
     return f"{r['value']:.1%} ({_figure(r['numerator'])}/{_figure(r['denominator'])})"
 
 
-@_terminal
+@for_terminal
 def stats_lines(res: dict, style=_plain) -> list[str]:
     """The ranked table of `stats`: a line per agency (year) with its figure, the change on
     the year before and the rate; then the coverage, the missing figures and, marked, every

@@ -43,6 +43,9 @@ def local_source(h: Mapping) -> str:
     return f"{path}:{line}" if line else path
 
 
+OCR_MARK = "〔OCR〕"  # a passage read through OCR from a page image: its text may hold misreadings
+
+
 def citation(h: Mapping) -> str:
     """One line to paste, e.g.
     西安市高陵区人民政府办公室《2017年政府信息公开工作年度报告》（2018-01-11），
@@ -60,7 +63,7 @@ def citation(h: Mapping) -> str:
         heading = heading[:59] + "…"
     if heading:
         out += f"，“{heading}”"
-    out += f"，段落 {h['passage_id']}"
+    out += f"，段落 {h['passage_id']}" + (OCR_MARK if h.get("ocr") else "")
     source = readable_url(_plain(h.get("url"))) or local_source(h)
     if source:
         out += f" 来源：{source}"

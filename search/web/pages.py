@@ -35,7 +35,7 @@ STATIC_DIR = HERE / "static"
 JS = "text/javascript; charset=utf-8"
 MEDIA = {".css": "text/css; charset=utf-8", ".js": JS, ".svg": "image/svg+xml"}
 # The page's modules (static/*.js, static/views/*.js) import each other by relative URL.
-SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js"]
+SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js", "yoy.js"]
 VIEWS = [
     "results",
     "facets",
@@ -47,6 +47,8 @@ VIEWS = [
     "stats",
     "intro",
     "empty",
+    "diff",
+    "reuse",
 ]
 
 # Our own pages load only our own assets; the widget runs in a host page we don't control.
@@ -143,6 +145,7 @@ class Block:
     text: Markup
     lead: Markup | None = None  # a run-in heading: （一）加强领导。正文…
     chosen: bool = False
+    ocr: bool = False  # read through OCR from a page image: marked 〔OCR〕
 
 
 @dataclass
@@ -207,23 +210,32 @@ def report_groups(passages: list, chosen: str | None, terms: list[str]) -> list[
         if groups and groups[-1].heading == heading:
             groups[-1].blocks.append(Block(p["passage_id"], marked(p["text"])))
             groups[-1].blocks[-1].chosen = p["passage_id"] == chosen
+            groups[-1].blocks[-1].ocr = bool(p.get("ocr"))
             continue
         g = Group(heading, p.get("section") or "", sub=heading[:1] in "(（0123456789")
         pid, text = p["passage_id"], p["text"]
         is_chosen = pid == chosen
         if not heading:
-            g.blocks.append(Block(pid, marked(text), chosen=is_chosen))
+            g.blocks.append(Block(pid, marked(text), chosen=is_chosen, ocr=bool(p.get("ocr"))))
         elif text.strip() == heading:  # a heading-only passage: the heading is the passage
             g.heading_html, g.heading_id, g.heading_chosen = marked(heading), f"p-{pid}", is_chosen
         elif text.startswith(heading) and not text.startswith(heading + "\n"):
             g.heading_id = f"p-{pid}"
             lead = marked(heading)
-            g.blocks.append(Block(pid, marked(text[len(heading) :]), lead=lead, chosen=is_chosen))
+            g.blocks.append(
+                Block(
+                    pid,
+                    marked(text[len(heading) :]),
+                    lead=lead,
+                    chosen=is_chosen,
+                    ocr=bool(p.get("ocr")),
+                )
+            )
         else:  # the heading above the text (its own first line is not repeated)
             if text.startswith(heading + "\n"):
                 text = text[len(heading) + 1 :]
             g.heading_html, g.heading_id = marked(heading), f"h-{pid}"
-            g.blocks.append(Block(pid, marked(text), chosen=is_chosen))
+            g.blocks.append(Block(pid, marked(text), chosen=is_chosen, ocr=bool(p.get("ocr"))))
         if g.section and (not groups or g.section != _last_section(groups)):
             g.section_label = g.section
         groups.append(g)
@@ -301,6 +313,26 @@ def page_report(engines: Engines, report_id: str, passage: str | None = None, q:
     report = engines.call(lambda e: e.show(report_id))
     page = report_page(report, chosen=passage, query=q, terms=query_terms(q))
     return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+TOOL_PAGES = {
+    name: TEMPLATES.get_template("tool.html").render(query="", title=title).encode()
+    for name, title in (("diff", "年度对比"), ("reuse", "年报重复度"))
+}
+
+
+@router.get("/diff")
+def page_diff():
+    """年度对比: the page asks /api/diff with its own ?old=&new= (static/views/diff.js)."""
+    return Response(TOOL_PAGES["diff"], media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+
+@router.get("/reuse")
+def page_reuse():
+    """年报重复度: the page asks /api/reuse with its own ?q=&agency=&year= (views/reuse.js)."""
+    return Response(
+        TOOL_PAGES["reuse"], media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+    )
 
 
 @router.get("/reports")
