@@ -27,6 +27,8 @@ class ParsedDoc:
     headline: str = ""
     headline_source: str = "html-title"
     weak_title: str = ""  # a last-resort title (a PDF's info dictionary)
+    # further title candidates with where each came from (an HTML page's <title>)
+    alt_titles: list[tuple[str, str]] = field(default_factory=list)
     clean: bool = True  # False when the parser already dropped its own chrome
     # Pages still to be read through OCR (a corpus.pdf.PdfLayout whose `scanned` pages have no
     # text); corpus/ocr.py fills them in and clears it.

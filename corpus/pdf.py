@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from corpus.chars import CJK_PUNCT_RANGES, CJK_RANGES
 from corpus.model import Grid, ParsedDoc
 
 # A page number or page counter alone on a line: "- 3 -", "— 3 —", "-3-", "第3页 共6页", "3/6", "3".
@@ -23,7 +24,7 @@ _PAGE_NO = re.compile(
     r"^[\s\-—–－~·•]*(第\s*\d+\s*页\s*(共\s*\d+\s*页)?|\d+\s*/\s*\d+|共\s*\d+\s*页\s*第\s*\d+\s*页|"
     r"\d{1,3}|[Pp]age\s*\d+(\s*of\s*\d+)?)[\s\-—–－~·•]*$"
 )
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》（）【】、，。：；！？"
+_CJK = f"{CJK_PUNCT_RANGES}{CJK_RANGES}“”‘’《》（）【】、，。：；！？"
 _SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
 MIN_TEXT_CHARS = 20  # fewer than this on every page: an image-only (scanned) PDF
 TABLE_PATHS = 8  # a page with this many path objects (ruling lines) may hold a table

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from corpus.clean import clean_lines, nfkc
+from corpus.clean import clean_lines, header_fields, nfkc
 from corpus.dates import parse_date
 from corpus.decode import DecodeError, decode_bytes
 from corpus.discover import SIDECAR_EXT, Found, shown
@@ -29,7 +29,7 @@ from corpus.tables import html_grids
 from corpus.word import WordError, parse_doc, parse_docx, parse_rtf
 
 # Bump when extraction changes, so re-ingest refreshes reports parsed by older code.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 DEFAULT_MAX_MB = 16
 
 
@@ -106,15 +106,18 @@ _HINT_ORIGIN = {
 def _html_doc(text: str) -> ParsedDoc:
     doc = parse_html(text)
     body_lines, header = clean_lines(doc.body_lines)
-    _, page_header = clean_lines(doc.page_lines)
+    page_header = header_fields(doc.page_lines)
     hints = {k: v for k, v in doc.meta.items() if k in ("title", "published", "source", "url")}
+    page_title = re.split(r"[_|｜]| - | — ", doc.page_title)[0].strip()
     return ParsedDoc(
         lines=body_lines,
         tables=html_grids(text),  # the whole page's data tables, merged cells repeated
         hints=hints,
         provenance={k: _HINT_ORIGIN[k] for k in hints},
         header={**page_header, **header},
-        headline=doc.headline or doc.page_title.split("_")[0].split("|")[0].strip(),
+        headline=doc.headline or page_title,
+        alt_titles=[(h, "html-title") for h in doc.headlines[1:]]
+        + ([(page_title, "html-title")] if page_title else []),
         clean=False,
     )
 
@@ -236,6 +239,7 @@ def build_report(
         headline=doc.headline,
         provenance=given,
         headline_source=doc.headline_source,
+        alt_titles=doc.alt_titles,
     )
     if not body:
         raise IngestError("no text left after cleaning")

@@ -15,7 +15,6 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from corpus.discover import discover, shown
-from corpus.html import PageTooLarge
 from corpus.model import Report, stable_id
 from corpus.ocr import OcrReader
 from corpus.reader import (
@@ -39,12 +38,8 @@ from index.settings import (
     PARSE_SECONDS,
     PARSE_WORKERS,
 )
-from index.store import INDEX_NAME, open_or_create, sweep_temp, write_fault
+from index.store import INDEX_NAME, IndexBusy, open_or_create, sweep_temp, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
-
-
-class IndexBusy(Exception):
-    pass
 
 
 @dataclass
@@ -602,7 +597,7 @@ def _one(
 
 def _reason(e: BaseException) -> str:
     """One line saying why a source could not be read or parsed."""
-    if isinstance(e, (IngestError, PageTooLarge, ParseLimit)):
+    if isinstance(e, (IngestError, ParseLimit)):
         return str(e)
     if isinstance(e, RecursionError):
         return "document too deeply nested to parse"

@@ -500,6 +500,9 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         if by == "year":
             head.append("reports")
         head.append("missing")
+        several = len(res.get("formats") or {}) > 1
+        if several:
+            head.append("format")
         if res["rate"]:
             head.append(res["rate"])
         table = []
@@ -515,6 +518,8 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
             if by == "year":
                 line.append(str(r["reports"]))
             line.append(str(r["missing"]) if r["missing"] else "")
+            if several:
+                line.append("+".join(r.get("formats") or []))
             if res["rate"]:
                 line.append(_rate(r.get("rate")))
             table.append((line, r["checks"]))
@@ -533,6 +538,8 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         for line, n_checks in table:
             text = joined(line)
             out.append(text + (style(f"  ! {n_checks} check(s)", fg="red") if n_checks else ""))
+    for note in res.get("format_notes") or []:
+        out += ["", style("format: " + note, fg="yellow")]
     if res["checks"]:
         out += [
             "",

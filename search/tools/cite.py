@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from search import results
 from search.backend import SearchEngine
@@ -70,14 +71,21 @@ def citation(h: Mapping) -> str:
     return out
 
 
-def hit(fields: Mapping, score: float | None = None, terms: Iterable[str] = ()) -> dict:
+@dataclass(slots=True)
+class CitedHit(results.Hit):
+    """A passage in the shape `search` returns its hits, plus its `citation` (= cite --json)."""
+
+    citation: str = ""  # (a default only because Hit.ocr has one: always given)
+
+
+def hit(fields: Mapping, score: float | None = None, terms: Iterable[str] = ()) -> CitedHit:
     """A passage in the shape `search` returns its hits, plus its `citation`."""
-    h = results.hit(fields, score, list(terms)).to_dict()
-    h["citation"] = citation({**h, "source_key": fields.get("source_key")})
-    return h
+    h = results.hit(fields, score, list(terms))
+    cited = citation({**h.to_dict(), "source_key": fields.get("source_key")})
+    return CitedHit(**h.to_dict(), citation=cited)
 
 
-def cite(engine: SearchEngine, passage_id: str) -> dict:
+def cite(engine: SearchEngine, passage_id: str) -> CitedHit:
     """The passage with its citation (raises NotFound)."""
     _, _, fields = passage(engine, passage_id)
     return hit(fields)

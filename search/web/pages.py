@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from index.settings import MAX_QUERY_CHARS
+from search.choices import KWIC_SORTS, STATS_RATES
 from search.highlight import mark
 from search.query import QueryError, plan_text
 from search.render.stats_html import PARTS, stats_tables
@@ -84,11 +85,17 @@ TEMPLATES.globals.update(max_query=MAX_QUERY_CHARS)
 
 # -- assets -----------------------------------------------------------------------------------
 def labels_module() -> str:
-    """static/labels.js, written from search/results.py and messages.py: the page never spells
-    a label or an error message."""
+    """static/labels.js, written from search/results.py, messages.py and search/choices.py:
+    the page never spells a label, an error message or an option's values."""
+    tables = (
+        ("LABELS", LABELS),
+        ("ERRORS", ERRORS_ZH),
+        ("KWIC_SORTS", KWIC_SORTS),
+        ("RATES", STATS_RATES),
+    )
     return "".join(
         f"export const {name} = Object.freeze({json.dumps(table, ensure_ascii=False)});\n"
-        for name, table in (("LABELS", LABELS), ("ERRORS", ERRORS_ZH))
+        for name, table in tables
     )
 
 
@@ -173,6 +180,7 @@ TABLE_HEADINGS = {
     "active": re.compile(r"主动公开.*情况"),
     "requests": re.compile(r"收到和处理|依申请公开.*情况"),
     "review": re.compile(r"行政复议.*行政诉讼|复议.*诉讼情况"),
+    "table_2008": re.compile(r"统计表"),  # 附件1：…政府信息公开情况统计表
 }
 
 
