@@ -83,3 +83,27 @@ def test_no_escape_code_reaches_the_terminal_but_json_keeps_them(tmp_path):
     for bad in ("\x1b", "\x07", "\x9b"):
         assert bad not in shown  # … with nothing a terminal obeys
     assert "␛]0;PWNED␇" in shown
+
+
+def test_gb18030_with_undecodable_bytes_is_named_not_indexed_garbled(tmp_path):
+    text = SEEDS[0].read_text("utf-8")
+    title = text.splitlines()[0]
+    data = text.encode("gb18030")
+    d = tmp_path / "in"
+    d.mkdir()
+    # a couple of broken bytes in a long report: kept, the title whole
+    (d / "few.txt").write_bytes(data[:3000] + b"\xff\xfe" + data[3000:])
+    # a byte in 250 broken (a transfer that mangled it: ~1 % of the characters garbled, the
+    # title among them): refused and named
+    mangled = bytearray(SEEDS[1].read_text("utf-8").encode("gb18030"))
+    for i in range(0, len(mangled), 250):
+        mangled[i] = 0xFF
+    (d / "mangled.txt").write_bytes(bytes(mangled))
+    ix = str(tmp_path / "ix")
+    p = run_cli("ingest", str(d), "--index", ix, "--json")
+    out = json.loads(p.stdout)
+    assert [os.path.basename(f["path"]) for f in out["failed"]] == ["mangled.txt"]
+    assert "undecodable bytes" in out["failed"][0]["reason"]
+    assert "save it again as UTF-8" in out["failed"][0]["reason"]
+    listed = json.loads(run_cli("reports", "--index", ix, "--json").stdout)["reports"]
+    assert [r["title"] for r in listed] == [title]
