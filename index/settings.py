@@ -36,7 +36,8 @@ MAX_QUERY_CHARS = 500
 MAX_FILTER_CHARS = 200
 MAX_LIMIT = 100  # hits per page
 MAX_OFFSET = 10_000
-EXPORTS_AT_ONCE = 2  # exports the server streams at once; more wait (up to the time budget)
+EXPORTS_AT_ONCE = 2  # exports the server streams at once; more wait for a turn …
+EXPORT_WAIT = 30.0  # … this many seconds at most, then get a 503 `busy`
 
 # -- query cost (search/limits.py applies them; measured in docs/benchmarks.md, "Query cost") ------
 MAX_TERMS = 64  # distinct words and phrases (after Chinese runs are split into words)

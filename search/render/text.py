@@ -33,10 +33,15 @@ def printable(s: str) -> str:
     return s.translate(_SHOWN)
 
 
+# In results drawn as text, line breaks and tabs are spacing (wrap treats them so): spaces.
+_SHOWN_IN_TEXT = {**_SHOWN, 0x0A: 0x20, 0x0D: 0x20}
+
+
 def printable_data(obj):
-    """Every string inside `obj` (dicts, lists, tuples, dataclasses) made `printable`."""
+    """Every string inside `obj` (dicts, lists, tuples, dataclasses) made `printable`, its line
+    breaks and tabs made spaces."""
     if isinstance(obj, str):
-        return printable(obj)
+        return obj.translate(_SHOWN_IN_TEXT)
     if isinstance(obj, dict):
         return {k: printable_data(v) for k, v in obj.items()}
     if isinstance(obj, list):

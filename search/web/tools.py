@@ -22,8 +22,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from index.settings import EXPORTS_AT_ONCE
-from search import limits
+from index.settings import EXPORT_WAIT, EXPORTS_AT_ONCE
 from search.choices import By, ExportOrder, KwicSort
 from search.render.chart import trend_png_bytes
 from search.tools import compare as compare_mod
@@ -142,7 +141,7 @@ def api_export(
     format: Literal["csv", "jsonl"] = "csv",
     order: ExportOrder = "relevance",
 ):
-    if not _EXPORTS.acquire(timeout=max(limits.time_budget(), 1.0)):
+    if not _EXPORTS.acquire(timeout=EXPORT_WAIT):
         raise WebError(
             503,
             f"{EXPORTS_AT_ONCE} exports are being streamed already; try again in a few seconds",
