@@ -16,8 +16,10 @@ from corpus.dates import parse_date
 from corpus.decode import DecodeError, decode_bytes
 from corpus.discover import SIDECAR_EXT, Found, shown
 from corpus.html import parse_html
+from corpus.identity import assign
+from corpus.identity import report_id as identity
 from corpus.metadata import extract, looks_like_title
-from corpus.model import ParsedDoc, Report, stable_id
+from corpus.model import ParsedDoc, Report
 from corpus.ocr import INSTALL_HINT, OcrReader, engine_id, image_doc, mark_passages
 from corpus.passages import make_passages
 from corpus.pdf import PdfError, PdfLayout, parse_pdf
@@ -55,8 +57,9 @@ class NeedsOcr:
 
 @dataclass
 class Unit:
-    key: str  # stable identity of the source: absolute path, plus #line for JSONL, #URI for WARC
-    source: str  # what users see: the path as given, plus :line for JSONL
+    key: str  # where the source is read from: absolute path, plus #line for JSONL, #URI for WARC
+    source: str  # what users see and citations name: the name relative to the folder given
+    # to ingest (Found.name), plus :line for JSONL, #URI for WARC
     content_hash: str
     # picklable (a partial of a module-level function): it may run in a worker process
     # (index/parsepool.py); a report, or NeedsOcr for `complete`
@@ -243,7 +246,6 @@ def build_report(
     )
     if not body:
         raise IngestError("no text left after cleaning")
-    report_id = stable_id(key)
     title = meta.title
     if not title and doc.weak_title and len(doc.weak_title) >= 4:
         title = doc.weak_title
@@ -255,9 +257,12 @@ def build_report(
             else os.path.basename(source)
         )
         meta.provenance["title"] = "inferred" if meta.agency else "filename"
-    passages = make_passages(report_id, body)
+    passages = make_passages(body)
     if not passages:
         raise IngestError("no text left after cleaning")
+    fp = fingerprint([p.text for p in passages], meta.year, meta.agency)
+    report_id = identity(meta.agency, meta.year, title, fp)
+    assign(report_id, passages)
     if doc.ocr_lines:
         mark_passages(passages, doc.ocr_lines, doc.ocr == "all")
         _ocr_provenance(meta.provenance, {"title": title, "agency": meta.agency}, doc)
@@ -276,7 +281,7 @@ def build_report(
         tables=doc.tables,
         headings=top_headings(body),
         provenance=meta.provenance,
-        fingerprint=fingerprint([p.text for p in passages], meta.year, meta.agency),
+        fingerprint=fp,
         stats=read_stats(doc.tables, cleaned, meta.year),
         problems=list(doc.problems),
     )
@@ -359,8 +364,8 @@ def _file_units(
         return
     hints, side = _sidecar(found.path)
     h = _hash(data + (b"\0sidecar\0" + side if side else b""))
-    parse = partial(_parse_file, data, found.kind, key, found.shown, h, hints)
-    yield Unit(key, found.shown, h, parse, kind=found.kind, ocr=ocr)
+    parse = partial(_parse_file, data, found.kind, key, found.shown_name, h, hints)
+    yield Unit(key, found.shown_name, h, parse, kind=found.kind, ocr=ocr)
 
 
 def _parse_file(
@@ -418,7 +423,7 @@ def _warc_units(
 
 def _warc_unit(found: Found, base: str, rec, ocr: OcrReader | None = None) -> Unit:
     key = f"{base}#{rec.uri}"
-    source = f"{found.shown}#{rec.uri}"
+    source = f"{found.shown_name}#{rec.uri}"
     h = _hash(rec.payload)
     hints = {"url": rec.uri} if rec.uri else {}
     if rec.captured:
@@ -500,7 +505,7 @@ def _jsonl_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
 
 
 def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | UnitError:
-    source = f"{found.shown}:{lineno}"
+    source = f"{found.shown_name}:{lineno}"
     try:
         obj = json.loads(_decode_or_raise(raw))
     except (json.JSONDecodeError, IngestError) as e:
