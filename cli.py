@@ -8,24 +8,22 @@ read-only, damaged)."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from index.settings import VERSION
+from search.choices import BY, EXPORT_ORDERS, KWIC_SORTS, REUSE_SORTS, STATS_RATES, STATS_SORTS
+from search.faults import Exit
 
 if TYPE_CHECKING:
     from search.backend import SearchEngine
 
 T = TypeVar("T")
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY, EXIT_CLUSTER = 0, 1, 2, 3, 4, 5
-EXIT_FAULT = 6
 DEFAULT_INDEX = "var/index"
 _opened: list[str] = []  # the index this command works on, to diagnose a fault (see run)
 
@@ -87,7 +85,7 @@ def _json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+def fail(message: str, code: int = Exit.USAGE) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -109,7 +107,6 @@ def _cluster() -> str | None:
 
 
 def _engine(index_dir: str, time_budget: float | None = None) -> SearchEngine:
-    from index.store import IndexMissing
     from search.engine import Engine
 
     if address := _cluster():
@@ -119,16 +116,21 @@ def _engine(index_dir: str, time_budget: float | None = None) -> SearchEngine:
     _opened.append(index_dir)
     try:
         return Engine(index_dir, time_budget=time_budget)
-    except IndexMissing as e:
-        fail(str(e))
     except ValueError as e:  # a bad GONGKAI_TIME_BUDGET
         fail(f"GONGKAI_TIME_BUDGET: {e}")
 
 
 def _print_json(obj) -> None:
-    from search.results import plain
+    _emit(obj, as_json=True)
 
-    click.echo(json.dumps(plain(obj), ensure_ascii=False, indent=2))
+
+def _emit(res, as_json: bool = False, as_csv: bool = False, *, text=None, csv=None) -> None:
+    """Print a result as --json, --csv or the terminal's text asks (search/render `output`)."""
+    from search.render import output
+
+    fmt = "json" if as_json else "csv" if as_csv else "text"
+    for chunk in output(res, fmt, text=text, csv=csv, style=click.style):
+        click.echo(chunk, nl=False)
 
 
 _AS_ARGUMENT = "\ue000"  # a private-use mark: "this token is an argument, not an option"
@@ -182,7 +184,7 @@ class Group(click.Group):
             return rv
         except BrokenPipeError:  # `search … | head`: the reader has all it wants
             _quiet_stdout()
-            sys.exit(EXIT_OK)
+            sys.exit(Exit.OK)
         except EOFError as e:  # (a truncated index file) Click would print a bare "Aborted!"
             raise _Truncated() from e
 
@@ -227,6 +229,12 @@ class _Bar:
         self.label = f"{files}/{total_files} files  {done / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
         self.bar.update(max(0, done - self.bar.pos), self.label)
 
+    def ocr_page(self, done: int, pages: int) -> None:
+        """A scanned file is read page by page through OCR (seconds a page): show the pages."""
+        if self.bar is not None and pages:
+            self.bar.current_item = f"{self.label}  OCR page {min(done + 1, pages)}/{pages}"
+            self.bar.render_progress()
+
     def committing(self) -> None:
         """Writing the batch to disk takes seconds (at 100 % after the last file): say so."""
         if self.bar is not None:
@@ -250,6 +258,19 @@ class _Bar:
 )
 @click.option("--prune", is_flag=True, help="Remove reports whose source file no longer exists.")
 @click.option(
+    "--ocr-cache",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the OCR text of scanned pages [default: inside the index]; keep it outside "
+    "to reuse it when the index is deleted and rebuilt.",
+)
+@click.option(
+    "--ocr-workers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Processes reading scanned pages through OCR [default: 0 = one per core].",
+)
+@click.option(
     "--lock-timeout",
     default=30.0,
     show_default=True,
@@ -257,10 +278,9 @@ class _Bar:
     help="Seconds to wait for another ingest to release the index.",
 )
 @_json_option
-def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
-    """Ingest report files (.txt .html .htm .shtml .jsonl; folders are walked) into the index."""
-    from index.store import IndexFault, IndexOutdated
-    from index.writer import IndexBusy
+def ingest(paths, index_dir, max_mb, prune, ocr_cache, ocr_workers, lock_timeout, as_json):
+    """Ingest report files (.txt .html .jsonl .pdf .docx .doc .rtf .warc, and scanned pages as
+    .jpg .png .tif, read through OCR; folders are walked) into the index."""
     from index.writer import ingest as run
 
     _opened.append(index_dir)
@@ -293,20 +313,18 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
             on_error=on_error,
             progress=bar,
             on_commit=bar.committing,
+            ocr_cache=ocr_cache,
+            ocr_workers=ocr_workers,
+            on_ocr_page=bar.ocr_page,
         )
-    except IndexBusy as e:
-        bar.close()
-        fail(str(e), EXIT_BUSY)
-    except IndexOutdated as e:
-        bar.close()
-        fail(str(e))
-    except IndexFault as e:
-        bar.close()
-        fail(str(e), EXIT_FAULT)
     except KeyboardInterrupt:
         bar.close()
-        fail("interrupted; the index holds everything committed before the interrupt", 130)
-    bar.close()
+        fail(
+            "interrupted; the index holds everything committed before the interrupt",
+            Exit.INTERRUPTED,
+        )
+    finally:  # (a fault is one line, search/faults.py, after the bar)
+        bar.close()
     for path, reason in stats.skipped:
         click.echo(f"{path}: skipped, {reason}", err=True)
     summary = (
@@ -319,6 +337,9 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
         summary += f", copies {len(stats.copies)}"
     if stats.repaired:
         summary += f", {stats.repaired} duplicate documents removed"
+    if stats.ocr_pages or stats.ocr_cached:
+        summary += f", {stats.ocr_pages} pages read through OCR"
+        summary += f" ({stats.ocr_cached} more from its cache)" if stats.ocr_cached else ""
     summary += f" ({stats.passages} passages, {stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f}s) → {index_dir}"
     if as_json:
         _print_json(
@@ -331,6 +352,8 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
                 "removed": stats.removed,
                 "copies": [{"path": p, "copy_of": o} for p, o in stats.copies],
                 "duplicates_removed": stats.repaired,
+                "ocr_pages": stats.ocr_pages,
+                "ocr_cached": stats.ocr_cached,
                 "seconds": round(stats.seconds, 3),
                 "index": index_dir,
             }
@@ -340,7 +363,7 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     for source, original in stats.copies:
         click.echo(f"{source}: a copy of {original} (listed as one report)", err=True)
     click.echo(summary, err=True)
-    sys.exit(EXIT_PARTIAL if stats.failed else EXIT_OK)
+    sys.exit(Exit.PARTIAL if stats.failed else Exit.OK)
 
 
 # -- search ---------------------------------------------------------------------------------------
@@ -357,27 +380,18 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
 def search(query, index_dir, agency, year, section, limit, offset, per_report, as_json):
     """Search passages. QUERY: words (all required), "phrases", OR, NOT/-word, and filters
     agency:… year:2010-2015 section:…"""
-    from search.query import QueryError
-
-    engine = _engine(index_dir)
-    try:
-        res = engine.search(
-            query,
-            agency=agency,
-            year=year,
-            section=section,
-            limit=limit,
-            offset=offset,
-            per_report=per_report,
-        )
-    except QueryError as e:
-        fail(str(e))
-    if as_json:
-        _print_json(res)
-        return
+    res = _engine(index_dir).search(
+        query,
+        agency=agency,
+        year=year,
+        section=section,
+        limit=limit,
+        offset=offset,
+        per_report=per_report,
+    )
     from search.render.text import search_lines
 
-    _echo_lines(search_lines(res, click.style))
+    _emit(res, as_json, text=search_lines)
 
 
 # -- reports / show -------------------------------------------------------------------------------
@@ -387,13 +401,11 @@ def search(query, index_dir, agency, year, section, limit, offset, per_report, a
 def reports(index_dir, as_json):
     """List the reports in the index."""
     res = _engine(index_dir).reports()
-    if as_json:
-        _print_json(res)
-        return
     from search.render.text import reports_lines
 
-    _echo_lines(reports_lines(res, click.style))
-    click.echo(f"{len(res['reports'])} reports", err=True)
+    _emit(res, as_json, text=reports_lines)
+    if not as_json:
+        click.echo(f"{len(res.reports)} reports", err=True)
 
 
 @main.command()
@@ -402,18 +414,15 @@ def reports(index_dir, as_json):
 @_json_option
 def show(report_id, index_dir, as_json):
     """Print one report, passage by passage, in document order."""
-    from search.engine import NotFound
+    from search.backend import NotFound
 
     try:
         res = _engine(index_dir).show(report_id)
     except NotFound:
         fail(f"no report {report_id!r} in the index (see `reports`)")
-    if as_json:
-        _print_json(res)
-        return
     from search.render.text import show_lines
 
-    _echo_lines(show_lines(res, click.style))
+    _emit(res, as_json, text=show_lines)
 
 
 # -- web (serve) ----------------------------------------------------------------------------------
@@ -465,7 +474,7 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     # process alive until it ends; the server holds nothing to flush, so leave now.
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(EXIT_OK)
+    os._exit(Exit.OK)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -499,30 +508,11 @@ def _csv_option(f):
     )(f)
 
 
-@contextmanager
-def _usage_errors() -> Iterator[None]:
-    """A bad query or an unknown id is a one-line usage error."""
-    from search.backend import NotFound
-    from search.query import QueryError
-
-    try:
-        yield
-    except QueryError as e:
-        fail(str(e))
-    except NotFound as e:
-        fail(str(e.args[0]) if e.args else "not found")
-
-
 def _journal(fn: Callable[..., T], engine: SearchEngine, *args, **kwargs) -> T:
     """fn(engine, …): a journalist tool, over one snapshot of the index (an ingest may commit
-    meanwhile); a bad query or unknown id is a one-line usage error."""
-    with _usage_errors(), engine.pinned():
+    meanwhile). (A bad query or unknown id is a one-line usage error: `run`.)"""
+    with engine.pinned():
         return fn(engine, *args, **kwargs)
-
-
-def _echo_lines(lines) -> None:
-    for line in lines:
-        click.echo(line)
 
 
 def _draw_png(draw, res, png_file: str) -> None:
@@ -547,7 +537,7 @@ def _echo_csv(rows, columns) -> None:
 @click.argument("query")
 @_index_option
 @_filter_options
-@click.option("--by", type=click.Choice(["agency", "year"]), default="agency", show_default=True)
+@click.option("--by", type=click.Choice(BY), default="agency", show_default=True)
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(min=0), help="Groups; 0: all."
 )
@@ -564,19 +554,14 @@ def compare(query, index_dir, agency, year, section, by, limit, as_json, as_csv)
 
     engine = _engine(index_dir)
     res = _journal(run, engine, query, by, agency=agency, year=year, section=section, limit=limit)
-    if as_json:
-        _print_json(res)
-    elif as_csv:
-        _echo_csv(res["results"], COLUMNS)
-    else:
-        _echo_lines(compare_lines(res, click.style))
+    _emit(res, as_json, as_csv, text=compare_lines, csv=lambda r: (r.results, COLUMNS))
 
 
 @main.command()
 @click.argument("query")
 @_index_option
 @_filter_options
-@click.option("--by", type=click.Choice(["year", "agency"]), default="year", show_default=True)
+@click.option("--by", type=click.Choice(BY), default="year", show_default=True)
 @click.option("--png", "png_file", type=click.Path(dir_okay=False), help="Also draw a PNG chart.")
 @_json_option
 @_csv_option
@@ -595,12 +580,7 @@ def trend(query, index_dir, agency, year, section, by, png_file, as_json, as_csv
     res = _journal(run, engine, query, by, agency=agency, year=year, section=section)
     if png_file:
         _draw_png(trend_png, res, png_file)
-    if as_json:
-        _print_json(res)
-    elif as_csv:
-        _echo_csv(res["rows"], COLUMNS_BY[by])
-    else:
-        _echo_lines(trend_lines(res, click.style))
+    _emit(res, as_json, as_csv, text=trend_lines, csv=lambda r: (r.rows, COLUMNS_BY[by]))
 
 
 @main.command()
@@ -635,10 +615,7 @@ def similar(passage_id, index_dir, agency, year, section, limit, min_similarity,
         year=year,
         section=section,
     )
-    if as_json:
-        _print_json(res)
-    else:
-        _echo_lines(similar_lines(res, click.style))
+    _emit(res, as_json, text=similar_lines)
 
 
 @main.command()
@@ -654,7 +631,7 @@ def similar(passage_id, index_dir, agency, year, section, limit, min_similarity,
 )
 @click.option(
     "--sort",
-    type=click.Choice(["year", "agency", "left", "right"]),
+    type=click.Choice(KWIC_SORTS),
     default="year",
     show_default=True,
     help="left/right: by the words just before/after the match.",
@@ -684,12 +661,7 @@ def kwic(term, index_dir, agency, year, section, width, sort, limit, as_json, as
         section=section,
         limit=limit,
     )
-    if as_json:
-        _print_json(res)
-    elif as_csv:
-        _echo_csv(res["occurrences"], COLUMNS)
-    else:
-        _echo_lines(kwic_lines(res, click.style))
+    _emit(res, as_json, as_csv, text=kwic_lines, csv=lambda r: (r.occurrences, COLUMNS))
 
 
 @main.command()
@@ -708,7 +680,7 @@ def kwic(term, index_dir, agency, year, section, width, sort, limit, as_json, as
 )
 @click.option(
     "--order",
-    type=click.Choice(["relevance", "document"]),
+    type=click.Choice(EXPORT_ORDERS),
     default="relevance",
     show_default=True,
     help="document: reports newest first, passages in report order.",
@@ -747,7 +719,7 @@ def export(query, index_dir, agency, year, section, fmt, output, order, as_json)
                     out.write(chunk)
     except BrokenPipeError:  # `export … | head`: the reader has all it wants
         _quiet_stdout()
-        sys.exit(EXIT_OK)
+        sys.exit(Exit.OK)
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror or e}")
     where = "" if output == "-" else f" → {output}"
@@ -774,8 +746,7 @@ def batch(file, index_dir, agency, year, section, as_json):
     from search.tools.export import batch as run
 
     engine = _engine(index_dir)
-    with _usage_errors():
-        queries, errors = read_queries(file)
+    queries, errors = read_queries(file)
     for n, reason in errors:
         click.echo(f"line {n}: {reason} (skipped)", err=True)
     res = _journal(run, engine, [q for _, q in queries], agency=agency, year=year, section=section)
@@ -785,7 +756,7 @@ def batch(file, index_dir, agency, year, section, as_json):
         _echo_csv(batch_rows(res), BATCH_COLUMNS)
     if errors:
         click.echo(f"{len(queries)} queries run, {len(errors)} lines skipped", err=True)
-        sys.exit(EXIT_PARTIAL)
+        sys.exit(Exit.PARTIAL)
 
 
 @main.command()
@@ -793,7 +764,7 @@ def batch(file, index_dir, agency, year, section, as_json):
 @_index_option
 @click.option("--agency", help="Only reports whose agency contains this text.")
 @click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
-@click.option("--by", type=click.Choice(["agency", "year"]), default="agency", show_default=True)
+@click.option("--by", type=click.Choice(BY), default="agency", show_default=True)
 @click.option(
     "--metric",
     default="requests.new.total",
@@ -802,12 +773,12 @@ def batch(file, index_dir, agency, year, section, as_json):
 )
 @click.option(
     "--rate",
-    type=click.Choice(["refused", "granted", "corrected"]),
+    type=click.Choice(STATS_RATES),
     help="Add a rate: refused or granted requests of all handled, corrected reviews and lawsuits.",
 )
 @click.option(
     "--sort",
-    type=click.Choice(["value", "rate", "change", "name"]),
+    type=click.Choice(STATS_SORTS),
     help="Largest first (value, rate, change) or by name; default value (by year: name).",
 )
 @click.option("--png", "png_file", type=click.Path(dir_okay=False), help="Also draw a PNG chart.")
@@ -819,7 +790,7 @@ def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_j
     With the change on the year before, an optional rate, how many reports had readable
     tables, and every printed total that disagrees with its parts. QUERY narrows the reports
     to those with a matching passage. --csv writes every figure of those reports in long
-    form (report_id,agency,year,table,row,column,value), the checks last as table "checks"."""
+    form (report_id,agency,year,format,table,row,column,value), the checks last as table "checks"."""
     from search.tools.stats import LONG_COLUMNS, long_rows, select
     from search.tools.stats import stats as run
 
@@ -831,15 +802,12 @@ def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_j
         from search.render.chart import stats_png
 
         _draw_png(stats_png, res, png_file)
-    if as_json:
-        _print_json(res)
-    elif as_csv:
-        reports = _journal(select, engine, query, agency=agency, year=year)
-        _echo_csv(long_rows(reports), LONG_COLUMNS)
-    else:
-        from search.render.text import stats_lines
+    from search.render.text import stats_lines
 
-        _echo_lines(stats_lines(res, click.style))
+    def every_figure(_res):  # --csv: every figure of the reports, not the ranked table
+        return long_rows(_journal(select, engine, query, agency=agency, year=year)), LONG_COLUMNS
+
+    _emit(res, as_json, as_csv, text=stats_lines, csv=every_figure)
 
 
 @main.command()
@@ -859,10 +827,7 @@ def diff(old_id, new_id, index_dir, as_json):
     from search.tools.diff import diff as run
 
     res = _journal(run, _engine(index_dir), old_id, new_id)
-    if as_json:
-        _print_json(res)
-    else:
-        _echo_lines(diff_lines(res, click.style))
+    _emit(res, as_json, text=diff_lines)
 
 
 @main.command()
@@ -872,7 +837,7 @@ def diff(old_id, new_id, index_dir, as_json):
 @click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
 @click.option(
     "--sort",
-    type=click.Choice(["reuse", "verbatim", "same_but_figures", "other", "year"]),
+    type=click.Choice(REUSE_SORTS),
     default="reuse",
     show_default=True,
     help="Largest share first (both shares, verbatim, same but figures, other agency) or newest.",
@@ -897,12 +862,7 @@ def reuse(query, index_dir, agency, year, sort, first, limit, as_json, as_csv):
     res = _journal(
         run, engine, query, agency=agency, year=year, sort=sort, first=first, limit=limit
     )
-    if as_json:
-        _print_json(res)
-    elif as_csv:
-        _echo_csv(flat_rows(res), COLUMNS)
-    else:
-        _echo_lines(reuse_lines(res, click.style))
+    _emit(res, as_json, as_csv, text=reuse_lines, csv=lambda r: (flat_rows(r), COLUMNS))
 
 
 @main.command()
@@ -917,10 +877,7 @@ def cite(passage_id, index_dir, as_json):
     from search.tools.cite import cite as run
 
     res = _journal(run, _engine(index_dir), passage_id)
-    if as_json:
-        _print_json(res)
-    else:
-        click.echo(res["citation"])
+    _emit(res, as_json, text=lambda r, _style: [r.citation])
 
 
 @main.group()
@@ -1006,7 +963,7 @@ def cluster_up(folder, n, name, port):
                 fail(f"port {p} is in use (a cluster already up?); choose another --port")
     specs = [NodeSpec("127.0.0.1", port + 2 * i, port + 2 * i + 1) for i in range(n)]
     nodes = LocalCluster(os.path.abspath(folder), n=n, name=name, nodes=specs)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(Exit.OK))
     try:
         nodes.start()
         click.echo(f"{n} searchd node(s) up, data in {os.path.abspath(folder)}")
@@ -1050,40 +1007,39 @@ def cluster_status(address, as_json):
             else:
                 click.echo(f"{s.node}  {s.shard}  DOWN  {s.error}")
     if not all(s.up for s in states):
-        sys.exit(EXIT_CLUSTER)
+        sys.exit(Exit.CLUSTER)
 
 
 def run() -> None:
-    from index.cluster.sphinxql import BadAddress, ClusterError
-
     try:
         code = main(standalone_mode=False)
-    except ClusterError as e:  # a node down or a bad address: one line naming it
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_USAGE if isinstance(e, BadAddress) else EXIT_CLUSTER)
     except click.exceptions.Abort:  # Ctrl-C
-        fail("interrupted", 130)
+        fail("interrupted", Exit.INTERRUPTED)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
     except Exception as e:  # last resort: one line, never a traceback
         _fault(e)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    sys.exit(code if isinstance(code, int) else Exit.OK)
 
 
-def _fault(e: BaseException) -> None:
-    """An unexpected error: a damaged index says so and how to rebuild it; else a bug."""
-    from index.store import IndexFault, damage, damaged
+def _fault(e: BaseException) -> NoReturn:
+    """A fault the layers name (search/faults.py: a bad query, an unknown id, a node down, a
+    busy or damaged index) is one line and its exit code; otherwise a damaged index says so
+    and how to rebuild it; else a bug."""
+    from index.store import damage, damaged
+    from search.faults import fault_of, message_of
 
-    if isinstance(e, IndexFault):
-        fail(str(e), EXIT_FAULT)
+    fault = fault_of(e)
+    if fault is not None:
+        fail(message_of(e), fault.exit)
     for index_dir in _opened:
         detail = damage(index_dir)
         if detail:
-            fail(str(damaged(index_dir, detail)), EXIT_FAULT)
+            fail(str(damaged(index_dir, detail)), Exit.FAULT)
     if isinstance(e, OSError) and _opened:
-        fail(f"cannot read the index at {_opened[-1]}: {e.strerror or e}", EXIT_FAULT)
-    fail(f"internal error ({type(e).__name__}: {e}); please report it", EXIT_INTERNAL)
+        fail(f"cannot read the index at {_opened[-1]}: {e.strerror or e}", Exit.FAULT)
+    fail(f"internal error ({type(e).__name__}: {e}); please report it", Exit.INTERNAL)
 
 
 if __name__ == "__main__":

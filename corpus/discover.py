@@ -13,7 +13,9 @@ JSONL_EXT = {".jsonl", ".ndjson"}
 # Read by content (corpus/sniff.py): the extension only says a file is worth opening.
 DOC_EXT = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".rtf": "rtf"}
 WARC_EXT = {".warc", ".arc"}
-KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | set(DOC_EXT) | WARC_EXT
+# Scanned report pages saved as images: read through OCR (corpus/ocr.py).
+IMAGE_EXT = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | set(DOC_EXT) | WARC_EXT | IMAGE_EXT
 # NAME.url / NAME.json beside NAME.html carry its URL and fields (corpus/reader.py).
 SIDECAR_EXT = (".url", ".json")
 
@@ -21,7 +23,8 @@ SIDECAR_EXT = (".url", ".json")
 @dataclass(frozen=True)
 class Found:
     path: str
-    kind: str  # "text" | "html" | "jsonl" | "pdf" | "docx" | "doc" | "rtf" | "warc" | "skip" | "error"
+    # "text" | "html" | "jsonl" | "pdf" | "docx" | "doc" | "rtf" | "warc" | "image" | "skip" | "error"
+    kind: str
     reason: str = ""
     size: int = 0
 
@@ -47,6 +50,8 @@ def kind_of(path: str) -> str | None:
         return "warc"
     if ext in DOC_EXT:
         return DOC_EXT[ext]
+    if ext in IMAGE_EXT:
+        return "image"
     if ext in TEXT_EXT:
         return "text"
     if ext in HTML_EXT:

@@ -33,6 +33,7 @@ def make_schema() -> Schema:
         year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=True),
         section=ID(stored=True, sortable=True),
         heading=STORED(),
+        ocr=STORED(),  # True on a passage read through OCR from a page image
         order=NUMERIC(int, stored=True, sortable=True),
         title=STORED(),
         published=STORED(),

@@ -18,6 +18,9 @@ BATCH_BYTES = 24_000_000  # … or this much text (UTF-8 bytes, estimated); boun
 SMALL_SEGMENT = 1000  # documents: segments under this are merged away at the end of an ingest
 BLOCK_LIMIT = 512  # postings per block in the codec
 BLOCK_COMPRESSION = 1  # zlib level of posting blocks
+# OCR text of scanned pages is cached in this folder inside the index (`ingest --ocr-cache`
+# puts it elsewhere, e.g. to keep it when the index is deleted and rebuilt).
+OCR_CACHE_DIR = "ocr-cache"
 
 # -- ranking --------------------------------------------------------------------------------------
 BM25_K1 = 1.2
@@ -36,3 +39,7 @@ MAX_DEPTH = 12  # nested parentheses and NOTs
 MAX_POSTING_LISTS = 10_000  # ~0.6-1 s of reads; six of the commonest characters OR-ed fit
 TIME_BUDGET = 5.0  # seconds a query may run; GONGKAI_TIME_BUDGET or `serve --time-budget`
 CHAR_CACHE = 1024  # single characters whose passages an index generation keeps
+# decoded posting lists, BM25 contributions and term counts an index generation keeps between
+# queries (index/whoosh_ext/postings.py PostingCache), per engine: MB of numpy arrays
+POSTINGS_CACHE_MB = 256
+STORED_CACHE = 10_000  # passages whose stored fields (as shown in hits) a generation keeps

@@ -11,6 +11,7 @@ from whoosh.index import EmptyIndexError, Index
 
 import index.whoosh_ext  # noqa: F401  (registers the codec under the names indexes pickled)
 from index.schema import make_schema
+from index.whoosh_ext.check import segment_damage
 
 INDEX_NAME = "gongkai"
 
@@ -21,6 +22,10 @@ class IndexMissing(Exception):
 
 class IndexOutdated(IndexMissing):
     pass
+
+
+class IndexBusy(Exception):
+    """Another ingest holds the index (for longer than the lock timeout)."""
 
 
 class IndexFault(Exception):
@@ -51,31 +56,11 @@ def damage(path: str) -> str | None:
         return None
     try:
         ix = _open(path)
-        segments = ix._segments()
     except EmptyIndexError:
         return None
     except Exception as e:  # noqa: BLE001 - any failure here is damage
         return f"its table of contents cannot be read ({type(e).__name__})"
-    from whoosh.reading import SegmentReader
-
-    for seg in segments:
-        name = seg.segment_id()
-        try:
-            fname = seg.make_filename(".seg")
-            if seg.is_compound() and not ix.storage.file_exists(fname):
-                return f"segment {name} is missing its file {fname}"
-            reader = SegmentReader(ix.storage, ix.schema, seg)
-            try:
-                n = reader.doc_count_all()
-                for docnum in {0, n - 1} if n else ():
-                    reader.stored_fields(docnum)
-                for term in reader.lexicon("kind"):
-                    list(reader.postings("kind", term).all_ids())
-            finally:
-                reader.close()
-        except Exception as e:  # noqa: BLE001
-            return f"segment {name} cannot be read, truncated or corrupt ({type(e).__name__})"
-    return None
+    return segment_damage(ix)
 
 
 def damaged(path: str, detail: str) -> IndexFault:

@@ -15,8 +15,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from corpus.discover import discover, shown
-from corpus.html import PageTooLarge
 from corpus.model import Report, stable_id
+from corpus.ocr import OcrReader
 from corpus.reader import (
     DEFAULT_MAX_MB,
     IngestError,
@@ -29,13 +29,9 @@ from corpus.reader import (
 from index import sentences
 from index.backend import Known, PassageStore
 from index.schema import ALIAS, PASSAGE, REPORT
-from index.settings import BATCH_BYTES, BATCH_REPORTS
-from index.store import INDEX_NAME, open_or_create, write_fault
+from index.settings import BATCH_BYTES, BATCH_REPORTS, OCR_CACHE_DIR
+from index.store import INDEX_NAME, IndexBusy, open_or_create, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
-
-
-class IndexBusy(Exception):
-    pass
 
 
 @dataclass
@@ -51,6 +47,9 @@ class IngestStats:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    ocr_pages: int = 0  # pages read through OCR in this run
+    ocr_cached: int = 0  # scanned pages whose OCR text came from the cache
+    ocr_seconds: float = 0.0
 
 
 @dataclass
@@ -177,6 +176,7 @@ def report_docs(report: Report) -> Iterable[dict]:
             "text": p.text,
             "section": p.section,
             "heading": p.heading,
+            "ocr": p.ocr,
             "order": p.order,
         }
 
@@ -280,14 +280,24 @@ def ingest(
     progress: Callable[[int, int, int, int], None] | None = None,
     store: PassageStore | None = None,
     on_commit: Callable[[], None] | None = None,
+    ocr_cache: str | None = None,
+    ocr_workers: int = 0,
+    on_ocr_page: Callable[[int, int], None] | None = None,
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
     and counted; they never stop the run. `on_commit` is called before each commit and before
     the final merge, which can take seconds after the last file is read. `store`: another
     `PassageStore` (index/backend.py) instead of the local index at `index_dir` (the cluster's,
     index/cluster/writer.py). On the local index the whole run holds the ingest lock, and a
-    fault writing it raises IndexFault (store.write_fault) with the last commit intact."""
+    fault writing it raises IndexFault (store.write_fault) with the last commit intact.
+
+    Pages without a text layer are read through OCR (corpus/ocr.py) by `ocr_workers` worker
+    processes (0: one per core), each page's text cached in `ocr_cache` — by default the
+    index's own folder (OCR_CACHE_DIR inside it), so a re-ingest reads no page twice;
+    `on_ocr_page(pages done, pages)` follows the pages of the file being read."""
     t0 = time.perf_counter()
+    if ocr_cache is None and store is None:
+        ocr_cache = os.path.join(index_dir, OCR_CACHE_DIR)
     run = functools.partial(
         _ingest,
         paths=paths,
@@ -297,6 +307,7 @@ def ingest(
         on_error=on_error,
         progress=progress,
         on_commit=on_commit,
+        ocr=OcrReader(cache_dir=ocr_cache, workers=ocr_workers, on_page=on_ocr_page),
     )
     if store is not None:
         return run(store)
@@ -320,6 +331,36 @@ def _ingest(
     on_error: Callable[[str, str], None] | None,
     progress: Callable[[int, int, int, int], None] | None,
     on_commit: Callable[[], None] | None,
+    ocr: OcrReader,
+) -> IngestStats:
+    with ocr:  # its page workers end with the run
+        stats = _ingest_files(
+            batch,
+            paths=paths,
+            t0=t0,
+            max_mb=max_mb,
+            prune=prune,
+            on_error=on_error,
+            progress=progress,
+            on_commit=on_commit,
+            ocr=ocr,
+        )
+    stats.ocr_pages, stats.ocr_cached = ocr.counts.pages, ocr.counts.cached
+    stats.ocr_seconds = ocr.counts.seconds
+    return stats
+
+
+def _ingest_files(
+    batch: PassageStore,
+    *,
+    paths: list[str],
+    t0: float,
+    max_mb: float,
+    prune: bool,
+    on_error: Callable[[str, str], None] | None,
+    progress: Callable[[int, int, int, int], None] | None,
+    on_commit: Callable[[], None] | None,
+    ocr: OcrReader,
 ) -> IngestStats:
     stats = IngestStats()
     known = batch.existing()  # read under the lock
@@ -352,7 +393,7 @@ def _ingest(
             else:
                 file_failed = False
                 file_keys: set[str] = set()
-                units = read_units(f, max_bytes)
+                units = read_units(f, max_bytes, ocr)
                 while True:
                     try:
                         unit = next(units, None)
@@ -394,7 +435,7 @@ def _ingest(
         # Copies of a report that changed or went, already passed in this run: read again.
         for key in sorted(orphans & seen_keys):
             f = by_path.get(key.split("#", 1)[0])
-            for unit in read_units(f, max_bytes) if f else ():
+            for unit in read_units(f, max_bytes, ocr) if f else ():
                 if isinstance(unit, Unit) and unit.key == key and key not in known.sources:
                     _one(unit, known, batch, stats, fail, orphans)
         batch.commit()
@@ -443,6 +484,8 @@ def _one(unit: Unit, known: Known, batch: PassageStore, stats: IngestStats, fail
     if problem:
         fail(unit.source, problem)
         return
+    for missing in report.problems:  # pages that could not be read: named, the rest kept
+        fail(unit.source, missing)
     same = known.by_print.get(report.fingerprint)
     own = old is not None and known.primary.get(old[0]) == unit.key
     if old is not None and not (own and same is None):
@@ -474,7 +517,7 @@ def _one(unit: Unit, known: Known, batch: PassageStore, stats: IngestStats, fail
 
 def _reason(e: Exception) -> str:
     """One line saying why a source could not be read or parsed."""
-    if isinstance(e, (IngestError, PageTooLarge)):
+    if isinstance(e, IngestError):
         return str(e)
     if isinstance(e, RecursionError):
         return "document too deeply nested to parse"

@@ -101,6 +101,11 @@ class Columns:
     lengths: Lengths | None  # field lengths for BM25 (None: the engine ranks otherwise)
     live: np.ndarray  # False for deleted documents
     passage_docs: np.ndarray  # sorted docnums of live passages
+    # per report (the codes of `report`): the agency and year of its first live passage,
+    # which every passage of a report shares; facets count reports by them without a sort
+    # (None: search/facets.py finds each matching report's first passage instead)
+    report_agency: np.ndarray | None = None
+    report_year: np.ndarray | None = None
 
 
 @runtime_checkable

@@ -15,9 +15,10 @@ from whoosh import scoring
 
 from index import sentences
 from index.schema import ALIAS, PASSAGE, REPORT
-from index.settings import BM25_B, BM25_K1, CHAR_CACHE
+from index.settings import BM25_B, BM25_K1, CHAR_CACHE, POSTINGS_CACHE_MB, STORED_CACHE
 from index.store import open_index
 from index.whoosh_ext import columns
+from index.whoosh_ext.postings import PostingCache, QueryPostings
 from search import limits, match, rank
 from search import query as ql
 from search.backend import (
@@ -58,9 +59,27 @@ def _build_columns(searcher) -> Columns:
     order = np.concatenate(orders) if orders else np.zeros(0)
     position = document_positions(year, ag_idx, rep_idx, order)
     live = np.zeros(len(rep_idx), dtype=bool)
-    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    for leaf, offset in reader.leaf_readers():  # a segment at a time, not a call per document
+        n = leaf.doc_count_all()
+        if not n:
+            continue
+        if not leaf.has_deletions():
+            live[offset : offset + n] = True
+        elif hasattr(leaf, "deleted_docs_set"):  # SegmentReader
+            live[offset : offset + n] = True
+            dead = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+            live[offset + dead[dead < n]] = False
+        else:
+            live[offset + np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
     # report records carry section "" (every passage has a label)
     empty_sec = sec_vals.index("") if "" in sec_vals else -1
+    passage_docs = np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64)
+    n_reports = int(rep_idx.max()) + 1 if len(rep_idx) else 0
+    reps, first = np.unique(rep_idx[passage_docs], return_index=True)
+    report_agency = np.zeros(n_reports, dtype=np.int32)
+    report_year = np.zeros(n_reports, dtype=np.int32)
+    report_agency[reps] = ag_idx[passage_docs[first]]
+    report_year[reps] = year[passage_docs[first]]
     return Columns(
         report=rep_idx.astype(np.int64),
         agency=ag_idx.astype(np.int32),
@@ -71,7 +90,9 @@ def _build_columns(searcher) -> Columns:
         sections=sec_vals,
         lengths=rank.field_lengths(searcher),
         live=live,
-        passage_docs=np.nonzero(live & (sec_idx != empty_sec))[0].astype(np.int64),
+        passage_docs=passage_docs,
+        report_agency=report_agency,
+        report_year=report_year,
     )
 
 
@@ -92,9 +113,11 @@ def _grams_by_last_char(searcher) -> dict[str, list[str]]:
 @dataclass
 class _Generation:
     """What every thread shares for one index generation, read-only once built: the columns,
-    and two caches filled on first need (search/match.py): the bigram terms by their last
+    and caches filled on first need (search/match.py): the bigram terms by their last
     character (one pass over the lexicon; a single character then reads exactly the bigrams
-    holding it) and the passages of each single character asked for (up to CHAR_CACHE)."""
+    holding it), the passages of each single character asked for (up to CHAR_CACHE), and the
+    decoded posting lists, BM25 contributions and term counts of the terms asked for (up to
+    POSTINGS_CACHE_MB). A commit makes a new generation: nothing cached outlives its own."""
 
     number: int
     cols: Columns
@@ -102,6 +125,12 @@ class _Generation:
     lock: threading.Lock = field(default_factory=threading.Lock)
     chars: dict[str, np.ndarray] = field(default_factory=dict)
     prints: dict[str, np.ndarray] | None = None  # Engine.sentence_prints, read on first need
+    postings: PostingCache = field(
+        default_factory=lambda: PostingCache(POSTINGS_CACHE_MB * 1_000_000)
+    )
+    stored: PostingCache = field(  # the stored fields of the passages shown (STORED_CACHE)
+        default_factory=lambda: PostingCache(1 << 62, max_items=STORED_CACHE)
+    )
 
     def grams_ending(self, searcher, c: str) -> list[str]:
         if self.ends is None:
@@ -230,8 +259,7 @@ class Engine:
         loc = self._local
         budget = limits.Budget(self.time_budget)
         ctx = match.Context(s, cols, readers=loc.readers, budget=budget, generation=loc.gen)
-        if cache is not None:
-            ctx.postings = cache
+        ctx.postings = cache if cache is not None else QueryPostings(loc.gen.postings)
         ctx.precount(plan.match)
         return match.evaluate(ctx, plan.match)
 
@@ -239,6 +267,9 @@ class Engine:
         """BM25 scores of `docs` (a match set) for a plan's ranking terms, aligned with it; the
         one ranking the tools share with `search`. `searcher`: the engine's or one's own."""
         _s, cols = self.searcher()
+        gen = self._local.gen
+        if cache is None and searcher.reader().generation() == gen.number:
+            cache = QueryPostings(gen.postings)  # the generation's postings hold for it
         return rank.scores(searcher, cols.lengths, rank_terms, docs, cache)
 
     def key_terms(self, text: str, number: int) -> list[tuple[str, float]]:
@@ -294,7 +325,7 @@ class Engine:
 
     def _search(self, text: str, plan, limit: int, offset: int, per_report: int | None):
         s, cols = self.searcher()
-        postings: dict = {}
+        postings = QueryPostings(self._local.gen.postings)
         docs = self.match(plan, postings)
         facet_counts, n_reports = facets(docs, cols)
 
@@ -302,8 +333,13 @@ class Engine:
         if limit and len(docs):
             score = self.scores(s, plan.rank, docs, postings)
             best = rank.top(docs, score, cols, offset + limit, per_report)[offset:]
+            stored = self._local.gen.stored
             for i in best:
-                fields = s.stored_fields(int(docs[i]))
+                d = int(docs[i])
+                fields = stored.get(d)
+                if fields is None:
+                    fields = s.stored_fields(d)
+                    stored[d] = fields
                 hits.append(hit(fields, float(score[i]), plan.highlights))
         return search_result(
             text,
@@ -353,7 +389,10 @@ class Engine:
             sortedby="order",
         )
         passages = [
-            Passage(h["passage_id"], h["section"], h.get("heading", ""), h["text"]) for h in hits
+            Passage(
+                h["passage_id"], h["section"], h.get("heading", ""), h["text"], bool(h.get("ocr"))
+            )
+            for h in hits
         ]
         copies = list(s.documents(kind=ALIAS, report_id=report_id))
         return ReportDetail(report=report_info(head, copies), passages=passages)

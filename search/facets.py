@@ -20,21 +20,37 @@ def facets(docs: np.ndarray, cols: Columns) -> tuple[Facets, int]:
     if not len(docs):
         return Facets(agency=[], year=[], section=[]), 0
     rep = cols.report[docs]
-    _, first = np.unique(rep, return_index=True)
-    rep_docs = docs[first]  # one passage per matching report: its report-level values
-    ag = np.bincount(cols.agency[rep_docs], minlength=len(cols.agencies))
-    years, ycount = np.unique(cols.year[rep_docs], return_counts=True)
     nsec = len(cols.sections)
-    pairs = np.unique(rep * nsec + cols.section[docs])
-    sec = np.bincount(pairs % nsec, minlength=nsec)
-
+    if cols.report_agency is None or cols.report_year is None:
+        _, first = np.unique(rep, return_index=True)
+        rep_docs = docs[first]  # one passage per matching report: its report-level values
+        ag = np.bincount(cols.agency[rep_docs], minlength=len(cols.agencies))
+        years, ycount = np.unique(cols.year[rep_docs], return_counts=True)
+        pairs = np.unique(rep * nsec + cols.section[docs])
+        sec = np.bincount(pairs % nsec, minlength=nsec)
+        n_reports = len(first)
+    else:
+        n_rep = len(cols.report_agency)
+        if len(docs) * 16 < n_rep * nsec:  # few matches: sort them
+            reps = np.unique(rep)
+            pairs = np.unique(rep * nsec + cols.section[docs])
+            sec = np.bincount(pairs % nsec, minlength=nsec)
+        else:  # many: mark them in per-report tables (no sort)
+            flat = np.zeros(n_rep * nsec, dtype=bool)
+            flat[rep * nsec + cols.section[docs]] = True
+            seen = flat.reshape(n_rep, nsec)
+            reps = np.flatnonzero(seen.any(axis=1))
+            sec = seen.sum(axis=0)
+        ag = np.bincount(cols.report_agency[reps], minlength=len(cols.agencies))
+        years, ycount = np.unique(cols.report_year[reps], return_counts=True)
+        n_reports = len(reps)
     return (
         ordered(
             zip(cols.agencies, ag.tolist(), strict=True),
             zip(years.tolist(), ycount.tolist(), strict=True),
             zip(cols.sections, sec.tolist(), strict=True),
         ),
-        int(len(first)),
+        int(n_reports),
     )
 
 

@@ -11,9 +11,8 @@ from functools import reduce
 
 import numpy as np
 
-from index.analysis import bigrams, squeeze
+from index.analysis import PLAIN, bigrams, squeeze
 from index.normalize import normalize
-from index.whoosh_ext.bulk import PLAIN
 from index.whoosh_ext.postings import postings
 from search import limits
 from search import query as ql
@@ -97,11 +96,21 @@ def _text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def _intersect(arrays: list[np.ndarray]) -> np.ndarray:
+def _intersect(arrays: list[np.ndarray], n_all: int = 0) -> np.ndarray:
+    """The docnums in all of `arrays` (sorted, each doc once). Given the index's document
+    count `n_all`, large sets are intersected through a mask over it (no sort)."""
     arrays = sorted(arrays, key=len)
-    return (
-        reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), arrays) if arrays else EMPTY
-    )
+    if not arrays:
+        return EMPTY
+    out = arrays[0]
+    for b in arrays[1:]:
+        if n_all and len(out) * 16 >= n_all:
+            mask = np.zeros(n_all, dtype=bool)
+            mask[b] = True
+            out = out[mask[out]]
+        else:
+            out = np.intersect1d(out, b, assume_unique=True)
+    return out
 
 
 def _confirm(ctx: Context, plain: str, docs: np.ndarray) -> np.ndarray:
@@ -125,17 +134,32 @@ def _confirm(ctx: Context, plain: str, docs: np.ndarray) -> np.ndarray:
     return np.array(keep, dtype=np.int64)
 
 
-def rarest(searcher, grams: list[str], k: int = 2) -> list[str]:
-    """The `k` distinct bigram terms of `grams` with the fewest documents."""
+def rarest(searcher, grams: list[str], k: int = 2, cache=None) -> list[str]:
+    """The `k` distinct bigram terms of `grams` with the fewest documents (their counts kept
+    in `cache`, a dict or the generation's PostingCache, when given)."""
     unique = list(dict.fromkeys(grams))
-    return sorted(unique, key=lambda g: searcher.doc_frequency("grams", g))[:k]
+
+    def df(g: str) -> int:
+        if cache is None:
+            return searcher.doc_frequency("grams", g)
+        got = cache.get(("df", "grams", g))
+        if got is None:
+            got = cache[("df", "grams", g)] = searcher.doc_frequency("grams", g)
+        return got
+
+    return sorted(unique, key=df)[:k]
 
 
 def substring(ctx: Context, s: str) -> np.ndarray:
     """Passages whose normalized text contains `s` (the grep-recall match)."""
     key = ("substring", s)
     if key not in ctx._terms:
-        ctx._terms[key] = _substring(ctx, s)
+        # kept per index generation with the postings (they are all it depends on)
+        got = ctx.postings.get(key)
+        if got is None:
+            got = (_substring(ctx, s),)
+            ctx.postings[key] = got
+        ctx._terms[key] = got[0]
     return ctx._terms[key]
 
 
@@ -150,7 +174,9 @@ def _substring(ctx: Context, s: str) -> np.ndarray:
         return ctx.term("grams", grams[0])
     # Narrow by the rarest bigrams only (a phrase of common characters would otherwise read
     # every long posting list); the squeezed text confirms the rest.
-    candidates = _intersect([ctx.term("grams", g) for g in rarest(ctx.s, grams)])
+    candidates = _intersect(
+        [ctx.term("grams", g) for g in rarest(ctx.s, grams, 2, ctx.postings)], len(ctx.cols.live)
+    )
     if not len(candidates):
         return EMPTY
     whole = np.intersect1d(candidates, ctx.term("text", s), assume_unique=True)
@@ -169,7 +195,7 @@ def evaluate(ctx: Context, node) -> np.ndarray:
 
 def _evaluate(ctx: Context, node) -> np.ndarray:
     if isinstance(node, ql.Contains):
-        return _intersect([substring(ctx, p) for p in node.parts])
+        return _intersect([substring(ctx, p) for p in node.parts], len(ctx.cols.live))
     if isinstance(node, ql.Filter):
         return _filter(ctx, node)
     if isinstance(node, ql.Not):
@@ -178,7 +204,7 @@ def _evaluate(ctx: Context, node) -> np.ndarray:
         return reduce(np.union1d, [evaluate(ctx, n) for n in node.nodes])
     pos = [evaluate(ctx, n) for n in node.nodes if not isinstance(n, ql.Not)]
     neg = [evaluate(ctx, n.node) for n in node.nodes if isinstance(n, ql.Not)]
-    out = _intersect(pos) if pos else ctx.passages()
+    out = _intersect(pos, len(ctx.cols.live)) if pos else ctx.passages()
     for n in neg:
         out = np.setdiff1d(out, n, assume_unique=True)
     return out

@@ -45,12 +45,16 @@ def field_lengths(searcher) -> Lengths:
     return Lengths(by_field, mean)
 
 
-def terms_of(searcher, rank: Iterable[Score]) -> list[tuple[str, str, float]]:
+def terms_of(searcher, rank: Iterable[Score], cache=None) -> list[tuple[str, str, float]]:
     """(field, text, boost) of every term a plan's ranking scores, in order (a `rarest`
     group narrowed to its rarest terms in this index)."""
     out: list[tuple[str, str, float]] = []
     for group in rank:
-        terms = rarest(searcher, list(group.terms), group.rarest) if group.rarest else group.terms
+        terms = (
+            rarest(searcher, list(group.terms), group.rarest, cache)
+            if group.rarest
+            else group.terms
+        )
         out.extend((group.field, t, group.boost) for t in terms)
     return out
 
@@ -62,29 +66,54 @@ def scores(
     docs: np.ndarray,
     cache: dict | None = None,
 ) -> np.ndarray:
-    """BM25 scores (summed over a plan's ranking terms) for `docs`, aligned with it."""
+    """BM25 scores (summed over a plan's ranking terms) for `docs`, aligned with it. With a
+    `cache` (search/engine.py keeps one per index generation), each term's BM25 contribution
+    to every document it lists is computed once and kept beside its postings."""
     total = np.zeros(len(docs), dtype=np.float64)
     if not len(docs):
         return total
     n_docs = max(1, searcher.doc_count())
-    order = np.argsort(docs)
-    sorted_docs = docs[order]
-    for field, text, boost in terms_of(searcher, rank):
+    n_all = len(lengths.by_field[LENGTH_FIELD])
+    # A match set that is a good part of the index: add every posting's contribution into a
+    # score per document of the index, then read the match set's (no lookups). Each document
+    # gets the same additions in the same order either way, so the scores are the same.
+    dense = np.zeros(n_all, dtype=np.float64) if len(docs) * 4 >= n_all else None
+    ascending = dense is not None or len(docs) < 2 or bool((docs[1:] > docs[:-1]).all())
+    order = None if ascending else np.argsort(docs)
+    sorted_docs = docs if ascending else docs[order]
+    for field, text, boost in terms_of(searcher, rank, cache):
         ids, tf = postings(searcher, field, text, cache)
         if not len(ids):
             continue
-        df = len(ids)
-        # keep the postings that fall in the match set
-        pos = np.searchsorted(sorted_docs, ids)
-        pos[pos >= len(sorted_docs)] = 0
-        hit = sorted_docs[pos] == ids
-        if not hit.any():
+        key = ("bm25", field, text, boost)
+        got = cache.get(key) if cache is not None else None
+        if got is None:
+            length = lengths.by_field[LENGTH_FIELD][ids]
+            got = (bm25(tf, length, len(ids), n_docs, lengths.mean[LENGTH_FIELD], boost),)
+            if cache is not None:
+                cache[key] = got
+        contrib = got[0]
+        if dense is not None:
+            dense[ids] += contrib  # a term lists each document once: no repeated indexes
             continue
-        ids, tf, pos = ids[hit], tf[hit], pos[hit]
-        length = lengths.by_field[LENGTH_FIELD][ids]
-        contrib = bm25(tf, length, df, n_docs, lengths.mean[LENGTH_FIELD], boost)
-        total[order[pos]] += contrib  # a term lists each document once: no repeated indexes
-    return total
+        # the postings that fall in the match set (a term lists each document once)
+        if len(sorted_docs) < len(ids):  # look the match set up in the postings
+            pos = np.searchsorted(ids, sorted_docs)
+            pos[pos >= len(ids)] = 0
+            hit = ids[pos] == sorted_docs
+            if not hit.any():
+                continue
+            at = np.flatnonzero(hit)
+            total[at if order is None else order[at]] += contrib[pos[hit]]
+        else:  # look the postings up in the match set
+            pos = np.searchsorted(sorted_docs, ids)
+            pos[pos >= len(sorted_docs)] = 0
+            hit = sorted_docs[pos] == ids
+            if not hit.any():
+                continue
+            pos = pos[hit]
+            total[pos if order is None else order[pos]] += contrib[hit]
+    return dense[docs] if dense is not None else total
 
 
 def bm25(

@@ -74,7 +74,15 @@ class Record(Mapping):
         return {k: plain(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:  # most values: first, and by exact type (cheapest)
+        return value
+    if kind is list or kind is tuple:  # (a Record is neither; isinstance on it is an ABC check)
+        return [v if type(v) in _SCALARS else plain(v) for v in value]
     if isinstance(value, Record):
         return value.to_dict()
     if isinstance(value, list):
@@ -104,6 +112,7 @@ class Hit(Record):
     score: float | None
     source: str
     url: str | None
+    ocr: bool = False  # read through OCR from a page image: shown and cited with 〔OCR〕
 
 
 def _source(f: Mapping) -> dict:
@@ -132,6 +141,7 @@ def hit(fields: Mapping, score: float | None = None, terms: list[str] | tuple = 
         highlight=mark_spans(text, found),
         spans=found,
         score=round(float(score), 4) if score is not None else None,
+        ocr=bool(fields.get("ocr")),
     )
 
 
@@ -139,6 +149,9 @@ def hit(fields: Mapping, score: float | None = None, terms: list[str] | tuple = 
 class FacetValue(Record):
     value: str | int | None
     count: int
+
+    def to_dict(self) -> dict:  # a search has hundreds: skip the generic walk
+        return {"value": self.value, "count": self.count}
 
 
 @dataclass(slots=True)
@@ -239,6 +252,7 @@ class Passage(Record):
     section: str
     heading: str
     text: str
+    ocr: bool = False  # read through OCR from a page image
 
 
 @dataclass(slots=True)

@@ -264,10 +264,11 @@ def test_bad_requests_are_json_errors(client, params, status, needle, code):
 def test_every_error_code_has_chinese_words():
     """Each code the code base raises (QueryError(…, "code"), WebError(…, code=…), the codes by
     status) has the page's Chinese message."""
-    from search.web.errors import KNOWN, STATUS_CODES
+    from search.faults import FAULTS
+    from search.web.errors import STATUS_CODES
     from search.web.messages import ERRORS_ZH
 
-    raised = set(STATUS_CODES.values()) | {code for _, _, code in KNOWN.values()}
+    raised = set(STATUS_CODES.values()) | {fault.code for fault in FAULTS.values()}
     for path in [*ROOT.glob("search/**/*.py"), ROOT / "cli.py"]:
         for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(call, ast.Call):

@@ -70,8 +70,8 @@ def test_api_stats_is_stats_json(server):
     assert json.loads(bad.value.read())["error"].startswith("no metric 'requests.new.totl'")
     with urllib.request.urlopen(f"{base}/api/stats?format=csv") as r:
         lines = r.read().decode("utf-8-sig").splitlines()
-    assert lines[0] == "report_id,agency,year,table,row,column,value"
-    assert lines[-1].split(",")[3] == "checks"
+    assert lines[0] == "report_id,agency,year,format,table,row,column,value"
+    assert lines[-1].split(",")[4] == "checks"
 
 
 def table_rows(page) -> list[list[str]]:
@@ -99,7 +99,8 @@ def test_the_agency_by_year_table_links_every_figure_to_its_report(page, server)
         cells = {c["year"]: c for c in row["years"]}
         for y, text in zip(res["years"], tr[1 : 1 + len(years)], strict=True):
             want = shown(cells[y]["value"]) if y in cells else ""
-            assert text.replace(" ⚠", "") == want.replace(",", ","), (row["agency"], y)
+            mark = "旧表" if y in cells and "2008" in cells[y]["formats"] else ""
+            assert text.replace(" ⚠", "") == want + mark, (row["agency"], y)
     # every figure is a link to the report it comes from
     links = page.locator("#stats-table a.stats-fig").evaluate_all(
         "as => as.map(a => a.getAttribute('href'))"
@@ -147,6 +148,40 @@ def test_the_agency_by_year_table_links_every_figure_to_its_report(page, server)
     expect(new_row.locator("th")).to_have_text("本年新收申请")
     assert new_row.locator("td").last.inner_text() == shown(first["value"])
     shot(page, "stats-report-tables.png", full_page=True)
+    assert page.problems == []
+
+
+def test_the_old_tables_format_is_shown_where_a_figures_meaning_changed(page, server):
+    """The series runs from the 2008-era 统计表 to the standard tables: the view says which
+    old row a figure comes from, marks the old cells 旧表 and draws their bars lighter; the
+    report page draws the old table with the standard figure each row gives."""
+    base = server["base"]
+    res = api(base, by="year", agency="平潭")
+    if not res["format_notes"]:
+        pytest.skip("the real reports (with their 2008-era tables) are not in the index")
+    page.goto(f"{base}/?view=stats&agency=平潭")
+    note = page.locator("#stats-format")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("受理依申请公开信息总数")
+    old_years = [r["year"] for r in res["rows"] if r["formats"] == ["2008"]]
+    assert old_years == [2011, 2013]
+    expect(page.locator("#stats-chart svg rect.bar-old")).to_have_count(len(old_years))
+    old = page.locator("#stats-table sup.stats-fmt")
+    expect(old).to_have_count(len(old_years))
+    expect(old.first).to_have_attribute("title", re.compile("2008 年版"))
+    shot(page, "stats-2008-1280.png", full_page=True)
+    page.set_viewport_size({"width": 400, "height": 900})
+    expect(note).to_be_visible()
+    shot(page, "stats-2008-400.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    rid = next(r for r in res["rows"] if r["year"] == 2013)["report_ids"][0]
+    page.goto(f"{base}/reports/{rid}")
+    table = page.locator('table.report-table[data-table="table_2008"]')
+    expect(table).to_be_visible()
+    row = table.locator("tbody tr", has_text="受理依申请公开信息总数")
+    expect(row.locator("td.num")).to_have_text(["7", "28"])
+    expect(row.locator("td.map")).to_contain_text("本年新收申请")
+    shot(page, "stats-2008-report.png", full_page=True)
     assert page.problems == []
 
 

@@ -11,11 +11,11 @@ from conftest import SAMPLES, WORK_REPORTS, need_realdata
 from whoosh import index as windex
 
 from corpus.reader import read_reports
-from index.analysis import squeeze
+from index.analysis import GRAMS, PLAIN, WORDS, analyse, squeeze
 from index.normalize import normalize
 from index.schema import make_schema
 from index.whoosh_ext import bulk
-from index.whoosh_ext.bulk import GRAMS, PLAIN, WORDS, BulkSegmentWriter, analyse
+from index.whoosh_ext.bulk import BulkSegmentWriter
 from index.whoosh_ext.codec import make_codec
 from index.writer import report_docs
 
@@ -214,3 +214,19 @@ def test_indexes_written_before_the_codec_moved_still_name_it():
     from index.whoosh_ext.codec import GKCodec
 
     assert pickle.loads(b"cindex.codec\nGKCodec\n.") is GKCodec
+
+
+def test_inline_postings_are_the_pickle_whoosh_reads():
+    """The bulk writer builds a lone posting's inline pickle from parts (for speed): byte for
+    byte what pickle.dumps gives, across the int opcodes' boundaries and several weights."""
+    import pickle
+
+    from whoosh.system import pack_uint
+
+    from index.whoosh_ext.bulk import inline_postings
+
+    docs = [0, 1, 255, 256, 65535, 65536, 2**24, 2**31 - 1, 2**31, 2**40]
+    docs += list(range(0, 300_000, 997))
+    for d in docs:
+        for w in (1.0, 2.0, 3.0, 37.0, 255.0, 256.0, 70_000.0, 2.5):
+            assert inline_postings(d, w) == pickle.dumps(((d,), (w,), (pack_uint(int(w)),)), 2)

@@ -20,7 +20,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from corpus.model import Report, stable_id
 from corpus.sections import SECTIONS
 from index import sentences
-from index.whoosh_ext.bulk import words_and_plain
+from index.analysis import words_and_plain
 
 PASSAGE, REPORT, ALIAS = 0, 1, 2  # ALIAS: another source of a report (a copy)
 ALL = "zall"  # on every passage: the positive side of a pure negation

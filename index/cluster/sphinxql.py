@@ -10,8 +10,6 @@ import re
 import threading
 from dataclasses import dataclass
 
-import pymysql
-
 SCHEME = "sphinxql://"
 _ADDR = re.compile(r"sphinxql://(?P<nodes>[^/]+)/(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
 _NODE = re.compile(r"(?P<host>[A-Za-z0-9_.\-]+|\[[0-9a-fA-F:]+\]):(?P<port>\d{1,5})")
@@ -79,6 +77,8 @@ class Connection:
         self._lock = threading.Lock()
 
     def _connect(self):
+        import pymysql  # here, not at the top: every CLI command imports this module
+
         try:
             return pymysql.connect(
                 host=self.node.host,
@@ -96,6 +96,8 @@ class Connection:
 
     def run(self, statements: list[tuple[str, tuple]]) -> list[list[tuple]]:
         """Execute statements in order on this node; the rows of each."""
+        import pymysql
+
         with self._lock:
             if self._conn is None:
                 self._conn = self._connect()

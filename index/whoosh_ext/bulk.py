@@ -24,35 +24,13 @@ from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from corpus.chars import WORDISH
-from index import segment
-from index.analysis import bigrams, squeeze
-from index.normalize import normalize
+from index.analysis import GRAMS, PLAIN, WORDS, analyse
 from index.whoosh_ext.codec import encode_block
 
-WORDS = "text"  # jieba words (scored, with lengths)
-GRAMS = "grams"  # bigrams of the squeezed text
-PLAIN = "plain"  # column: the squeezed normalized text, for confirming phrases
 _INT = struct.Struct("!i")  # StructFile.write_int
 _LENGTHS = struct.Struct("!ii")  # HashWriter's (key length, value length) record header
 pack_extent = struct.Struct("!qi").pack  # a term info's (offset, length) of its postings
 _CHUNK = 1 << 17  # postings turned into Python lists at a time
-
-
-def analyse(text: str) -> tuple[list[str], list[str], str]:
-    """(word terms, bigram terms, squeezed text) of a passage: the same terms the schema's
-    analyzers give for the `text` and `grams` fields (tests/test_whoosh_contract.py holds them equal)."""
-    words, plain = words_and_plain(text)
-    return words, bigrams(plain), plain
-
-
-def words_and_plain(text: str) -> tuple[list[str], str]:
-    """`analyse` without the bigram list (the cluster makes its gram tokens from the squeezed
-    text directly)."""
-    norm = normalize(text)
-    # isalnum() implies a \w character: it saves the regex for nearly every token
-    words = [w for w, _s, _e in segment.tokenize(norm) if w.isalnum() or WORDISH.search(w)]
-    return words, squeeze(norm)
 
 
 class _Postings:
@@ -74,12 +52,8 @@ class _Postings:
     def add(self, docnum: int, tokens: list[str]) -> None:
         counts = Counter(tokens)
         ids = self.ids
-        tids = []
-        for t in counts:
-            i = ids.get(t)
-            if i is None:
-                i = ids[t] = len(ids)
-            tids.append(i)
+        new = ids.setdefault  # a term not seen yet gets the next id
+        tids = [new(t, len(ids)) for t in counts]
         self.terms.extend(tids)
         self.freqs.extend(counts.values())
         self.docs.extend(repeat(docnum, len(tids)))
@@ -117,6 +91,27 @@ def _sorted_postings(post: _Postings, blocklimit: int):
     return [names[i] for i in by_text], starts, ends, docs, deltas, freqs
 
 
+_INLINE_TAILS: dict[float, bytes] = {}
+
+
+def inline_postings(d: int, w: float) -> bytes:
+    """`pickle.dumps(((d,), (w,), (pack_uint(int(w)),)), 2)`, byte for byte, built from its
+    parts: the protocol header, `d` as pickle's 1-, 2- or 4-byte int opcode, and the rest
+    (which depends on `w` alone, and is kept per `w`). A lone posting's term info holds it."""
+    tail = _INLINE_TAILS.get(w)
+    if tail is None:
+        tail = dumps(((0,), (w,), (pack_uint(int(w)),)), 2)[4:]  # after b"\x80\x02K\x00"
+        if len(_INLINE_TAILS) < 4096:
+            _INLINE_TAILS[w] = tail
+    if d < 256:
+        return b"\x80\x02K" + d.to_bytes(1, "little") + tail
+    if d < 65536:
+        return b"\x80\x02M" + d.to_bytes(2, "little") + tail
+    if d < 2**31:
+        return b"\x80\x02J" + d.to_bytes(4, "little") + tail
+    return dumps(((d,), (w,), (pack_uint(int(w)),)), 2)
+
+
 def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: int, comp: int):
     """Write `post` as field `name` through a W3FieldWriter: a W3 posting list per term in
     codec.py's packed blocks, and its W3 term info (no length statistics); a term with
@@ -151,7 +146,7 @@ def write_field(fieldwriter, name: str, fieldobj, post: _Postings, blocklimit: i
             if b - a == 1:  # a lone posting goes in the term info: no block to write or read
                 w = freq_l[a]
                 d = doc_l[a]
-                inline = dumps(((d,), (w,), (pack_uint(int(w)),)), 2)
+                inline = inline_postings(d, w)
                 value = pack_info(1, w, 1, no_length, no_length, w, d, d) + inline
             else:
                 start = post_base + len(out)
@@ -200,6 +195,7 @@ class BulkSegmentWriter(SegmentWriter):
     def __init__(self, ix, *args, **kwargs):
         super().__init__(ix, *args, **kwargs)
         self._bulk = {WORDS: _Postings(), GRAMS: _Postings()}
+        self._memo: dict = {}  # (field, value) → its terms (see _terms_of)
         for name, field in self.schema.items():  # id and facet fields: postings without values
             if field.indexed and name not in self._bulk:
                 if type(field.format) is not Existence:
@@ -233,8 +229,10 @@ class BulkSegmentWriter(SegmentWriter):
                     length = len(words)
                 elif field.indexed:
                     post = bulk[name]
-                    for tbytes, _freq, weight, _vbytes in field.index(value):
-                        post.add_posting(tbytes, docnum, weight)
+                    tids, weights = self._terms_of(name, field, value, post)
+                    post.terms.extend(tids)
+                    post.freqs.extend(weights)
+                    post.docs.extend(repeat(docnum, len(tids)))
                 pdw.add_field(name, field, value if field.stored else None, length)
                 if field.column_type:
                     pdw.add_column_value(name, field.column_type, field.to_column_value(value))
@@ -244,6 +242,30 @@ class BulkSegmentWriter(SegmentWriter):
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _terms_of(self, name: str, field, value, post: _Postings) -> tuple[array, array]:
+        """(term ids in `post`, weights) of what the field indexes for `value`, remembered per
+        value: a report's passages repeat its id, agency, year and kind (and NUMERIC's
+        shifted terms cost a few microseconds each)."""
+        memo = self._memo
+        key = (name, type(value), value)
+        try:
+            got = memo.get(key)
+        except TypeError:  # an unhashable value
+            key, got = None, None
+        if got is None:
+            ids = post.ids
+            tids, weights = array("I"), array("f")
+            for tbytes, _freq, weight, _vbytes in field.index(value):
+                t = tbytes if post.raw else tbytes.decode("utf-8")
+                tids.append(ids.setdefault(t, len(ids)))
+                weights.append(weight)
+            got = (tids, weights)
+            if key is not None:
+                if len(memo) >= 50_000:
+                    memo.clear()
+                memo[key] = got
+        return got
 
     def write_per_doc(self, fieldnames, reader):
         """Merging a segment in (add_reader), Whoosh copies each document's length from its

@@ -117,7 +117,48 @@ def unpack(data: tuple, count: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def read_postings(postfile, offset: int, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums, weights) of one term's whole posting list, read in one go."""
+    """(docnums, weights) of one term's whole posting list, read in one go. Packed blocks'
+    ids are joined and summed once: each block's first id is absolute (delta from zero), so it
+    is made relative to the previous block's last (from its block info) first."""
+    buf = io.BytesIO(postfile.get(offset, length))
+    buf.seek(len(WHOOSH3_HEADER_MAGIC))
+    id_bytes: list[bytes] = []
+    weights: list[np.ndarray] = []
+    counts: list[int] = []
+    lasts: list[int] = []
+    other: list[tuple[np.ndarray, np.ndarray]] = []  # W3-layout blocks, decoded one by one
+    while True:
+        size = _INT.unpack(buf.read(4))[0]
+        end = buf.tell() + abs(size)
+        count, last, _maxw, comp, _mn, _mx = pickle.load(buf)
+        data = buf.read(end - buf.tell())
+        block = pickle.loads(zlib.decompress(data) if comp else data)
+        if isinstance(block[0], bytes) and not other:
+            id_bytes.append(block[0])
+            counts.append(count)
+            lasts.append(last)
+            w = block[1]
+            if w is None:
+                weights.append(np.ones(count, dtype=np.float32))
+            elif isinstance(w, float):
+                weights.append(np.full(count, w, dtype=np.float32))
+            else:
+                weights.append(np.frombuffer(w, dtype="<f4"))
+        else:
+            other.append(unpack(block, count))
+        if size < 0:
+            break
+    if other:  # any W3 block: decode every block alone (Whoosh's own writer wrote it)
+        return _read_blockwise(postfile, offset, length)
+    deltas = np.frombuffer(b"".join(id_bytes), dtype="<u4").astype(np.int64)
+    if len(counts) > 1:
+        starts = np.cumsum(counts[:-1])
+        deltas[starts] -= np.array(lasts[:-1], dtype=np.int64)
+    ids = deltas.cumsum()
+    return ids, weights[0] if len(weights) == 1 else np.concatenate(weights)
+
+
+def _read_blockwise(postfile, offset: int, length: int) -> tuple[np.ndarray, np.ndarray]:
     buf = io.BytesIO(postfile.get(offset, length))
     buf.seek(len(WHOOSH3_HEADER_MAGIC))
     ids: list[np.ndarray] = []

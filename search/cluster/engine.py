@@ -24,7 +24,6 @@ requests in parallel as it does over a local index."""
 from __future__ import annotations
 
 import json
-import math
 import os
 import threading
 import time
@@ -34,13 +33,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from index import sentences
+from index.analysis import analyse
 from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key, word_token
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
-from index.settings import BM25_B, BM25_K1
-from index.whoosh_ext.bulk import analyse
 from search import query as ql
 from search.backend import (
     Columns,
@@ -665,36 +662,25 @@ def _best_first(rows: list[tuple], score: np.ndarray) -> list[int]:
     )
 
 
-_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
-
-
 def _scores(texts: list[str], terms: list[tuple[str, str, float, int]], n_docs: int, mean: float):
-    """search/rank.py's BM25 for passages with `texts`, term by term, in the same float types,
-    so the scores (and their ties) are the local engine's."""
-    total = np.zeros(len(texts), dtype=np.float64)
+    """search/rank.py's BM25 for passages with `texts` (analysed here, as the index analyses
+    them), so the scores (and their ties) are the local engine's."""
     if not texts or not terms:
-        return total
+        return np.zeros(len(texts), dtype=np.float64)
     analysed = [analyse(t) for t in texts]
-    codes = np.array([length_to_byte(len(words)) for words, _g, _p in analysed], dtype=np.int64)
-    length_all = np.where(codes == 0, 0.0, _LENGTH[codes]).astype(np.float32)
     counts = {
         "text": [Counter(words) for words, _g, _p in analysed],
         "grams": [Counter(grams) for _w, grams, _p in analysed],
     }
-    n_docs = max(1, n_docs)
-    for field, term, boost, df in terms:
-        if not df:
-            continue
-        idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-        tfs = np.array([c.get(term, 0) for c in counts[field]], dtype=np.float32)
-        found = np.nonzero(tfs)[0]
-        if not len(found):
-            continue
-        tf = tfs[found]
-        length = length_all[found]
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / mean)
-        total[found] += boost * idf * tf * (BM25_K1 + 1) / (tf + norm)
-    return total
+    tf = np.array(
+        [
+            [counts[field][i].get(term, 0) for field, term, _b, _df in terms]
+            for i in range(len(texts))
+        ],
+        dtype=np.float32,
+    )
+    words = np.array([len(words) for words, _g, _p in analysed], dtype=np.int64)
+    return rank.scores(tf, words, terms, list(range(len(terms))), n_docs, mean)
 
 
 def _hit_fields(r: tuple) -> dict:

@@ -220,7 +220,9 @@ def stats_png(res: dict, path_or_file) -> dict:
         axes = fig.subplots(2, 1, sharex=True) if rate else [fig.subplots(1, 1)]
         xs = list(range(len(rows)))
         given = [(x, r) for x, r in zip(xs, rows, strict=True) if r["value"] is not None]
-        axes[0].bar([x for x, _ in given], [r["value"] for _, r in given], color="#2b6cb0")
+        # the 2008-era table's figures mean something else: lighter bars, said in the title
+        colors = ["#90b4dc" if "2008" in (r.get("formats") or []) else "#2b6cb0" for _, r in given]
+        axes[0].bar([x for x, _ in given], [r["value"] for _, r in given], color=colors)
         for x, r in given:
             axes[0].annotate(
                 f"{r['value']:,}", (x, r["value"]), ha="center", va="bottom", fontsize=8
@@ -250,10 +252,14 @@ def stats_png(res: dict, path_or_file) -> dict:
             )
             if missing:
                 title += f"；{missing} 份报告未给出此项，未计入"
+            if res.get("format_notes"):
+                title += "\n浅色柱：2008 年版统计表（口径与 2019 年起的标准表格不同）"
         else:
             title = f"{res['metric']} by {by}" + (
                 f"; {missing} reports missing it" if missing else ""
             )
+            if res.get("format_notes"):
+                title += "\nlight bars: the 2008-era table (another definition)"
         axes[0].set_title(title, fontsize=10)
         for ax in axes:
             ax.grid(axis="y", alpha=0.3)

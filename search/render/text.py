@@ -108,7 +108,13 @@ def search_lines(res, style=_plain) -> list[str]:
     ]
     for i, h in enumerate(hits, first):
         out.append(f"{i:>3}. " + style(h["title"], bold=True))
-        meta = _meta(agency_label(h["agency"]), year_label(h["year"]), h["section"], h["heading"])
+        meta = _meta(
+            agency_label(h["agency"]),
+            year_label(h["year"]),
+            h["section"],
+            h["heading"],
+            "〔OCR〕" if h.get("ocr") else "",
+        )
         out.append("     " + style(meta, fg="cyan"))
         out += ["     " + line for line in snippet(h, style, before=40)]
         out.append(
@@ -140,7 +146,7 @@ def show_lines(res, style=_plain) -> list[str]:
         if p["section"] != section:
             section = p["section"]
             out.append("\n" + style(f"[{section}]", fg="green"))
-        out.append(p["text"])
+        out.append(p["text"] + (style(" 〔OCR〕", dim=True) if p.get("ocr") else ""))
     return out
 
 
@@ -437,6 +443,9 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         if by == "year":
             head.append("reports")
         head.append("missing")
+        several = len(res.get("formats") or {}) > 1
+        if several:
+            head.append("format")
         if res["rate"]:
             head.append(res["rate"])
         table = []
@@ -452,6 +461,8 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
             if by == "year":
                 line.append(str(r["reports"]))
             line.append(str(r["missing"]) if r["missing"] else "")
+            if several:
+                line.append("+".join(r.get("formats") or []))
             if res["rate"]:
                 line.append(_rate(r.get("rate")))
             table.append((line, r["checks"]))
@@ -470,6 +481,8 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         for line, n_checks in table:
             text = joined(line)
             out.append(text + (style(f"  ! {n_checks} check(s)", fg="red") if n_checks else ""))
+    for note in res.get("format_notes") or []:
+        out += ["", style("format: " + note, fg="yellow")]
     if res["checks"]:
         out += [
             "",

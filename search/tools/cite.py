@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from search import results
 from search.backend import SearchEngine
@@ -43,6 +44,9 @@ def local_source(h: Mapping) -> str:
     return f"{path}:{line}" if line else path
 
 
+OCR_MARK = "〔OCR〕"  # a passage read through OCR from a page image: its text may hold misreadings
+
+
 def citation(h: Mapping) -> str:
     """One line to paste, e.g.
     西安市高陵区人民政府办公室《2017年政府信息公开工作年度报告》（2018-01-11），
@@ -60,21 +64,28 @@ def citation(h: Mapping) -> str:
         heading = heading[:59] + "…"
     if heading:
         out += f"，“{heading}”"
-    out += f"，段落 {h['passage_id']}"
+    out += f"，段落 {h['passage_id']}" + (OCR_MARK if h.get("ocr") else "")
     source = readable_url(_plain(h.get("url"))) or local_source(h)
     if source:
         out += f" 来源：{source}"
     return out
 
 
-def hit(fields: Mapping, score: float | None = None, terms: Iterable[str] = ()) -> dict:
+@dataclass(slots=True)
+class CitedHit(results.Hit):
+    """A passage in the shape `search` returns its hits, plus its `citation` (= cite --json)."""
+
+    citation: str = ""  # (a default only because Hit.ocr has one: always given)
+
+
+def hit(fields: Mapping, score: float | None = None, terms: Iterable[str] = ()) -> CitedHit:
     """A passage in the shape `search` returns its hits, plus its `citation`."""
-    h = results.hit(fields, score, list(terms)).to_dict()
-    h["citation"] = citation({**h, "source_key": fields.get("source_key")})
-    return h
+    h = results.hit(fields, score, list(terms))
+    cited = citation({**h.to_dict(), "source_key": fields.get("source_key")})
+    return CitedHit(**h.to_dict(), citation=cited)
 
 
-def cite(engine: SearchEngine, passage_id: str) -> dict:
+def cite(engine: SearchEngine, passage_id: str) -> CitedHit:
     """The passage with its citation (raises NotFound)."""
     _, _, fields = passage(engine, passage_id)
     return hit(fields)

@@ -11,6 +11,7 @@ import numpy as np
 
 from search import query as ql
 from search.backend import REPORT_ID, Columns, NotFound, SearchEngine, Searcher
+from search.choices import BY, By  # noqa: F401 - (re-exported for the tools)
 
 QueryError = ql.QueryError
 PASSAGE_ID = REPORT_ID  # passage ids are written as report ids are

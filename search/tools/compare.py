@@ -3,19 +3,33 @@ best passage, groups ordered by that passage's score."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
 from search import rank as ranking
 from search.backend import SearchEngine
 from search.query import QueryError
-from search.results import group_label
+from search.results import Record, group_label
 from search.tools.cite import hit
-from search.tools.common import matches
+from search.tools.common import BY, matches
 from search.tools.export import COLUMNS as EXPORT_COLUMNS
 
-BY = ("agency", "year")
 # a compare row is an export row with its group in front
 COLUMNS = ["rank", "group", "matching_reports", "matching_passages", *EXPORT_COLUMNS[1:]]
+
+
+@dataclass(slots=True)
+class CompareResult(Record):
+    """= compare --json."""
+
+    query: str
+    by: str
+    total: int
+    reports: int
+    groups: int
+    results: list[dict[str, Any]]
 
 
 def compare(
@@ -27,7 +41,7 @@ def compare(
     year: str | None = None,
     section: str | None = None,
     limit: int | None = 20,
-) -> dict:
+) -> CompareResult:
     """{"query", "by", "total", "reports", "groups", "results": [...]}: `groups` is how many
     agencies (years) match; `results` holds the best passage of the first `limit` of them
     (None or 0: all), each a search hit plus `rank`, `group` (the raw agency or year, as in
@@ -37,9 +51,8 @@ def compare(
     if limit is not None and limit < 0:
         raise QueryError("limit must not be negative")
     m = matches(engine, text, agency=agency, year=year, section=section)
-    out = {"query": text, "by": by, "total": int(len(m.docs)), "reports": m.reports}
     if not len(m.docs):
-        return {**out, "groups": 0, "results": []}
+        return CompareResult(text, by, 0, m.reports, groups=0, results=[])
     cols = m.cols
     keys = cols.agency if by == "agency" else cols.year
     # per group: matching passages and distinct matching reports
@@ -76,4 +89,4 @@ def compare(
                 **hit(m.searcher.stored_fields(docnum), best_score, m.terms),
             }
         )
-    return {**out, "groups": len(counts), "results": rows}
+    return CompareResult(text, by, int(len(m.docs)), m.reports, len(counts), rows)

@@ -22,12 +22,13 @@ import numpy as np
 
 from index.sentences import PRINT
 from search.backend import SearchEngine
+from search.choices import REUSE_SORTS
 from search.query import QueryError
 from search.results import Record, ReportInfo
 from search.tools.diff import Missing, Share, report, share
 from search.tools.stats import select
 
-SORTS = ("reuse", "verbatim", "same_but_figures", "other", "year")
+SORTS = REUSE_SORTS
 COLUMNS = [
     "rank",
     "report_id",

@@ -1,5 +1,7 @@
 """Responses by format. A route names the renderers its result has (`json` always) and
-`respond` picks the one the request asked for: no route spells its own if-chain."""
+`respond` picks the one the request asked for. (A format that needs another engine call —
+/api/stats's CSV reads every figure of the reports, not the ranked table — is the one branch a
+route makes before asking: search/web/stats.py.)"""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from index.settings import MAX_QUERY_CHARS
+from search.choices import KWIC_SORTS, STATS_RATES
 from search.highlight import mark
 from search.query import QueryError, plan_text
 from search.render.stats_html import PARTS, stats_tables
@@ -84,11 +85,17 @@ TEMPLATES.globals.update(max_query=MAX_QUERY_CHARS)
 
 # -- assets -----------------------------------------------------------------------------------
 def labels_module() -> str:
-    """static/labels.js, written from search/results.py and messages.py: the page never spells
-    a label or an error message."""
+    """static/labels.js, written from search/results.py, messages.py and search/choices.py:
+    the page never spells a label, an error message or an option's values."""
+    tables = (
+        ("LABELS", LABELS),
+        ("ERRORS", ERRORS_ZH),
+        ("KWIC_SORTS", KWIC_SORTS),
+        ("RATES", STATS_RATES),
+    )
     return "".join(
         f"export const {name} = Object.freeze({json.dumps(table, ensure_ascii=False)});\n"
-        for name, table in (("LABELS", LABELS), ("ERRORS", ERRORS_ZH))
+        for name, table in tables
     )
 
 
@@ -145,6 +152,7 @@ class Block:
     text: Markup
     lead: Markup | None = None  # a run-in heading: （一）加强领导。正文…
     chosen: bool = False
+    ocr: bool = False  # read through OCR from a page image: marked 〔OCR〕
 
 
 @dataclass
@@ -172,6 +180,7 @@ TABLE_HEADINGS = {
     "active": re.compile(r"主动公开.*情况"),
     "requests": re.compile(r"收到和处理|依申请公开.*情况"),
     "review": re.compile(r"行政复议.*行政诉讼|复议.*诉讼情况"),
+    "table_2008": re.compile(r"统计表"),  # 附件1：…政府信息公开情况统计表
 }
 
 
@@ -209,23 +218,32 @@ def report_groups(passages: list, chosen: str | None, terms: list[str]) -> list[
         if groups and groups[-1].heading == heading:
             groups[-1].blocks.append(Block(p["passage_id"], marked(p["text"])))
             groups[-1].blocks[-1].chosen = p["passage_id"] == chosen
+            groups[-1].blocks[-1].ocr = bool(p.get("ocr"))
             continue
         g = Group(heading, p.get("section") or "", sub=heading[:1] in "(（0123456789")
         pid, text = p["passage_id"], p["text"]
         is_chosen = pid == chosen
         if not heading:
-            g.blocks.append(Block(pid, marked(text), chosen=is_chosen))
+            g.blocks.append(Block(pid, marked(text), chosen=is_chosen, ocr=bool(p.get("ocr"))))
         elif text.strip() == heading:  # a heading-only passage: the heading is the passage
             g.heading_html, g.heading_id, g.heading_chosen = marked(heading), f"p-{pid}", is_chosen
         elif text.startswith(heading) and not text.startswith(heading + "\n"):
             g.heading_id = f"p-{pid}"
             lead = marked(heading)
-            g.blocks.append(Block(pid, marked(text[len(heading) :]), lead=lead, chosen=is_chosen))
+            g.blocks.append(
+                Block(
+                    pid,
+                    marked(text[len(heading) :]),
+                    lead=lead,
+                    chosen=is_chosen,
+                    ocr=bool(p.get("ocr")),
+                )
+            )
         else:  # the heading above the text (its own first line is not repeated)
             if text.startswith(heading + "\n"):
                 text = text[len(heading) + 1 :]
             g.heading_html, g.heading_id = marked(heading), f"h-{pid}"
-            g.blocks.append(Block(pid, marked(text), chosen=is_chosen))
+            g.blocks.append(Block(pid, marked(text), chosen=is_chosen, ocr=bool(p.get("ocr"))))
         if g.section and (not groups or g.section != _last_section(groups)):
             g.section_label = g.section
         groups.append(g)

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from search.choices import ReuseSort
 from search.tools import diff as diff_mod
 from search.tools import reuse as reuse_mod
 from search.web.api import check_report_id
@@ -50,7 +51,7 @@ def api_reuse(
     engines: Engines,
     options: FilterOptions,
     q: Q = "",
-    sort: Literal["reuse", "verbatim", "same_but_figures", "other", "year"] = "reuse",
+    sort: ReuseSort = "reuse",
     all: Annotated[bool, Query(description="Also reports without an earlier one")] = False,
     limit: Annotated[int | None, Query(ge=0, le=reuse_mod.MAX_LIMIT)] = None,
     format: Literal["json", "csv"] = "json",

@@ -9,6 +9,11 @@
              facets by Whoosh `groupedby`, highlights by `hit.highlights("content")`
     fts5     SQLite FTS5 (unicode61) over space-joined jieba.cut_for_search tokens, one row per
              paragraph, facets by GROUP BY over the matched rows, highlights by highlight()
+    tantivy  tantivy (Rust, via tantivy-py) with gongkai's recipe: rjieba search-mode words
+             (scored, BM25) and character bigrams of the squeezed text (a phrase query over
+             them matches any substring), one doc per paragraph, agency/year fast fields,
+             facets by a terms aggregation over the matches, highlights by tantivy's
+             SnippetGenerator on the words field (shown on the segmented text)
     cluster  gongkai on two searchd nodes on this machine (index/cluster/, search/cluster/):
              the same ingest and search, through the ClusterStore and ClusterEngine; the
              nodes start inside the child (their memory counts in its process tree) and
@@ -44,7 +49,7 @@ for p in (str(ROOT), str(HERE)):
 
 from corpora import iter_jsonl, paragraphs  # noqa: E402
 
-SYSTEMS = ("gongkai", "naive", "fts5", "cluster")
+SYSTEMS = ("gongkai", "tantivy", "naive", "fts5", "cluster")
 LIMIT = 10
 
 # The fixed query mix: `q` in gongkai's query syntax (words ANDed, "…" a phrase), filters apart.
@@ -157,6 +162,131 @@ def cluster_open(index_dir: str):
     from search.cluster.engine import ClusterEngine
 
     return gongkai_open(index_dir, ClusterEngine(_nodes(index_dir).address))
+
+
+# -- tantivy with the same recipe (rjieba words + bigrams) ----------------------------------
+_NOT_LETTER = re.compile(r"[\W_]+")
+
+
+def _rjieba():
+    """rjieba with our domain dictionary, as gongkai has it."""
+    import rjieba
+
+    if not getattr(_rjieba, "ready", False):
+        for line in Path(_domain_dict()).read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if parts:
+                freq = int(parts[1]) if len(parts) > 1 else 1000
+                rjieba.add_word(parts[0], freq, parts[2] if len(parts) > 2 else "n")
+        _rjieba.ready = True
+    return rjieba
+
+
+def _tantivy_words(text: str) -> list[str]:
+    return [w for w in _rjieba().cut_for_search(text) if _WORDISH.search(w)]
+
+
+def _tantivy_grams(text: str) -> list[str]:
+    s = _NOT_LETTER.sub("", text)
+    return [s] if len(s) == 1 else [s[i : i + 2] for i in range(len(s) - 1)]
+
+
+def tantivy_schema():
+    import tantivy
+
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("words", stored=True, tokenizer_name="whitespace")
+    sb.add_text_field("grams", stored=False, tokenizer_name="whitespace")
+    sb.add_text_field("title", stored=True, tokenizer_name="raw")
+    sb.add_text_field("agency", stored=True, fast=True, tokenizer_name="raw")
+    sb.add_integer_field("year", stored=True, fast=True, indexed=True)
+    sb.add_unsigned_field("pid", stored=True)
+    return sb.build()
+
+
+def tantivy_ingest(corpus: str, index_dir: str) -> int:
+    import tantivy
+
+    os.makedirs(index_dir, exist_ok=True)
+    ix = tantivy.Index(tantivy_schema(), path=index_dir)
+    w = ix.writer(heap_size=256_000_000, num_threads=2)
+    n = 0
+    for row in iter_jsonl(corpus):
+        agency, year, title = row.get("agency", ""), int(row.get("year") or 0), row["title"]
+        for para in paragraphs(row["content"]):
+            low = para.lower()
+            w.add_document(
+                tantivy.Document(
+                    words=" ".join(_tantivy_words(low)),
+                    grams=" ".join(_tantivy_grams(low)),
+                    title=title,
+                    agency=agency,
+                    year=year,
+                    pid=n,
+                )
+            )
+            n += 1
+    w.commit()
+    w.wait_merging_threads()
+    return n
+
+
+def tantivy_open(index_dir: str):
+    import tantivy
+
+    rj = _rjieba()
+    ix = tantivy.Index.open(index_dir)
+    schema = ix.schema
+    searcher = ix.searcher()
+    aggs = {
+        "agency": {"terms": {"field": "agency", "size": 10_000}},
+        "year": {"terms": {"field": "year", "size": 10_000}},
+    }
+
+    def substring(text: str):
+        grams = _tantivy_grams(text.lower())
+        if len(grams) == 1:
+            return tantivy.Query.term_query(schema, "grams", grams[0])
+        return tantivy.Query.phrase_query(schema, "grams", grams)
+
+    def search(spec: dict) -> dict:
+        must, should = [], []
+        for m in _PARTS.finditer(spec["q"]):
+            part = m.group(1) or m.group(2)
+            # every part matches as a substring (bigram phrase), scored by its words
+            must.append(tantivy.Query.const_score_query(substring(part), 0.0))
+            for w in rj.cut(part.lower()) if m.group(2) else _tantivy_words(part.lower()):
+                if _WORDISH.search(w):
+                    should.append(tantivy.Query.term_query(schema, "words", w))
+        clauses = [(tantivy.Occur.Must, q) for q in must]
+        clauses += [(tantivy.Occur.Should, q) for q in should]
+        if spec.get("year"):
+            lo, hi = spec["year"]
+            clauses.append(
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, lo, hi),
+                )
+            )
+        if spec.get("agency"):
+            clauses.append(
+                (tantivy.Occur.Must, tantivy.Query.term_query(schema, "agency", spec["agency"]))
+            )
+        query = tantivy.Query.boolean_query(clauses)
+        res = searcher.search(query, LIMIT, count=True)
+        snip = tantivy.SnippetGenerator.create(searcher, query, schema, "words")
+        hits = []
+        for _score, addr in res.hits:
+            doc = searcher.doc(addr)
+            hits.append((doc["pid"][0], snip.snippet_from_doc(doc).to_html()))
+        got = searcher.aggregate(query, aggs)
+        facets = {
+            k: {str(b["key"]): b["doc_count"] for b in got[k]["buckets"]}
+            for k in ("agency", "year")
+        }
+        return {"total": res.count, "hits": hits, "facets": facets}
+
+    return search
 
 
 # -- naive Whoosh + jieba ChineseAnalyzer -----------------------------------------------------
@@ -319,11 +449,18 @@ def fts5_open(index_dir: str):
 
 INGEST = {
     "gongkai": gongkai_ingest,
+    "tantivy": tantivy_ingest,
     "naive": naive_ingest,
     "fts5": fts5_ingest,
     "cluster": cluster_ingest,
 }
-OPEN = {"gongkai": gongkai_open, "naive": naive_open, "fts5": fts5_open, "cluster": cluster_open}
+OPEN = {
+    "gongkai": gongkai_open,
+    "tantivy": tantivy_open,
+    "naive": naive_open,
+    "fts5": fts5_open,
+    "cluster": cluster_open,
+}
 
 
 # -- child-process entry points ---------------------------------------------------------------

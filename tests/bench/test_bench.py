@@ -1,10 +1,12 @@
-"""The benchmark (issue 4): gongkai vs. a naive Whoosh+jieba index vs. SQLite FTS5, at
+"""The benchmark (issue 4): gongkai vs. tantivy with the same recipe (issue 25), a naive
+Whoosh+jieba index and SQLite FTS5, at
 1×/10×/100× the real work-report corpus. Not a timed unit test: it measures, prints one
 markdown report and appends it to docs/benchmarks.md. Run with `make bench`; see that file's
 introduction (harness.INTRO) for what is measured and the GONGKAI_BENCH_* settings."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import sys
@@ -26,7 +28,12 @@ def _say(msg: str) -> None:
 
 
 def _systems() -> list[str]:
-    default = [s for s in SYSTEMS if s != "cluster" or shutil.which("searchd")]
+    default = [
+        s
+        for s in SYSTEMS
+        if (s != "cluster" or shutil.which("searchd"))
+        and (s != "tantivy" or importlib.util.find_spec("tantivy"))
+    ]
     raw = os.environ.get("GONGKAI_BENCH_SYSTEMS", ",".join(default))
     chosen = [s.strip() for s in raw.split(",") if s.strip()]
     unknown = set(chosen) - set(SYSTEMS)
