@@ -15,8 +15,17 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from corpus.discover import read_types
 from index.settings import VERSION
-from search.choices import BY, EXPORT_ORDERS, KWIC_SORTS, REUSE_SORTS, STATS_RATES, STATS_SORTS
+from search.choices import (
+    BY,
+    COMPARE_ORDERS,
+    EXPORT_ORDERS,
+    KWIC_SORTS,
+    REUSE_SORTS,
+    STATS_RATES,
+    STATS_SORTS,
+)
 from search.faults import Exit
 
 if TYPE_CHECKING:
@@ -246,7 +255,12 @@ class _Bar:
             self.bar.__exit__(None, None, None)
 
 
-@main.command()
+@main.command(
+    help=f"Ingest report files ({read_types()}; folders are walked) into the index. Each "
+    "is read by what its bytes are, whatever its name says; scanned pages (images, PDFs "
+    "without a text layer) are read through OCR; NAME.url or NAME.json beside a file gives "
+    "its URL and fields."
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_index_option
 @click.option(
@@ -279,8 +293,6 @@ class _Bar:
 )
 @_json_option
 def ingest(paths, index_dir, max_mb, prune, ocr_cache, ocr_workers, lock_timeout, as_json):
-    """Ingest report files (.txt .html .jsonl .pdf .docx .doc .rtf .warc, and scanned pages as
-    .jpg .png .tif, read through OCR; folders are walked) into the index."""
     from index.writer import ingest as run
 
     _opened.append(index_dir)
@@ -418,8 +430,8 @@ def show(report_id, index_dir, as_json):
 
     try:
         res = _engine(index_dir).show(report_id)
-    except NotFound:
-        fail(f"no report {report_id!r} in the index (see `reports`)")
+    except NotFound as e:
+        fail(str(e))
     from search.render.text import show_lines
 
     _emit(res, as_json, text=show_lines)
@@ -458,9 +470,9 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     app = create_app(index_dir, cors_origins=origins, engine=engine)
     budget = engine.time_budget  # (a cluster engine has none)
     budget_note = f"time budget {budget:g} s; " if budget is not None else ""
-    click.echo(
-        f"serving {index_dir} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True
-    )
+    address = getattr(engine, "address", None)  # a cluster engine: what it serves is the cluster
+    what = f"the cluster {address}" if address is not None else index_dir
+    click.echo(f"serving {what} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True)
     # SIGTERM/Ctrl-C: uvicorn stops accepting, gives requests in flight a second, and returns.
     uvicorn.run(
         app,
@@ -541,19 +553,26 @@ def _echo_csv(rows, columns) -> None:
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(min=0), help="Groups; 0: all."
 )
+@click.option(
+    "--order",
+    type=click.Choice(COMPARE_ORDERS),
+    help="List the groups shown best first, or oldest first. Default: year with --by year.",
+)
 @_json_option
 @_csv_option
-def compare(query, index_dir, agency, year, section, by, limit, as_json, as_csv):
+def compare(query, index_dir, agency, year, section, by, limit, order, as_json, as_csv):
     """The best passage of each agency (or year) for QUERY.
 
-    One passage per agency (or year) that matches, groups ordered by relevance, with the
-    group's matching report and passage counts and a citation."""
+    One passage per agency (or year) that matches, the most relevant groups shown (by year in
+    year order), with the group's matching report and passage counts and a citation."""
     from search.render.text import compare_lines
     from search.tools.compare import COLUMNS
     from search.tools.compare import compare as run
 
     engine = _engine(index_dir)
-    res = _journal(run, engine, query, by, agency=agency, year=year, section=section, limit=limit)
+    res = _journal(
+        run, engine, query, by, agency=agency, year=year, section=section, limit=limit, order=order
+    )
     _emit(res, as_json, as_csv, text=compare_lines, csv=lambda r: (r.results, COLUMNS))
 
 

@@ -95,6 +95,22 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
 
 
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE = r"[ \t\r\n\u00a0\u2002-\u200b\u3000]"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}]){_SPACE}+(?=[{_CJK}])")
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}]){_SPACE}*\n{_SPACE}*(?=[{_CJK}])")
+
+
+def join_cjk(text: str, breaks_only: bool = False) -> str:
+    """`text` without the whitespace an HTML page's source put between two Chinese characters
+    (or full-width punctuation): a word split over source lines, or over the <p>s of a narrow
+    table cell (法律 服 务 机构 → 法律服务机构). Chinese puts no spaces between words, so there
+    such a space is layout; spaces beside Latin letters and digits stay. `breaks_only`: only
+    whitespace holding a line break (in running text a typed space may still part two fields
+    of one line: 城西街道办事处 发布日期：…)."""
+    return (_CJK_BREAK if breaks_only else _CJK_GAP).sub("", text)
+
+
 def norm_line(line: str) -> str:
     """Collapse whitespace (including full-width and nbsp) and strip list bullets."""
     line = line.replace("\u3000", " ").replace("\xa0", " ").replace("\u200b", "")

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from corpus.clean import join_cjk
+
 # Containers used by the common government CMSs (TRS WCM, Hanweb, Ucap, Dayang …), most specific first.
 BODY_SELECTORS = [
     "#zoom",
@@ -128,6 +130,16 @@ class HtmlDoc:
     page_lines: list[str] = field(default_factory=list)  # whole page, for labelled header fields
 
 
+SHORT_CELL = 24  # characters: a table's header or figure cell, not a page laid out in a table
+
+
+def _cell_text(text: str) -> str:
+    """A table cell's text on one line. A short cell's pieces (the <p>s a narrow cell wraps
+    one word into: 法律 / 服务 / 机构) are one text, with no space between Chinese characters."""
+    text = " ".join(text.split())
+    return join_cjk(text) if len(text.replace(" ", "")) <= SHORT_CELL else text
+
+
 class Lines:
     """The lines a page's text makes: text runs joined until a block or <br> ends the line, a
     table row a line of its own (cells joined by ' | ', empty ones left out). Both parse paths
@@ -138,7 +150,8 @@ class Lines:
         self._buf: list[str] = []
 
     def text(self, s: str) -> None:
-        self._buf.append(s.replace("\n", " "))
+        # a word split over the page source's lines, within one text, is one word
+        self._buf.append(join_cjk(s, breaks_only=True).replace("\n", " "))
 
     def flush(self) -> None:
         if self._buf:
@@ -149,7 +162,7 @@ class Lines:
 
     def row(self, cells: list[str]) -> None:
         self.flush()
-        cells = [" ".join(c.split()) for c in cells]
+        cells = [_cell_text(c) for c in cells]
         cells = [c for c in cells if c]
         if cells:
             self.out.append(" | ".join(cells))

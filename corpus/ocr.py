@@ -250,7 +250,7 @@ def _group_lines(boxes: list[tuple]) -> list[tuple]:
 
 def _digits(text: str) -> str:
     """A figure read with letter look-alikes (O for 0, l for 1) as digits; other text as is."""
-    t = text.replace(" ", "")
+    t = text.replace(" ", "").strip(".．·,，:：;'‘’`-_~—")  # specks read round a figure
     if t and re.fullmatch(r"[0-9ODolIS|,.，%]+", t) and sum(ch.isdigit() for ch in t) * 2 >= len(t):
         return t.translate(_DIGITS).replace("，", ",")
     return text
@@ -381,7 +381,7 @@ def _to_pdf(page: dict, dpi: int) -> tuple[list[Line], list, float]:
     ]
     tables = []
     for (x0, y0, x1, y1), cells in page["tables"]:
-        grid, rows = cells_grid([(a, b, c, d, t) for a, b, c, d, t in cells])
+        grid, rows = cells_grid([(a, b, c, d, _digits(t)) for a, b, c, d, t in cells])
         if len(grid) < 2 or max(len(r) for r in grid) < 2:
             # a frame round a paragraph, not a table: its text is prose
             for a, b, c, d, t in sorted(cells, key=lambda c: (c[1], c[0])):

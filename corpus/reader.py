@@ -15,8 +15,10 @@ from corpus.dates import parse_date
 from corpus.decode import DecodeError, decode_bytes
 from corpus.discover import SIDECAR_EXT, Found, shown
 from corpus.html import parse_html
+from corpus.identity import assign
+from corpus.identity import report_id as identity
 from corpus.metadata import extract, looks_like_title
-from corpus.model import ParsedDoc, Report, stable_id
+from corpus.model import ParsedDoc, Report
 from corpus.ocr import INSTALL_HINT, OcrReader, engine_id, image_doc, mark_passages
 from corpus.passages import make_passages
 from corpus.pdf import PdfError, PdfLayout, parse_pdf
@@ -42,8 +44,9 @@ class NotReport(IngestError):
 
 @dataclass
 class Unit:
-    key: str  # stable identity of the source: absolute path, plus #line for JSONL, #URI for WARC
-    source: str  # what users see: the path as given, plus :line for JSONL
+    key: str  # where the source is read from: absolute path, plus #line for JSONL, #URI for WARC
+    source: str  # what users see and citations name: the name relative to the folder given
+    # to ingest (Found.name), plus :line for JSONL, #URI for WARC
     content_hash: str
     parse: Callable[[], Report]
     offset: int = 0  # bytes of the file read once this unit is done (progress in big JSONL files)
@@ -204,7 +207,6 @@ def build_report(
     )
     if not body:
         raise IngestError("no text left after cleaning")
-    report_id = stable_id(key)
     title = meta.title
     if not title and doc.weak_title and len(doc.weak_title) >= 4:
         title = doc.weak_title
@@ -216,9 +218,12 @@ def build_report(
             else os.path.basename(source)
         )
         meta.provenance["title"] = "inferred" if meta.agency else "filename"
-    passages = make_passages(report_id, body)
+    passages = make_passages(body)
     if not passages:
         raise IngestError("no text left after cleaning")
+    fp = fingerprint([p.text for p in passages], meta.year, meta.agency)
+    report_id = identity(meta.agency, meta.year, title, fp)
+    assign(report_id, passages)
     if doc.ocr_lines:
         mark_passages(passages, doc.ocr_lines, doc.ocr == "all")
         _ocr_provenance(meta.provenance, {"title": title, "agency": meta.agency}, doc)
@@ -237,7 +242,7 @@ def build_report(
         tables=doc.tables,
         headings=top_headings(body),
         provenance=meta.provenance,
-        fingerprint=fingerprint([p.text for p in passages], meta.year, meta.agency),
+        fingerprint=fp,
         stats=read_stats(doc.tables, cleaned, meta.year),
         problems=list(doc.problems),
     )
@@ -324,10 +329,10 @@ def _file_units(
     def parse() -> Report:
         doc = parse_document(data, found.kind, ocr)
         return build_report(
-            doc, found.kind, key, found.shown, h, hints, {k: "sidecar" for k in hints}
+            doc, found.kind, key, found.shown_name, h, hints, {k: "sidecar" for k in hints}
         )
 
-    yield Unit(key, found.shown, h, parse)
+    yield Unit(key, found.shown_name, h, parse)
 
 
 def _open(found: Found):
@@ -371,7 +376,7 @@ def _warc_units(
 
 def _warc_unit(found: Found, base: str, rec, ocr: OcrReader | None = None) -> Unit:
     key = f"{base}#{rec.uri}"
-    source = f"{found.shown}#{rec.uri}"
+    source = f"{found.shown_name}#{rec.uri}"
     h = _hash(rec.payload)
     hints = {"url": rec.uri} if rec.uri else {}
     if rec.captured:
@@ -442,7 +447,7 @@ def _jsonl_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
 
 
 def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | UnitError:
-    source = f"{found.shown}:{lineno}"
+    source = f"{found.shown_name}:{lineno}"
     try:
         obj = json.loads(_decode_or_raise(raw))
     except (json.JSONDecodeError, IngestError) as e:

@@ -11,6 +11,11 @@ try:
 except PackageNotFoundError:  # run from a checkout that was never installed
     VERSION = "0.0.0+unknown"
 
+# The index's layout: bumped when an index written before cannot be read as it is. 2: report and
+# passage ids from what a report is (corpus/identity.py), not from its file's path; the
+# replaced-id table. An index of another layout is refused with "built by an older gongkai".
+INDEX_LAYOUT = 2
+
 # -- ingest ---------------------------------------------------------------------------------------
 WRITER_LIMIT_MB = 512  # Whoosh's memory budget per writer (its sorting pool)
 BATCH_REPORTS = 5000  # a batch commits after this many reports …

@@ -217,3 +217,40 @@ def test_sorting_choosing_a_metric_and_narrowing_by_a_query(page, server):
     expect(page.locator("#stats-table tbody tr")).to_have_count(len(narrowed["rows"]))
     assert {tr[0] for tr in table_rows(page)} == {r["label"] for r in narrowed["rows"]}
     assert page.problems == []
+
+
+def test_the_data_view_is_laid_out_for_1280_and_400_px(page, server):
+    """The table fills its card with every agency name on one line at 1280 px; at 400 px the
+    chart's labels stay readable and the table's last column (the rate) is on screen."""
+    base = server["base"]
+    page.goto(f"{base}/?view=stats&rate=corrected")
+    expect(page.locator("#stats-table tbody tr").first).to_be_visible()
+    geo = """() => {
+      const wrap = document.querySelector('#view-stats .table-wrap');
+      const table = document.querySelector('#stats-table');
+      const names = [...table.querySelectorAll('th.stats-agency')];
+      const one = parseFloat(getComputedStyle(names[0]).lineHeight) || 21;
+      const ticks = [...document.querySelectorAll('#stats-chart svg text')];
+      const last = [...table.querySelectorAll('thead th')].pop().getBoundingClientRect();
+      return {
+        fill: table.getBoundingClientRect().width / wrap.clientWidth,
+        overflow: wrap.scrollWidth - wrap.clientWidth,
+        tallest: Math.max(...names.map((n) => n.getBoundingClientRect().height)),
+        one,
+        smallest: Math.min(...ticks.map((t) => t.getBoundingClientRect().height)),
+        lastRight: last.right,
+        width: window.innerWidth,
+      };
+    }"""
+    wide = page.evaluate(geo)
+    assert wide["fill"] > 0.97, wide
+    assert wide["tallest"] < 2 * wide["one"] + 14, wide  # names on one line
+    shot(page, "stats-layout-1280.png", full_page=True)
+    page.set_viewport_size({"width": 400, "height": 900})
+    page.wait_for_timeout(300)  # the chart is redrawn at the new width
+    narrow = page.evaluate(geo)
+    assert narrow["overflow"] <= 1 and narrow["lastRight"] <= narrow["width"], narrow
+    assert narrow["smallest"] >= 9, narrow  # chart labels in readable pixels, not 5 px
+    expect(page.locator("#stats-table thead")).to_contain_text("复议诉讼纠错率")
+    shot(page, "stats-layout-400.png", full_page=True)
+    assert page.problems == []

@@ -40,11 +40,12 @@ from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key, 
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
 from search import query as ql
 from search.backend import (
+    REPORT_ID,
     Columns,
-    NotFound,
     check_report_id,
     document_key,
     document_positions,
+    missing,
     report_order,
     search_args,
 )
@@ -620,6 +621,17 @@ class ClusterEngine:
         rows.sort(key=report_order)
         return ReportList(reports=rows)
 
+    def replaced_by(self, old_id: str) -> str | None:
+        return None  # the cluster keeps no replaced-id table (index/cluster/writer.py)
+
+    def id_kind(self, some_id: str) -> str | None:
+        if not REPORT_ID.fullmatch(some_id or "") or len(some_id) < 15:
+            return None  # (report_key reads an id's first 15 hex digits)
+        rows = self._report_rows("AND rid = %s", report_key(some_id))
+        if any(f["report_id"] == some_id for f in rows):
+            return "report"
+        return "passage" if self.passage_docnums(some_id, False) else None
+
     def sentence_prints(self) -> dict[str, np.ndarray]:
         """Every report's sentence fingerprints as stored at ingest, by report id: the local
         engine's answer, read once per snapshot (a few hundred reports a page: each row
@@ -635,7 +647,7 @@ class ClusterEngine:
         key = report_key(check_report_id(report_id))
         heads = [f for f in self._report_rows("AND rid = %s", key) if f["report_id"] == report_id]
         if not heads:
-            raise NotFound(report_id)
+            raise missing(self, "report", report_id)
         cap = max(1000, heads[0]["passages"] + 1)
         rows = self._query(
             f"SELECT report_id, passage_id, section, heading, text FROM {self.address.name} "

@@ -173,7 +173,7 @@ def kwic(
             "url": f.get("url"),
             "order": f.get("order", 0),
         }
-        cite = citation({**meta, "source_key": f.get("source_key")})
+        cite = citation(meta)
         for needle, (offset, left, match, right) in found:
             per_term[needle] += 1
             rows.append(

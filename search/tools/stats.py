@@ -236,7 +236,7 @@ def select(
     every = engine.reports().reports
     if not (text.strip() or agency or year):
         return list(every)
-    m = matches(engine, text, agency=agency, year=year)
+    m = matches(engine, text, agency=agency, year=year, everything=True)
     if not len(m.docs):
         return []
     _, first = np.unique(m.cols.report[m.docs], return_index=True)
@@ -401,8 +401,8 @@ def _formats(read: list[ReportInfo], metric: str) -> dict[str, int]:
     """How many of the reports giving the metric were read from each table format."""
     out: dict[str, int] = defaultdict(int)
     for r in read:
-        if r.stats is not None and figure(r.stats, metric) is not None:
-            out[r.stats["format"]] += 1
+        if figure(r.stats, metric) is not None:
+            out[(r.stats or {})["format"]] += 1
     return dict(sorted(out.items()))
 
 
@@ -412,13 +412,11 @@ def format_notes(read: list[ReportInfo], metric: str) -> list[str]:
     old = [
         r
         for r in read
-        if r.stats is not None
-        and r.stats["format"] == "2008"
-        and figure(r.stats, metric) is not None
+        if (r.stats or {})["format"] == "2008" and figure(r.stats, metric) is not None
     ]
     if not old or metric not in MEANING_2008:
         return []
-    years: list[int | str] = [*sorted({r.year for r in old if r.year})] or ["?"]
+    years: list[int | str] = sorted({r.year for r in old if r.year}) or ["?"]
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     return [
         f"{span} 年的报告用 2008 年版统计表：此项取自其「{MEANING_2008[metric]}」（本年度），"
@@ -480,6 +478,10 @@ def _year_rows(read: list[ReportInfo], metric: str, rate: str | None) -> list:
                 **cell,
                 **_change(cell, prev),
                 "previous_year": y - 1 if prev else None,
+                # how many reports each side's sum counts: a change between sums of different
+                # numbers of reports is not like with like, and the text says so
+                "counted": len(per_year[y]) - cell["missing"],
+                "previous_counted": len(per_year[y - 1]) - prev["missing"] if prev else None,
             }
         )
     return rows
@@ -532,13 +534,12 @@ def long_rows(reports: list[ReportInfo]) -> Iterator[dict]:
             for col in COLUMNS_2008:
                 yield {**base, "table": TABLE_2008, "row": row, "column": col, "value": cells[col]}
     for r in reports:
-        stats = r.stats or {}
-        for c in stats.get("checks") or []:
+        for c in (r.stats or {}).get("checks") or []:
             base = {
                 "report_id": r.report_id,
                 "agency": r.agency,
                 "year": r.year,
-                "format": stats["format"],
+                "format": (r.stats or {})["format"],
             }
             for col in ("printed", "computed"):
                 yield {**base, "table": "checks", "row": c["rule"], "column": col, "value": c[col]}

@@ -74,8 +74,10 @@ def api_report(engines: Engines, report_id: str):
     check_report_id(report_id)
     try:
         return as_json(engines.call(lambda e: e.show(report_id)))
-    except NotFound:  # say which id
-        raise _no_report(report_id) from None
+    except NotFound as e:  # say which id, and what replaced it
+        raise WebError(
+            404, str(e), code=e.code or "no_report", params={"id": report_id, **e.params}
+        ) from None
 
 
 @router.get("/labels", summary="How the page reads a missing agency, year or title")

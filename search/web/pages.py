@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from index.settings import MAX_QUERY_CHARS
 from search.choices import KWIC_SORTS, STATS_RATES
+from search.engine import NotFound
 from search.highlight import mark
 from search.query import QueryError, plan_text
 from search.render.stats_html import PARTS, stats_tables
@@ -318,7 +319,16 @@ def page_search():
 @router.get("/reports/{report_id}")
 def page_report(engines: Engines, report_id: str, passage: str | None = None, q: str = ""):
     check_report_id(report_id)
-    report = engines.call(lambda e: e.show(report_id))
+    try:
+        report = engines.call(lambda e: e.show(report_id))
+    except NotFound as e:  # a link to a report since corrected: its new version's page
+        if e.code != "replaced" or e.params.get("kind") != "report":
+            raise
+        new = e.params["replaced_by"]
+        query = {k: v for k, v in (("passage", passage), ("q", q)) if v}
+        return RedirectResponse(
+            f"/reports/{new}" + (f"?{urlencode(query)}" if query else ""), status_code=301
+        )
     page = report_page(report, chosen=passage, query=q, terms=query_terms(q))
     return HTMLResponse(page, headers=PAGE_HEADERS)
 

@@ -23,7 +23,7 @@ from search.web.params import FilterOptions, Q
 router = APIRouter(prefix="/api", tags=["journalist tools"])
 
 
-def _png(res: dict):
+def _png(res: stats_mod.StatsResult):
     buf = io.BytesIO()
     stats_png(res, buf)
     return png(buf.getvalue())

@@ -3,7 +3,7 @@
     GET /api/compare?q=&by=agency|year&limit=&format=json|csv            = compare
     GET /api/trend?q=&by=year|agency&format=json|csv|png                   = trend
     GET /api/similar/{passage_id}?limit=&min_similarity=                   = similar
-    GET /api/kwic?term=&width=&sort=&limit=&format=json|csv                = kwic
+    GET /api/kwic?q=&width=&sort=&limit=&format=json|csv                   = kwic (term=: q)
     GET /api/export?q=&format=csv|jsonl&order=relevance|document            = export (streamed)
     GET /api/cite/{passage_id}                                             = cite
     (all take agency=, year=, section= as search does)
@@ -50,9 +50,13 @@ def api_compare(
     q: Q,
     by: By = "agency",
     limit: Annotated[int, Query(ge=0, le=1000, description="Groups; 0: all")] = 20,
+    order: Annotated[
+        Literal["relevance", "year"] | None,
+        Query(description="Groups best first or oldest first; default year with by=year"),
+    ] = None,
     format: Literal["json", "csv"] = "json",
 ):
-    res = engines.call(compare_mod.compare, q, by, **options.kwargs(), limit=limit)
+    res = engines.call(compare_mod.compare, q, by, **options.kwargs(), limit=limit, order=order)
     return respond(
         format, res, csv=lambda r: rows("csv", r["results"], compare_mod.COLUMNS, "compare")
     )
@@ -111,13 +115,15 @@ def api_similar(
 def api_kwic(
     engines: Engines,
     options: FilterOptions,
-    term: Annotated[str, Query(min_length=1)],
+    q: Annotated[str | None, Query(description="The word or phrase, as every endpoint's q")] = None,
+    term: Annotated[str | None, Query(description="The older name of q", deprecated=True)] = None,
     width: Annotated[int, Query(ge=0, le=kwic_mod.MAX_WIDTH)] = 20,
     sort: KwicSort = "year",
     limit: Annotated[int, Query(ge=1, le=MAX_KWIC)] = 1000,
     format: Literal["json", "csv"] = "json",
 ):
-    res = engines.call(kwic_mod.kwic, term, width=width, sort=sort, limit=limit, **options.kwargs())
+    text = q if q is not None else term or ""
+    res = engines.call(kwic_mod.kwic, text, width=width, sort=sort, limit=limit, **options.kwargs())
     return respond(
         format, res, csv=lambda r: rows("csv", r["occurrences"], kwic_mod.COLUMNS, "kwic")
     )

@@ -132,17 +132,24 @@ function renderChecks(box, res) {
   );
 }
 
-function renderChart(box, res) {
+// the last chart drawn, redrawn at the new width when the window is resized
+export const statsChart = { box: null, res: null };
+
+/* The figure per year as inline SVG drawn at its box's own width in pixels (not a fixed
+ * drawing scaled down: at 400 px its labels would shrink to 5 px). */
+export function renderChart(box, res) {
+  statsChart.box = box;
+  statsChart.res = res;
   const rows = res.rows.filter((r) => r.year);
   box.replaceChildren();
   if (!rows.length) return;
-  const W = 720;
-  const H = 220;
+  const W = Math.max(280, box.clientWidth || 720);
+  const H = W < 520 ? 180 : 220;
   const pad = { l: 56, r: 12, t: 22, b: 28 };
   const max = Math.max(1, ...rows.map((r) => r.value || 0));
   const bw = (W - pad.l - pad.r) / rows.length;
   const y = (v) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
-  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart stats-chart-svg", role: "img", "aria-label": `${res.metric_label}，按年份` });
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "chart stats-chart-svg", role: "img", "aria-label": `${res.metric_label}，按年份` });
   root.appendChild(svg("line", { x1: pad.l, x2: W - pad.r, y1: y(0), y2: y(0), class: "axis" }));
   for (const t of [0, 0.5, 1]) {
     root.appendChild(svg("text", { x: pad.l - 6, y: y(max * t) + 4, "text-anchor": "end", class: "tick" }, figure(Math.round(max * t))));
@@ -169,7 +176,7 @@ function renderTable(table, res, rerender) {
     const on = sortKey.col === col;
     return el(
       "th",
-      { scope: "col", class: col === "agency" ? "" : "num", "aria-sort": on ? (sortKey.desc ? "descending" : "ascending") : "none" },
+      { scope: "col", class: col === "agency" ? "" : years.includes(col) ? "num yr" : "num", "aria-sort": on ? (sortKey.desc ? "descending" : "ascending") : "none" },
       el(
         "button",
         {
@@ -191,7 +198,7 @@ function renderTable(table, res, rerender) {
     const cells = [el("th", { scope: "row", class: "stats-agency" }, row.label)];
     for (const yr of years) {
       const c = cellFor(row, yr);
-      const td = el("td", { class: "num" });
+      const td = el("td", { class: "num yr" });
       if (c) td.appendChild(reportLink(c, figure(c.value), c.value === null ? "报告未给出此项" : null));
       cells.push(td);
     }
