@@ -883,7 +883,8 @@ def diff(old_id, new_id, index_dir, as_json):
 @click.option("--all", "first", is_flag=True, help="Also list reports without an earlier one.")
 @click.option("--limit", type=click.IntRange(0, 10_000), help="Print only the first N rows.")
 @_json_option
-def reuse(query, index_dir, agency, year, sort, first, limit, as_json):
+@_csv_option
+def reuse(query, index_dir, agency, year, sort, first, limit, as_json, as_csv):
     """How much of each report repeats its agency's previous report, over the archive.
 
     Every report with an earlier report from the same agency, against the latest earlier
@@ -892,13 +893,14 @@ def reuse(query, index_dir, agency, year, sort, first, limit, as_json):
     QUERY, --agency and --year choose the reports listed (their predecessors may lie
     outside)."""
     from search.render.reuse_text import reuse_lines
+    from search.tools.reuse import COLUMNS, flat_rows
     from search.tools.reuse import reuse as run
 
     engine = _engine(index_dir)
     res = _journal(
         run, engine, query, agency=agency, year=year, sort=sort, first=first, limit=limit
     )
-    _emit(res, as_json, text=reuse_lines)
+    _emit(res, as_json, as_csv, text=reuse_lines, csv=lambda r: (flat_rows(r), COLUMNS))
 
 
 @main.command()
