@@ -18,8 +18,10 @@ $(VENV)/.test: $(VENV)/.base
 	touch $@
 
 demo: $(VENV)/.base
-	$(PY) cli.py ingest corpus/samples --index $(DEMO_INDEX)
-	$(PY) cli.py search '$(DEMO_QUERY)' --index $(DEMO_INDEX) --limit 5
+	$(VENV)/bin/gongkai ingest corpus/samples --index $(DEMO_INDEX)
+	$(VENV)/bin/gongkai search '$(DEMO_QUERY)' --index $(DEMO_INDEX) --limit 5
+	@echo 'gongkai is installed as $(VENV)/bin/gongkai; to type just `gongkai`: export PATH="$$PWD/$(VENV)/bin:$$PATH"'
+
 
 # One line per test file with its progress (not minutes of bare dots), the ten slowest tests
 # at the end; no .pytest_cache left in the checkout.

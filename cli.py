@@ -8,22 +8,30 @@ read-only, damaged)."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+
+from corpus.discover import read_types
+from search.choices import (
+    BY,
+    COMPARE_ORDERS,
+    EXPORT_ORDERS,
+    KWIC_SORTS,
+    REUSE_SORTS,
+    STATS_RATES,
+    STATS_SORTS,
+)
+from search.exits import Exit
 
 if TYPE_CHECKING:
     from search.backend import SearchEngine
 
 T = TypeVar("T")
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY, EXIT_CLUSTER = 0, 1, 2, 3, 4, 5
-EXIT_FAULT = 6
 DEFAULT_INDEX = "var/index"
 _opened: list[str] = []  # the index this command works on, to diagnose a fault (see run)
 
@@ -85,7 +93,7 @@ def _json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+def fail(message: str, code: int = Exit.USAGE) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -107,7 +115,6 @@ def _cluster() -> str | None:
 
 
 def _engine(index_dir: str, time_budget: float | None = None) -> SearchEngine:
-    from index.store import IndexMissing
     from search.engine import Engine
 
     if address := _cluster():
@@ -117,16 +124,21 @@ def _engine(index_dir: str, time_budget: float | None = None) -> SearchEngine:
     _opened.append(index_dir)
     try:
         return Engine(index_dir, time_budget=time_budget)
-    except IndexMissing as e:
-        fail(str(e))
     except ValueError as e:  # a bad GONGKAI_TIME_BUDGET
         fail(f"GONGKAI_TIME_BUDGET: {e}")
 
 
 def _print_json(obj) -> None:
-    from search.results import plain
+    _emit(obj, as_json=True)
 
-    click.echo(json.dumps(plain(obj), ensure_ascii=False, indent=2))
+
+def _emit(res, as_json: bool = False, as_csv: bool = False, *, text=None, csv=None) -> None:
+    """Print a result as --json, --csv or the terminal's text asks (search/render `output`)."""
+    from search.render import output
+
+    fmt = "json" if as_json else "csv" if as_csv else "text"
+    for chunk in output(res, fmt, text=text, csv=csv, style=click.style):
+        click.echo(chunk, nl=False)
 
 
 _AS_ARGUMENT = "\ue000"  # a private-use mark: "this token is an argument, not an option"
@@ -180,7 +192,7 @@ class Group(click.Group):
             return rv
         except BrokenPipeError:  # `search … | head`: the reader has all it wants
             _quiet_stdout()
-            sys.exit(EXIT_OK)
+            sys.exit(Exit.OK)
         except EOFError as e:  # (a truncated index file) Click would print a bare "Aborted!"
             raise _Truncated() from e
 
@@ -242,6 +254,12 @@ class _Bar:
         self.label = f"{files}/{total_files} files  {done / 1e6:.1f}/{total_bytes / 1e6:.1f} MB"
         self.bar.update(max(0, done - self.bar.pos), self.label)
 
+    def ocr_page(self, done: int, pages: int) -> None:
+        """A scanned file is read page by page through OCR (seconds a page): show the pages."""
+        if self.bar is not None and pages:
+            self.bar.current_item = f"{self.label}  OCR page {min(done + 1, pages)}/{pages}"
+            self.bar.render_progress()
+
     def committing(self) -> None:
         """Writing the batch to disk takes seconds (at 100 % after the last file): say so."""
         if self.bar is not None:
@@ -253,7 +271,12 @@ class _Bar:
             self.bar.__exit__(None, None, None)
 
 
-@main.command()
+@main.command(
+    help=f"Ingest report files ({read_types()}; folders are walked) into the index. Each "
+    "is read by what its bytes are, whatever its name says; scanned pages (images, PDFs "
+    "without a text layer) are read through OCR; NAME.url or NAME.json beside a file gives "
+    "its URL and fields."
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_index_option
 @click.option(
@@ -265,6 +288,19 @@ class _Bar:
 )
 @click.option("--prune", is_flag=True, help="Remove reports whose source file no longer exists.")
 @click.option(
+    "--ocr-cache",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the OCR text of scanned pages [default: inside the index]; keep it outside "
+    "to reuse it when the index is deleted and rebuilt.",
+)
+@click.option(
+    "--ocr-workers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Processes reading scanned pages through OCR [default: 0 = one per core].",
+)
+@click.option(
     "--lock-timeout",
     default=30.0,
     show_default=True,
@@ -272,10 +308,7 @@ class _Bar:
     help="Seconds to wait for another ingest to release the index.",
 )
 @_json_option
-def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
-    """Ingest report files (.txt .html .htm .shtml .jsonl; folders are walked) into the index."""
-    from index.store import IndexFault, IndexOutdated
-    from index.writer import IndexBusy
+def ingest(paths, index_dir, max_mb, prune, ocr_cache, ocr_workers, lock_timeout, as_json):
     from index.writer import ingest as run
 
     _opened.append(index_dir)
@@ -308,20 +341,18 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
             on_error=on_error,
             progress=bar,
             on_commit=bar.committing,
+            ocr_cache=ocr_cache,
+            ocr_workers=ocr_workers,
+            on_ocr_page=bar.ocr_page,
         )
-    except IndexBusy as e:
-        bar.close()
-        fail(str(e), EXIT_BUSY)
-    except IndexOutdated as e:
-        bar.close()
-        fail(str(e))
-    except IndexFault as e:
-        bar.close()
-        fail(str(e), EXIT_FAULT)
     except KeyboardInterrupt:
         bar.close()
-        fail("interrupted; the index holds everything committed before the interrupt", 130)
-    bar.close()
+        fail(
+            "interrupted; the index holds everything committed before the interrupt",
+            Exit.INTERRUPTED,
+        )
+    finally:  # (a fault is one line, search/faults.py, after the bar)
+        bar.close()
     for path, reason in stats.skipped:
         click.echo(f"{path}: skipped, {reason}", err=True)
     summary = (
@@ -334,6 +365,9 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
         summary += f", copies {len(stats.copies)}"
     if stats.repaired:
         summary += f", {stats.repaired} duplicate documents removed"
+    if stats.ocr_pages or stats.ocr_cached:
+        summary += f", {stats.ocr_pages} pages read through OCR"
+        summary += f" ({stats.ocr_cached} more from its cache)" if stats.ocr_cached else ""
     summary += f" ({stats.passages} passages, {stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f}s) → {index_dir}"
     if as_json:
         _print_json(
@@ -346,6 +380,8 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
                 "removed": stats.removed,
                 "copies": [{"path": p, "copy_of": o} for p, o in stats.copies],
                 "duplicates_removed": stats.repaired,
+                "ocr_pages": stats.ocr_pages,
+                "ocr_cached": stats.ocr_cached,
                 "seconds": round(stats.seconds, 3),
                 "index": index_dir,
             }
@@ -355,7 +391,7 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
     for source, original in stats.copies:
         click.echo(f"{source}: a copy of {original} (listed as one report)", err=True)
     click.echo(summary, err=True)
-    sys.exit(EXIT_PARTIAL if stats.failed else EXIT_OK)
+    sys.exit(Exit.PARTIAL if stats.failed else Exit.OK)
 
 
 # -- search ---------------------------------------------------------------------------------------
@@ -372,27 +408,18 @@ def ingest(paths, index_dir, max_mb, prune, lock_timeout, as_json):
 def search(query, index_dir, agency, year, section, limit, offset, per_report, as_json):
     """Search passages. QUERY: words (all required), "phrases", OR, NOT/-word, and filters
     agency:… year:2010-2015 section:…"""
-    from search.query import QueryError
-
-    engine = _engine(index_dir)
-    try:
-        res = engine.search(
-            query,
-            agency=agency,
-            year=year,
-            section=section,
-            limit=limit,
-            offset=offset,
-            per_report=per_report,
-        )
-    except QueryError as e:
-        fail(str(e))
-    if as_json:
-        _print_json(res)
-        return
+    res = _engine(index_dir).search(
+        query,
+        agency=agency,
+        year=year,
+        section=section,
+        limit=limit,
+        offset=offset,
+        per_report=per_report,
+    )
     from search.render.text import search_lines
 
-    _echo_lines(search_lines(res, click.style))
+    _emit(res, as_json, text=search_lines)
 
 
 # -- reports / show -------------------------------------------------------------------------------
@@ -402,13 +429,11 @@ def search(query, index_dir, agency, year, section, limit, offset, per_report, a
 def reports(index_dir, as_json):
     """List the reports in the index."""
     res = _engine(index_dir).reports()
-    if as_json:
-        _print_json(res)
-        return
     from search.render.text import reports_lines
 
-    _echo_lines(reports_lines(res, click.style))
-    click.echo(f"{len(res['reports'])} reports", err=True)
+    _emit(res, as_json, text=reports_lines)
+    if not as_json:
+        click.echo(f"{len(res.reports)} reports", err=True)
 
 
 @main.command()
@@ -417,18 +442,15 @@ def reports(index_dir, as_json):
 @_json_option
 def show(report_id, index_dir, as_json):
     """Print one report, passage by passage, in document order."""
-    from search.engine import NotFound
+    from search.backend import NotFound
 
     try:
         res = _engine(index_dir).show(report_id)
-    except NotFound:
-        fail(f"no report {report_id!r} in the index (see `reports`)")
-    if as_json:
-        _print_json(res)
-        return
+    except NotFound as e:
+        fail(str(e))
     from search.render.text import show_lines
 
-    _echo_lines(show_lines(res, click.style))
+    _emit(res, as_json, text=show_lines)
 
 
 # -- web (serve) ----------------------------------------------------------------------------------
@@ -464,9 +486,9 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     app = create_app(index_dir, cors_origins=origins, engine=engine)
     budget = engine.time_budget  # (a cluster engine has none)
     budget_note = f"time budget {budget:g} s; " if budget is not None else ""
-    click.echo(
-        f"serving {index_dir} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True
-    )
+    address = getattr(engine, "address", None)  # a cluster engine: what it serves is the cluster
+    what = f"the cluster {address}" if address is not None else index_dir
+    click.echo(f"serving {what} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True)
     # SIGTERM/Ctrl-C: uvicorn stops accepting, gives requests in flight a second, and returns.
     uvicorn.run(
         app,
@@ -480,7 +502,7 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     # process alive until it ends; the server holds nothing to flush, so leave now.
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(EXIT_OK)
+    os._exit(Exit.OK)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -514,30 +536,11 @@ def _csv_option(f):
     )(f)
 
 
-@contextmanager
-def _usage_errors() -> Iterator[None]:
-    """A bad query or an unknown id is a one-line usage error."""
-    from search.backend import NotFound
-    from search.query import QueryError
-
-    try:
-        yield
-    except QueryError as e:
-        fail(str(e))
-    except NotFound as e:
-        fail(str(e.args[0]) if e.args else "not found")
-
-
 def _journal(fn: Callable[..., T], engine: SearchEngine, *args, **kwargs) -> T:
     """fn(engine, …): a journalist tool, over one snapshot of the index (an ingest may commit
-    meanwhile); a bad query or unknown id is a one-line usage error."""
-    with _usage_errors(), engine.pinned():
+    meanwhile). (A bad query or unknown id is a one-line usage error: `run`.)"""
+    with engine.pinned():
         return fn(engine, *args, **kwargs)
-
-
-def _echo_lines(lines) -> None:
-    for line in lines:
-        click.echo(line)
 
 
 def _draw_png(draw, res, png_file: str) -> None:
@@ -562,36 +565,38 @@ def _echo_csv(rows, columns) -> None:
 @click.argument("query")
 @_index_option
 @_filter_options
-@click.option("--by", type=click.Choice(["agency", "year"]), default="agency", show_default=True)
+@click.option("--by", type=click.Choice(BY), default="agency", show_default=True)
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(min=0), help="Groups; 0: all."
 )
+@click.option(
+    "--order",
+    type=click.Choice(COMPARE_ORDERS),
+    help="List the groups shown best first, or oldest first. Default: year with --by year.",
+)
 @_json_option
 @_csv_option
-def compare(query, index_dir, agency, year, section, by, limit, as_json, as_csv):
+def compare(query, index_dir, agency, year, section, by, limit, order, as_json, as_csv):
     """The best passage of each agency (or year) for QUERY.
 
-    One passage per agency (or year) that matches, groups ordered by relevance, with the
-    group's matching report and passage counts and a citation."""
+    One passage per agency (or year) that matches, the most relevant groups shown (by year in
+    year order), with the group's matching report and passage counts and a citation."""
     from search.render.text import compare_lines
     from search.tools.compare import COLUMNS
     from search.tools.compare import compare as run
 
     engine = _engine(index_dir)
-    res = _journal(run, engine, query, by, agency=agency, year=year, section=section, limit=limit)
-    if as_json:
-        _print_json(res)
-    elif as_csv:
-        _echo_csv(res["results"], COLUMNS)
-    else:
-        _echo_lines(compare_lines(res, click.style))
+    res = _journal(
+        run, engine, query, by, agency=agency, year=year, section=section, limit=limit, order=order
+    )
+    _emit(res, as_json, as_csv, text=compare_lines, csv=lambda r: (r.results, COLUMNS))
 
 
 @main.command()
 @click.argument("query")
 @_index_option
 @_filter_options
-@click.option("--by", type=click.Choice(["year", "agency"]), default="year", show_default=True)
+@click.option("--by", type=click.Choice(BY), default="year", show_default=True)
 @click.option("--png", "png_file", type=click.Path(dir_okay=False), help="Also draw a PNG chart.")
 @_json_option
 @_csv_option
@@ -610,12 +615,7 @@ def trend(query, index_dir, agency, year, section, by, png_file, as_json, as_csv
     res = _journal(run, engine, query, by, agency=agency, year=year, section=section)
     if png_file:
         _draw_png(trend_png, res, png_file)
-    if as_json:
-        _print_json(res)
-    elif as_csv:
-        _echo_csv(res["rows"], COLUMNS_BY[by])
-    else:
-        _echo_lines(trend_lines(res, click.style))
+    _emit(res, as_json, as_csv, text=trend_lines, csv=lambda r: (r.rows, COLUMNS_BY[by]))
 
 
 @main.command()
@@ -650,10 +650,7 @@ def similar(passage_id, index_dir, agency, year, section, limit, min_similarity,
         year=year,
         section=section,
     )
-    if as_json:
-        _print_json(res)
-    else:
-        _echo_lines(similar_lines(res, click.style))
+    _emit(res, as_json, text=similar_lines)
 
 
 @main.command()
@@ -669,7 +666,7 @@ def similar(passage_id, index_dir, agency, year, section, limit, min_similarity,
 )
 @click.option(
     "--sort",
-    type=click.Choice(["year", "agency", "left", "right"]),
+    type=click.Choice(KWIC_SORTS),
     default="year",
     show_default=True,
     help="left/right: by the words just before/after the match.",
@@ -699,12 +696,7 @@ def kwic(term, index_dir, agency, year, section, width, sort, limit, as_json, as
         section=section,
         limit=limit,
     )
-    if as_json:
-        _print_json(res)
-    elif as_csv:
-        _echo_csv(res["occurrences"], COLUMNS)
-    else:
-        _echo_lines(kwic_lines(res, click.style))
+    _emit(res, as_json, as_csv, text=kwic_lines, csv=lambda r: (r.occurrences, COLUMNS))
 
 
 @main.command()
@@ -723,7 +715,7 @@ def kwic(term, index_dir, agency, year, section, width, sort, limit, as_json, as
 )
 @click.option(
     "--order",
-    type=click.Choice(["relevance", "document"]),
+    type=click.Choice(EXPORT_ORDERS),
     default="relevance",
     show_default=True,
     help="document: reports newest first, passages in report order.",
@@ -762,7 +754,7 @@ def export(query, index_dir, agency, year, section, fmt, output, order, as_json)
                     out.write(chunk)
     except BrokenPipeError:  # `export … | head`: the reader has all it wants
         _quiet_stdout()
-        sys.exit(EXIT_OK)
+        sys.exit(Exit.OK)
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror or e}")
     where = "" if output == "-" else f" → {output}"
@@ -789,8 +781,7 @@ def batch(file, index_dir, agency, year, section, as_json):
     from search.tools.export import batch as run
 
     engine = _engine(index_dir)
-    with _usage_errors():
-        queries, errors = read_queries(file)
+    queries, errors = read_queries(file)
     for n, reason in errors:
         click.echo(f"line {n}: {reason} (skipped)", err=True)
     res = _journal(run, engine, [q for _, q in queries], agency=agency, year=year, section=section)
@@ -800,7 +791,7 @@ def batch(file, index_dir, agency, year, section, as_json):
         _echo_csv(batch_rows(res), BATCH_COLUMNS)
     if errors:
         click.echo(f"{len(queries)} queries run, {len(errors)} lines skipped", err=True)
-        sys.exit(EXIT_PARTIAL)
+        sys.exit(Exit.PARTIAL)
 
 
 @main.command()
@@ -808,7 +799,7 @@ def batch(file, index_dir, agency, year, section, as_json):
 @_index_option
 @click.option("--agency", help="Only reports whose agency contains this text.")
 @click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
-@click.option("--by", type=click.Choice(["agency", "year"]), default="agency", show_default=True)
+@click.option("--by", type=click.Choice(BY), default="agency", show_default=True)
 @click.option(
     "--metric",
     default="requests.new.total",
@@ -817,12 +808,12 @@ def batch(file, index_dir, agency, year, section, as_json):
 )
 @click.option(
     "--rate",
-    type=click.Choice(["refused", "granted", "corrected"]),
+    type=click.Choice(STATS_RATES),
     help="Add a rate: refused or granted requests of all handled, corrected reviews and lawsuits.",
 )
 @click.option(
     "--sort",
-    type=click.Choice(["value", "rate", "change", "name"]),
+    type=click.Choice(STATS_SORTS),
     help="Largest first (value, rate, change) or by name; default value (by year: name).",
 )
 @click.option("--png", "png_file", type=click.Path(dir_okay=False), help="Also draw a PNG chart.")
@@ -834,7 +825,7 @@ def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_j
     With the change on the year before, an optional rate, how many reports had readable
     tables, and every printed total that disagrees with its parts. QUERY narrows the reports
     to those with a matching passage. --csv writes every figure of those reports in long
-    form (report_id,agency,year,table,row,column,value), the checks last as table "checks"."""
+    form (report_id,agency,year,format,table,row,column,value), the checks last as table "checks"."""
     from search.tools.stats import LONG_COLUMNS, long_rows, select
     from search.tools.stats import stats as run
 
@@ -846,15 +837,65 @@ def stats(query, index_dir, agency, year, by, metric, rate, sort, png_file, as_j
         from search.render.chart import stats_png
 
         _draw_png(stats_png, res, png_file)
-    if as_json:
-        _print_json(res)
-    elif as_csv:
-        reports = _journal(select, engine, query, agency=agency, year=year)
-        _echo_csv(long_rows(reports), LONG_COLUMNS)
-    else:
-        from search.render.text import stats_lines
+    from search.render.text import stats_lines
 
-        _echo_lines(stats_lines(res, click.style))
+    def every_figure(_res):  # --csv: every figure of the reports, not the ranked table
+        return long_rows(_journal(select, engine, query, agency=agency, year=year)), LONG_COLUMNS
+
+    _emit(res, as_json, as_csv, text=stats_lines, csv=every_figure)
+
+
+@main.command()
+@click.argument("old_id", metavar="OLD")
+@click.argument("new_id", metavar="NEW")
+@_index_option
+@_json_option
+def diff(old_id, new_id, index_dir, as_json):
+    """What report NEW kept, changed and added against report OLD, and its figures.
+
+    OLD and NEW are report ids (see `reports`, or `reuse`, which pairs each report with its
+    agency's previous one). Each of NEW's passages is verbatim, same but figures, changed or
+    new, the changed words highlighted; OLD's dropped passages follow, then every
+    standard-table figure side by side. The two reuse shares count sentences as
+    docs/journalists.md says (near-copies apart)."""
+    from search.render.reuse_text import diff_lines
+    from search.tools.diff import diff as run
+
+    res = _journal(run, _engine(index_dir), old_id, new_id)
+    _emit(res, as_json, text=diff_lines)
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@_index_option
+@click.option("--agency", help="Only reports whose agency contains this text.")
+@click.option("--year", help="A year (2015) or range (2010-2015) the report covers.")
+@click.option(
+    "--sort",
+    type=click.Choice(REUSE_SORTS),
+    default="reuse",
+    show_default=True,
+    help="Largest share first (both shares, verbatim, same but figures, other agency) or newest.",
+)
+@click.option("--all", "first", is_flag=True, help="Also list reports without an earlier one.")
+@click.option("--limit", type=click.IntRange(0, 10_000), help="Print only the first N rows.")
+@_json_option
+def reuse(query, index_dir, agency, year, sort, first, limit, as_json):
+    """How much of each report repeats its agency's previous report, over the archive.
+
+    Every report with an earlier report from the same agency, against the latest earlier
+    one: the share of its sentence text repeated word for word and the share the same but
+    for its figures, ranked; and the other agency whose report shares most of its text.
+    QUERY, --agency and --year choose the reports listed (their predecessors may lie
+    outside)."""
+    from search.render.reuse_text import reuse_lines
+    from search.tools.reuse import reuse as run
+
+    engine = _engine(index_dir)
+    res = _journal(
+        run, engine, query, agency=agency, year=year, sort=sort, first=first, limit=limit
+    )
+    _emit(res, as_json, text=reuse_lines)
 
 
 @main.command()
@@ -869,10 +910,7 @@ def cite(passage_id, index_dir, as_json):
     from search.tools.cite import cite as run
 
     res = _journal(run, _engine(index_dir), passage_id)
-    if as_json:
-        _print_json(res)
-    else:
-        click.echo(res["citation"])
+    _emit(res, as_json, text=lambda r, _style: [r.citation])
 
 
 @main.group()
@@ -958,7 +996,7 @@ def cluster_up(folder, n, name, port):
                 fail(f"port {p} is in use (a cluster already up?); choose another --port")
     specs = [NodeSpec("127.0.0.1", port + 2 * i, port + 2 * i + 1) for i in range(n)]
     nodes = LocalCluster(os.path.abspath(folder), n=n, name=name, nodes=specs)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(Exit.OK))
     try:
         nodes.start()
         click.echo(f"{n} searchd node(s) up, data in {os.path.abspath(folder)}")
@@ -1002,40 +1040,39 @@ def cluster_status(address, as_json):
             else:
                 click.echo(f"{s.node}  {s.shard}  DOWN  {s.error}")
     if not all(s.up for s in states):
-        sys.exit(EXIT_CLUSTER)
+        sys.exit(Exit.CLUSTER)
 
 
 def run() -> None:
-    from index.cluster.sphinxql import BadAddress, ClusterError
-
     try:
         code = main(standalone_mode=False)
-    except ClusterError as e:  # a node down or a bad address: one line naming it
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_USAGE if isinstance(e, BadAddress) else EXIT_CLUSTER)
     except click.exceptions.Abort:  # Ctrl-C
-        fail("interrupted", 130)
+        fail("interrupted", Exit.INTERRUPTED)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
     except Exception as e:  # last resort: one line, never a traceback
         _fault(e)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    sys.exit(code if isinstance(code, int) else Exit.OK)
 
 
-def _fault(e: BaseException) -> None:
-    """An unexpected error: a damaged index says so and how to rebuild it; else a bug."""
-    from index.store import IndexFault, damage, damaged
+def _fault(e: BaseException) -> NoReturn:
+    """A fault the layers name (search/faults.py: a bad query, an unknown id, a node down, a
+    busy or damaged index) is one line and its exit code; otherwise a damaged index says so
+    and how to rebuild it; else a bug."""
+    from index.store import damage, damaged
+    from search.faults import fault_of, message_of
 
-    if isinstance(e, IndexFault):
-        fail(str(e), EXIT_FAULT)
+    fault = fault_of(e)
+    if fault is not None:
+        fail(message_of(e), fault.exit)
     for index_dir in _opened:
         detail = damage(index_dir)
         if detail:
-            fail(str(damaged(index_dir, detail)), EXIT_FAULT)
+            fail(str(damaged(index_dir, detail)), Exit.FAULT)
     if isinstance(e, OSError) and _opened:
-        fail(f"cannot read the index at {_opened[-1]}: {e.strerror or e}", EXIT_FAULT)
-    fail(f"internal error ({type(e).__name__}: {e}); please report it", EXIT_INTERNAL)
+        fail(f"cannot read the index at {_opened[-1]}: {e.strerror or e}", Exit.FAULT)
+    fail(f"internal error ({type(e).__name__}: {e}); please report it", Exit.INTERNAL)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from corpus.chars import HAN
+
 # Labels that gov CMSs print above an article. Longest first so 发布日期 wins over 日期.
 HEADER_LABELS = [
     "发布机构",
@@ -46,9 +48,18 @@ HEADER_LABELS = [
     "录入时间",
     "更新时间",
     "责任编辑",
+    "名称",
+    "标题",
 ]
 _LABEL_ALT = "|".join(sorted(map(re.escape, HEADER_LABELS), key=len, reverse=True))
 _LABEL_RE = re.compile(rf"(?:^|(?<=\s)|(?<=[】\]|｜]))({_LABEL_ALT})\s*[:：]")
+# A metadata block printed without colons (索引号 XXX 发布机构 YYY 发布日期 …): its labels are
+# known by position, so a line starting with one and holding two or more is read as fields.
+_META_LABELS = (
+    "索引号|发布机构|发文机关|发文字号|文号|成文日期|发布日期|主题分类|信息来源|公开方式|有效性"
+)
+_BARE_LABELS = re.compile(rf"^({_META_LABELS})\s+\S")
+_BARE_LABEL_RE = re.compile(rf"(?:^|(?<=\s))({_META_LABELS})(?=\s+\S)")
 _COUNTER_LABELS = {"浏览次数", "访问量", "点击数", "阅读次数", "点击量"}
 
 # Words that make up site chrome. A short line that is (almost) nothing but these is chrome;
@@ -62,11 +73,12 @@ _CHROME_WORDS = re.compile(
     r"当前位置|您的位置|你的位置|所在位置|首页|正文|"
     r"网站地图|联系我们|使用帮助|隐私声明|版权声明|无障碍|长者模式|English|"
     r"手机网站|手机版|政务微信|政务微博|信息分享|登录|注册|"
+    r"全真版|文字版|纯文本版|无障碍版|关怀版|适老化|繁体|繁體|简体|附件下载|下载附件|相关附件|"
     r"基础资料|积分|帖子|金币|精华|粉丝|关注|主题|"
     r"颜色|[红黄蓝绿白黑灰]|色)",
     re.I,
 )
-_WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_WORDY = re.compile(f"[{HAN}A-Za-z]")
 # Footer lines can be long (one line of site info); two or more signals make a footer.
 _FOOTER_SIGNALS = re.compile(
     r"(版权所有|Copyright|©|\(c\)|ICP备|ICP证|公网安备|网站标识码|主办单位|主办[:：]|承办单位|"
@@ -74,13 +86,37 @@ _FOOTER_SIGNALS = re.compile(
     re.I,
 )
 _ONLY_PUNCT = re.compile(r"^[\s\W_]*$")
+_SENT_STOP = re.compile(r"[。；！？]")
 _BREADCRUMB = re.compile(r"^(首页|网站首页)\s*[>＞»›/]|[>＞»›]\s*正文\s*$")
+# A breadcrumb trail, with whatever share buttons a crawler ran onto its line.
+_LOCATION = re.compile(r"^(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置)\s*[:：]")
+# Markdown's markers (a converter's or OCR tool's output): a heading's #s, emphasis round a line.
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
+
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE = r"[ \t\r\n\u00a0\u2002-\u200b\u3000]"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}]){_SPACE}+(?=[{_CJK}])")
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}]){_SPACE}*\n{_SPACE}*(?=[{_CJK}])")
+
+
+def join_cjk(text: str, breaks_only: bool = False) -> str:
+    """`text` without the whitespace an HTML page's source put between two Chinese characters
+    (or full-width punctuation): a word split over source lines, or over the <p>s of a narrow
+    table cell (法律 服 务 机构 → 法律服务机构). Chinese puts no spaces between words, so there
+    such a space is layout; spaces beside Latin letters and digits stay. `breaks_only`: only
+    whitespace holding a line break (in running text a typed space may still part two fields
+    of one line: 城西街道办事处 发布日期：…)."""
+    return (_CJK_BREAK if breaks_only else _CJK_GAP).sub("", text)
 
 
 def norm_line(line: str) -> str:
     """Collapse whitespace (including full-width and nbsp) and strip list bullets."""
     line = line.replace("\u3000", " ").replace("\xa0", " ").replace("\u200b", "")
     line = re.sub(r"[ \t\r\f\v]+", " ", line).strip()
+    line = _MD_HEADING.sub("", line)
+    line = _MD_EMPHASIS.sub(r"\2", line)
     line = re.sub(r"^[•·●◆■□▪\-–—*]\s*", "", line) if re.match(r"^[•·●◆■□▪*]|^- ", line) else line
     return line.strip()
 
@@ -92,6 +128,8 @@ def is_chrome(line: str) -> bool:
     if len(_FOOTER_SIGNALS.findall(line)) >= (1 if n <= 60 else 2):
         return True
     if n <= 80 and _BREADCRUMB.search(line):
+        return True
+    if n <= 160 and _LOCATION.match(line) and not _SENT_STOP.search(line):
         return True
     if n <= 40 and _CHROME_WORDS.search(line):
         rest = _CHROME_WORDS.sub("", line)
@@ -105,6 +143,10 @@ def parse_header(line: str) -> dict[str, str] | None:
     if len(line) > 200:
         return None
     matches = list(_LABEL_RE.finditer(line))
+    if not matches and _BARE_LABELS.match(line):
+        matches = list(_BARE_LABEL_RE.finditer(line))  # 索引号 … 发布机构 … (no colons)
+        if len(matches) < 2:
+            return None
     if not matches or line[: matches[0].start()].strip():
         return None
     fields: dict[str, str] = {}
@@ -127,6 +169,23 @@ def cut_trailer(lines: list[str]) -> list[str]:
         if _TRAILER_START.match(lines[i]):
             return lines[:i]
     return lines
+
+
+_MAY_BE_HEADER = re.compile(rf"[:：]|^\s*({_META_LABELS})")
+
+
+def header_fields(raw_lines: list[str]) -> dict[str, str]:
+    """The labelled header fields of `raw_lines` (what clean_lines finds), reading only the
+    lines that can hold one: a whole page's lines cost no more than its labelled ones."""
+    header: dict[str, str] = {}
+    for raw in raw_lines:
+        if not _MAY_BE_HEADER.search(raw):
+            continue
+        fields = parse_header(norm_line(raw))
+        for k, v in (fields or {}).items():
+            if v and k not in header:
+                header[k] = v
+    return header
 
 
 def clean_lines(raw_lines: list[str]) -> tuple[list[str], dict[str, str]]:

@@ -8,6 +8,8 @@ import re
 
 from charset_normalizer import from_bytes
 
+from corpus.chars import HAN_CHAR
+
 # A declared charset is a hint; decode with the superset that real pages actually use.
 _WIDEN = {
     "gb2312": "gb18030",
@@ -48,8 +50,7 @@ def declared_charset(data: bytes) -> str | None:
 def _cjk_share(text: str) -> float:
     if not text:
         return 0.0
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return cjk / len(text)
+    return len(HAN_CHAR.findall(text)) / len(text)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")

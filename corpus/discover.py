@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 TEXT_EXT = {".txt", ".text"}
 HTML_EXT = {".html", ".htm", ".shtml", ".xhtml"}
@@ -13,7 +13,18 @@ JSONL_EXT = {".jsonl", ".ndjson"}
 # Read by content (corpus/sniff.py): the extension only says a file is worth opening.
 DOC_EXT = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".rtf": "rtf"}
 WARC_EXT = {".warc", ".arc"}
-KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | set(DOC_EXT) | WARC_EXT
+# Scanned report pages saved as images: read through OCR (corpus/ocr.py).
+IMAGE_EXT = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | set(DOC_EXT) | WARC_EXT | IMAGE_EXT
+
+
+def read_types() -> str:
+    """Every file type ingest reads, for help texts: `.txt .text .html …` (from the sets above)."""
+    kinds = [TEXT_EXT, HTML_EXT, set(DOC_EXT), WARC_EXT | {e + ".gz" for e in WARC_EXT}]
+    kinds += [JSONL_EXT, IMAGE_EXT]
+    return " ".join(e for k in kinds for e in sorted(k, key=lambda e: (len(e), e)))
+
+
 # NAME.url / NAME.json beside NAME.html carry its URL and fields (corpus/reader.py).
 SIDECAR_EXT = (".url", ".json")
 
@@ -21,15 +32,25 @@ SIDECAR_EXT = (".url", ".json")
 @dataclass(frozen=True)
 class Found:
     path: str
-    kind: str  # "text" | "html" | "jsonl" | "pdf" | "docx" | "doc" | "rtf" | "warc" | "skip" | "error"
+    # "text" | "html" | "jsonl" | "pdf" | "docx" | "doc" | "rtf" | "warc" | "image" | "skip" | "error"
+    kind: str
     reason: str = ""
     size: int = 0
+    # The file's name relative to the folder given to ingest (a file given itself: its base
+    # name). What the index stores as `source` and a citation names: the same on every
+    # machine, never a folder of the disk it was read from.
+    name: str = ""
 
     @property
     def shown(self) -> str:
-        """The path as users see it (and the index stores it): bytes of a name that is not
-        UTF-8 shown escaped, \\xff, so it can be printed and stored."""
+        """The path as the operator gave it: bytes of a name that is not UTF-8 shown escaped,
+        \\xff, so it can be printed."""
         return shown(self.path)
+
+    @property
+    def shown_name(self) -> str:
+        """`name` (the base name when unset) as `shown` shows a path."""
+        return shown(self.name or os.path.basename(self.path))
 
 
 def shown(path: str) -> str:
@@ -47,6 +68,8 @@ def kind_of(path: str) -> str | None:
         return "warc"
     if ext in DOC_EXT:
         return DOC_EXT[ext]
+    if ext in IMAGE_EXT:
+        return "image"
     if ext in TEXT_EXT:
         return "text"
     if ext in HTML_EXT:
@@ -133,6 +156,8 @@ def discover(paths: list[str]) -> Iterator[Found]:
 
     for top in paths:
         if os.path.isdir(top):
-            yield from walk(top)
+            for f in walk(top):
+                yield replace(f, name=os.path.relpath(f.path, top))
         else:
-            yield from one(top)
+            for f in one(top):
+                yield replace(f, name=os.path.basename(f.path))

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from corpus.clean import join_cjk
+
 # Containers used by the common government CMSs (TRS WCM, Hanweb, Ucap, Dayang …), most specific first.
 BODY_SELECTORS = [
     "#zoom",
@@ -33,7 +35,7 @@ BODY_SELECTORS = [
     "#content",
     ".content",
 ]
-_DROP_TAGS = [
+DROP_TAGS = [
     "script",
     "style",
     "noscript",
@@ -51,7 +53,7 @@ _DROP_TAGS = [
     "template",
     "head",
 ]
-_BLOCK = {
+BLOCK_TAGS = {
     "p",
     "div",
     "section",
@@ -88,13 +90,13 @@ _BLOCK = {
     "figcaption",
     "hr",
 }
-_CHROME_CLASS = re.compile(
+CHROME_CLASS = re.compile(
     r"(^|[\s_-])(nav|menu|breadcrumb|crumb|share|bdshare|footer|foot|header|top|toolbar|"
     r"position|location|sidebar|related|relate|xgwz|print|qrcode|ewm|copyright|pager|pagination|"
     r"login|search)([\s_-]|$)",
     re.I,
 )
-_META_NAMES = {
+META_NAMES = {
     "articletitle": "title",
     "title": "title",
     "pubdate": "published",
@@ -111,14 +113,11 @@ _META_NAMES = {
 }
 
 
-# Parsing costs about 1.5 s a MB (BeautifulSoup's tree, then the body search), linear in size
-# (measured on a 15 MB table: docs/benchmarks.md). Report pages are 10-200 KB; a bigger page is
-# refused so one file cannot hold an ingest for minutes.
-MAX_HTML_MB = 3
-
-
-class PageTooLarge(ValueError):
-    """An HTML page past MAX_HTML_MB; the message is the reason shown for the file."""
+# BeautifulSoup's tree costs about 3 s a MB (docs/benchmarks.md); report pages are 10-200 KB,
+# but a report with a long list of documents or a big table runs to megabytes. Past this size a
+# page is read on lxml's own tree, the same rules in a single pass, some ten times faster (the
+# two give the same lines: tests/test_html.py). libxml2 bounds a hostile page's nesting (256).
+FAST_PATH_BYTES = 1_000_000
 
 
 @dataclass
@@ -126,28 +125,60 @@ class HtmlDoc:
     meta: dict[str, str] = field(default_factory=dict)
     page_title: str = ""
     headline: str = ""
+    headlines: list[str] = field(default_factory=list)  # every <h1>/<h2>/.title, in order
     body_lines: list[str] = field(default_factory=list)
     page_lines: list[str] = field(default_factory=list)  # whole page, for labelled header fields
 
 
+SHORT_CELL = 24  # characters: a table's header or figure cell, not a page laid out in a table
+
+
+def _cell_text(text: str) -> str:
+    """A table cell's text on one line. A short cell's pieces (the <p>s a narrow cell wraps
+    one word into: 法律 / 服务 / 机构) are one text, with no space between Chinese characters."""
+    text = " ".join(text.split())
+    return join_cjk(text) if len(text.replace(" ", "")) <= SHORT_CELL else text
+
+
+class Lines:
+    """The lines a page's text makes: text runs joined until a block or <br> ends the line, a
+    table row a line of its own (cells joined by ' | ', empty ones left out). Both parse paths
+    (this module's and corpus/html_fast.py's) write through it."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self._buf: list[str] = []
+
+    def text(self, s: str) -> None:
+        # a word split over the page source's lines, within one text, is one word
+        self._buf.append(join_cjk(s, breaks_only=True).replace("\n", " "))
+
+    def flush(self) -> None:
+        if self._buf:
+            line = "".join(self._buf).strip()
+            if line:
+                self.out.append(line)
+            self._buf.clear()
+
+    def row(self, cells: list[str]) -> None:
+        self.flush()
+        cells = [_cell_text(c) for c in cells]
+        cells = [c for c in cells if c]
+        if cells:
+            self.out.append(" | ".join(cells))
+
+
 def _lines(el: Tag) -> list[str]:
     """Text of `el` with a line per block element and a line per table row (cells joined by ' | ')."""
-    out: list[str] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        if buf:
-            line = "".join(buf).strip()
-            if line:
-                out.append(line)
-            buf.clear()
+    sink = Lines()
+    flush = sink.flush
 
     def walk(node: Tag) -> None:
         for child in node.children:
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
-                buf.append(str(child).replace("\n", " "))
+                sink.text(str(child))
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -155,15 +186,13 @@ def _lines(el: Tag) -> list[str]:
             if name == "br":
                 flush()
             elif name == "tr":
-                flush()
-                cells = [
-                    " ".join(c.get_text(" ", strip=True).split())
-                    for c in child.find_all(["td", "th"], recursive=False)
-                ]
-                cells = [c for c in cells if c]
-                if cells:
-                    out.append(" | ".join(cells))
-            elif name in _BLOCK:
+                sink.row(
+                    [
+                        c.get_text(" ", strip=True)
+                        for c in child.find_all(["td", "th"], recursive=False)
+                    ]
+                )
+            elif name in BLOCK_TAGS:
                 flush()
                 walk(child)
                 flush()
@@ -172,7 +201,7 @@ def _lines(el: Tag) -> list[str]:
 
     walk(el)
     flush()
-    return out
+    return sink.out
 
 
 def _text_len(el: Tag) -> int:
@@ -205,17 +234,22 @@ def _density_pick(body: Tag) -> Tag:
     return nodes[max(scores, key=scores.__getitem__)]
 
 
-def parse_html(text: str) -> HtmlDoc:
-    size = len(text.encode("utf-8", "surrogatepass")) / 1e6
-    if size > MAX_HTML_MB:
-        raise PageTooLarge(
-            f"HTML page too large to parse ({size:.1f} MB; pages up to {MAX_HTML_MB} MB are read)"
+def parse_html(text: str, fast: bool | None = None) -> HtmlDoc:
+    """The page's meta fields, title, headline, article lines and whole-page lines. `fast`
+    chooses lxml's tree (default: for pages over FAST_PATH_BYTES)."""
+    if fast is None:
+        fast = len(text) > FAST_PATH_BYTES // 3 and len(text.encode("utf-8", "replace")) > (
+            FAST_PATH_BYTES
         )
+    if fast:
+        from corpus.html_fast import parse_html_fast
+
+        return parse_html_fast(text)
     soup = BeautifulSoup(text, "lxml")
     doc = HtmlDoc()
     for m in soup.find_all("meta"):
         name = (m.get("name") or m.get("property") or "").strip().lower()
-        key = _META_NAMES.get(name)
+        key = META_NAMES.get(name)
         content = (m.get("content") or "").strip()
         if key and content and key not in doc.meta:
             doc.meta[key] = content
@@ -225,7 +259,7 @@ def parse_html(text: str) -> HtmlDoc:
     if soup.title and soup.title.string:
         doc.page_title = soup.title.string.strip()
 
-    for tag in soup.find_all(_DROP_TAGS):
+    for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
     root = soup.body or soup
     doc.page_lines = _lines(root)
@@ -243,7 +277,7 @@ def parse_html(text: str) -> HtmlDoc:
         chrome = []
         for el in root.find_all(["div", "ul", "section", "aside", "header"]):
             cls = " ".join(el.get("class") or []) + " " + (el.get("id") or "")
-            if _CHROME_CLASS.search(cls):
+            if CHROME_CLASS.search(cls):
                 chrome.append(el)
         for el in chrome:
             if not el.decomposed:
@@ -254,6 +288,7 @@ def parse_html(text: str) -> HtmlDoc:
     heads += [
         el.get_text(" ", strip=True) for el in root.select(".title, .article-title, #title, .tit")
     ]
-    doc.headline = next((h for h in heads if 4 <= len(h) <= 80), "")
+    doc.headlines = [h for h in heads if 4 <= len(h) <= 80][:20]
+    doc.headline = doc.headlines[0] if doc.headlines else ""
     doc.body_lines = _lines(body)
     return doc

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from corpus.chars import HAN
 from corpus.dates import date_only, parse_date
 from corpus.places import first_place, is_county, place_regex, prefecture_of
 from corpus.sections import cn_to_int, match_heading
@@ -15,10 +16,10 @@ ORGAN_SUFFIX = (
     "人民政府办公室|人民政府办公厅|政府办公室|人民政府|办事处|委员会|办公室|办公厅|管理局|管委会|"
     "政府|街道|局|厅|委|院|署|中心|镇|乡|区|县|市|州|盟|旗"
 )
-_ORGAN_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}({ORGAN_SUFFIX})$")
+_ORGAN_LINE = re.compile(rf"^[{HAN}（）()]{{2,30}}({ORGAN_SUFFIX})$")
 _TITLE_WORDS = re.compile(r"报告|总结|年报|自查|汇报|情况|工作要点|通报")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_BODY_ORGAN = re.compile(rf"([\u4e00-\u9fff]{{2,24}}?(?:{ORGAN_SUFFIX}))")
+_BODY_ORGAN = re.compile(rf"([{HAN}]{{2,24}}?(?:{ORGAN_SUFFIX}))")
 _AGENCY_LABELS = ("发布机构", "发文机关", "发文单位", "所属机构", "发布单位", "信息来源", "来源")
 _PUB_LABELS = ("发布日期", "发布时间", "日期", "时间", "成文日期", "印发日期", "录入时间")
 _GENERIC_START = re.compile(r"^(区|县|市|镇|乡|街道|州|旗|本|我)")
@@ -65,12 +66,33 @@ class Meta:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
+_SENTENCE = re.compile(r"[。；;！？]|，.*，|^(本报告|本年度报告|根据|按照|依据|依照|现将|为了)")
+
+
 def looks_like_title(line: str) -> bool:
+    """A line that could be a title: short, a title word (报告, 年报 …), not a sentence."""
     return (
         6 <= len(line) <= 80
         and not line.endswith(("。", "；", "，", ","))
+        and not _SENTENCE.search(line)
         and bool(_TITLE_WORDS.search(line))
     )
+
+
+def names_report(line: str) -> bool:
+    """A title that names one report: a year and the organ or place it is about, not a site's
+    column label (政府信息公开年报) or a bare genre name (工作年度报告)."""
+    return looks_like_title(line) and bool(_YEAR.search(line)) and bool(_title_agency(line))
+
+
+def _two_line_title(lines: list[str]) -> tuple[str, int] | None:
+    """A title printed over two lines (…2015年政府信息公开 / 工作年度报告): the joined title
+    and how many lines it takes, where the first line alone does not name the report."""
+    if len(lines) >= 2 and not names_report(lines[0]) and len(lines[0]) <= 60:
+        joined = lines[0] + lines[1]
+        if names_report(joined) and not _SENTENCE.search(lines[0]):
+            return joined, 2
+    return None
 
 
 def is_organ_line(line: str) -> bool:
@@ -98,7 +120,7 @@ def _complete(agency: str, text: str) -> str:
     """区人民政府办公室 → the fuller name the body uses, 西安市高陵区人民政府办公室."""
     if not agency or not _GENERIC_START.match(agency):
         return agency
-    for m in re.finditer(rf"([\u4e00-\u9fff]{{2,16}}){re.escape(agency)}", text):
+    for m in re.finditer(rf"([{HAN}]{{2,16}}){re.escape(agency)}", text):
         full = _trim_to_place(m.group(0))
         if full != agency and first_place(full):
             return full
@@ -238,6 +260,7 @@ def extract(
     headline: str = "",
     provenance: dict[str, str] | None = None,
     headline_source: str = "html-title",
+    alt_titles: list[tuple[str, str]] | None = None,
 ) -> tuple[Meta, list[str]]:
     """Metadata for a report plus its body lines with title, preamble and signature removed.
     `hints` are explicit values (JSONL fields, HTML meta) and win over extraction; `provenance`
@@ -247,27 +270,55 @@ def extract(
     given = provenance or {}
     prov = meta.provenance
 
-    # Title: explicit, else the first title-like line near the top.
+    # Title: what the user gave, else the first candidate that names the report (the page's
+    # meta title, a labelled 名称:/标题: field, its <h1>, its <title>, then the first lines of
+    # the text, a title over two lines joined); a site's column label or a bare genre name only
+    # when nothing names the report.
     title = hints.get("title", "").strip()
+    title_how = given.get("title", "given")
+    cands: list[tuple[str, str]] = []
+    if title and title_how != "given":
+        cands.append((title, title_how))
+        title = ""
+    cands += [(header[k].strip(), "header-line") for k in ("名称", "标题") if header.get(k)]
+    cands += [(headline.strip(), headline_source)] if headline else []
+    cands += [(t.strip(), how) for t, how in alt_titles or [] if t.strip()]
     if title:
-        prov["title"] = given.get("title", "given")
-    if not title and headline and looks_like_title(headline):
-        title = headline
-        prov["title"] = headline_source
+        prov["title"] = title_how
+    else:
+        title, how = next(((t, h) for t, h in cands if names_report(t)), ("", ""))
+        if title:
+            prov["title"] = how
     preamble_agency = ""
     preamble_date = None
     if not title:
         for i, line in enumerate(body[:6]):
             if len(line) > 80 or match_heading(line):
                 break  # the prose has started: this report has no title line
-            if looks_like_title(line):
-                title = line
-                prov["title"] = "first-line"
+            two = _two_line_title(body[i : i + 2])
+            if two or looks_like_title(line):
+                title, used = two or (line, 1)
                 # A title set on two lines: the organ above, the rest below (PDF, DOCX covers).
-                if i and is_organ_line(body[i - 1]) and not first_place(line[:6]):
+                if not two and i and is_organ_line(body[i - 1]) and not first_place(line[:6]):
                     title = body[i - 1] + line
-                del body[: i + 1]
+                if not names_report(title) and any(looks_like_title(t) for t, _ in cands):
+                    title = ""  # the page's own title, generic as it is, says more
+                    break
+                prov["title"] = "first-line"
+                del body[: i + used]
                 break
+    if not title:
+        title, how = next(((t, h) for t, h in cands if looks_like_title(t)), ("", ""))
+        if title:
+            prov["title"] = how
+    if not title and hints.get("title", "").strip():
+        title = hints["title"].strip()  # the page's own title, whatever it says
+        prov["title"] = title_how
+    # The title printed again at the top of the text, whole or over two lines.
+    for i in range(min(len(body) - 1, 6)):
+        if body[i] + body[i + 1] == title:
+            del body[i : i + 2]
+            break
     # A body that repeats its title at the start of its first line (crawler exports).
     if title and body and body[0].startswith(title) and len(body[0]) > len(title):
         body[0] = body[0][len(title) :].lstrip(" ：:")

@@ -27,7 +27,15 @@ class ParsedDoc:
     headline: str = ""
     headline_source: str = "html-title"
     weak_title: str = ""  # a last-resort title (a PDF's info dictionary)
+    # further title candidates with where each came from (an HTML page's <title>)
+    alt_titles: list[tuple[str, str]] = field(default_factory=list)
     clean: bool = True  # False when the parser already dropped its own chrome
+    # Pages still to be read through OCR (a corpus.pdf.PdfLayout whose `scanned` pages have no
+    # text); corpus/ocr.py fills them in and clears it.
+    layout: object | None = None
+    ocr_lines: list[str] = field(default_factory=list)  # lines that OCR read (for the marks)
+    ocr: str = ""  # "all" when every page was read through OCR, "some" for a few, else ""
+    problems: list[str] = field(default_factory=list)  # pages that could not be read, named
 
 
 @dataclass
@@ -37,6 +45,7 @@ class Passage:
     section: str
     heading: str
     text: str
+    ocr: bool = False  # read through OCR from a page image: shown and cited with 〔OCR〕
 
 
 @dataclass
@@ -57,6 +66,7 @@ class Report:
     # where each of title/agency/year/published came from ("header-line", "inferred", …)
     provenance: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""  # hash of the normalized text: equal for copies of one report
+    problems: list[str] = field(default_factory=list)  # pages not read ("page 3: …"), kept apart
 
     @property
     def sections(self) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.model import Passage, stable_id
+from corpus.model import Passage
 from corpus.sections import RE_L2, SectionTracker, cn_to_int, match_heading
 
 MAX_CHARS = 400
@@ -58,7 +58,8 @@ def _split_run_in(line: str, tracker: SectionTracker) -> list[str]:
     return out
 
 
-def make_passages(report_id: str, lines: list[str]) -> list[Passage]:
+def make_passages(lines: list[str]) -> list[Passage]:
+    """The body's passages, unnamed (`passage_id` empty): corpus/identity.py names them."""
     tracker = SectionTracker()
     passages: list[Passage] = []
     chunk: list[str] = []
@@ -71,7 +72,7 @@ def make_passages(report_id: str, lines: list[str]) -> list[Passage]:
         label, heading = chunk_meta
         for piece in split_long(text):
             order = len(passages)
-            passages.append(Passage(stable_id(report_id, str(order)), order, label, heading, piece))
+            passages.append(Passage("", order, label, heading, piece))
         chunk.clear()
 
     for raw in lines:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from corpus.chars import CJK_PUNCT_RANGES, CJK_RANGES
 from corpus.model import Grid, ParsedDoc
 
 # A page number or page counter alone on a line: "- 3 -", "— 3 —", "-3-", "第3页 共6页", "3/6", "3".
@@ -23,7 +24,7 @@ _PAGE_NO = re.compile(
     r"^[\s\-—–－~·•]*(第\s*\d+\s*页\s*(共\s*\d+\s*页)?|\d+\s*/\s*\d+|共\s*\d+\s*页\s*第\s*\d+\s*页|"
     r"\d{1,3}|[Pp]age\s*\d+(\s*of\s*\d+)?)[\s\-—–－~·•]*$"
 )
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》（）【】、，。：；！？"
+_CJK = f"{CJK_PUNCT_RANGES}{CJK_RANGES}“”‘’《》（）【】、，。：；！？"
 _SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
 MIN_TEXT_CHARS = 20  # fewer than this on every page: an image-only (scanned) PDF
 TABLE_PATHS = 8  # a page with this many path objects (ruling lines) may hold a table
@@ -34,12 +35,30 @@ class PdfError(ValueError):
 
 
 @dataclass
-class _Line:
+class Line:
+    """A text line and its extent in PDF coordinates (points, y up from the page's bottom)."""
+
     text: str
     left: float
     right: float
     bottom: float
     top: float
+
+
+_Line = Line
+
+
+@dataclass
+class PdfLayout:
+    """What a PDF holds page by page, before the pages are joined into one text: each page's
+    lines, tables ((left, bottom, right, top), Grid, text rows) and height, and the pages with
+    no text layer (a scanned page: an image and no text), which OCR (corpus/ocr.py) fills in."""
+
+    pages: list[list[Line]]
+    heights: dict[int, float]
+    tables: dict[int, list] = field(default_factory=dict)
+    scanned: list[int] = field(default_factory=list)
+    title: str = ""
 
 
 def _squeeze(text: str) -> str:
@@ -137,7 +156,7 @@ def _fast_tables(edges: list[dict], chars: list, height: float) -> list:
                     texts[i].append(ch)
                     break
         boxed = [(*group[i], _squeeze("".join(texts[i]))) for i in range(len(group))]
-        grid, rows = _cells_grid(boxed)
+        grid, rows = cells_grid(boxed)
         if len(grid) < 2 or max(len(r) for r in grid) < 2:
             continue
         x0 = min(c[0] for c in group)
@@ -191,10 +210,10 @@ def _grid(table) -> tuple[Grid, list[str]]:
         for bbox, txt in zip(row.cells, row_text, strict=False):
             if bbox is not None:
                 cells.append((*bbox, _squeeze((txt or "").replace("\n", " "))))
-    return _cells_grid(cells)
+    return cells_grid(cells)
 
 
-def _cells_grid(cells: list[tuple]) -> tuple[Grid, list[str]]:
+def cells_grid(cells: list[tuple]) -> tuple[Grid, list[str]]:
     """Cells (x0, top, x1, bottom, text) as a Grid (a merged cell repeated into every position
     it covers) and as text rows (each cell once)."""
     if not cells:
@@ -235,14 +254,37 @@ def _edge_lines(lines: list[_Line], page_h: float) -> list[int]:
 
 
 def parse_pdf(data: bytes) -> ParsedDoc:
+    """The PDF's text. Pages without a text layer are listed in the result's `layout.scanned`
+    (and left out of its text) for OCR to read: OCR runs apart from parsing (corpus/ocr.py)."""
+    layout = read_layout(data)
+    doc = assemble(layout)
+    if layout.scanned:
+        doc.layout = layout
+    return doc
+
+
+def read_layout(data: bytes) -> PdfLayout:
     pdf = _open(data)
     try:
-        return _parse(pdf, data)
+        return _layout(pdf, data)
     finally:
         pdf.close()
 
 
-def _parse(pdf: pdfium.PdfDocument, data: bytes) -> ParsedDoc:
+def _is_scanned(page, chars: int) -> bool:
+    """A page with (almost) no text that shows an image over a quarter of its area or more."""
+    if chars >= MIN_TEXT_CHARS:
+        return False
+    area = page.get_width() * page.get_height()
+    for obj in page.get_objects():
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            left, bottom, right, top = obj.get_bounds()
+            if (right - left) * (top - bottom) >= area / 4:
+                return True
+    return False
+
+
+def _layout(pdf: pdfium.PdfDocument, data: bytes) -> PdfLayout:
     n = len(pdf)
     if n == 0:
         raise PdfError("damaged or truncated PDF (no pages)")
@@ -250,21 +292,34 @@ def _parse(pdf: pdfium.PdfDocument, data: bytes) -> ParsedDoc:
     heights: dict[int, float] = {}
     ruled: list[int] = []
     tables: dict[int, list] = {}
+    scanned: list[int] = []
     for i in range(n):
         page = pdf[i]
         heights[i] = page.get_height()
         lines, chars = _page_lines(page.get_textpage())
+        if _is_scanned(page, sum(len(_squeeze(ln.text)) for ln in lines)):
+            scanned.append(i)
+            lines = []
         pages.append(lines)
         paths = sum(1 for o in page.get_objects() if o.type == pdfium_c.FPDF_PAGEOBJ_PATH)
-        if paths >= TABLE_PATHS:
+        if paths >= TABLE_PATHS and i not in scanned:
             edges = _edges(page, heights[i]) if chars else None
             if edges is None:
                 ruled.append(i)
             else:
                 tables[i] = _fast_tables(edges, chars, heights[i])
-    if sum(len(_squeeze(ln.text)) for p in pages for ln in p) < MIN_TEXT_CHARS * n:
+    if not scanned and sum(len(_squeeze(ln.text)) for p in pages for ln in p) < MIN_TEXT_CHARS * n:
         raise PdfError("no text layer (scanned PDF)")
     tables.update(_tables(data, ruled, heights))
+    title = (pdf.get_metadata_dict().get("Title") or "").strip()
+    return PdfLayout(pages, heights, tables, scanned, title)
+
+
+def assemble(layout: PdfLayout) -> ParsedDoc:
+    """The pages joined into one text in reading order: running headers, footers and page
+    numbers dropped, lines the page width broke rejoined, tables kept as tables."""
+    pages, heights, tables = layout.pages, layout.heights, layout.tables
+    n = len(pages)
 
     # Running headers and footers: a line near the top or bottom of a page that recurs on
     # other pages (the digits aside, so "第3页" matches "第4页"), and page numbers anywhere there.
@@ -338,6 +393,4 @@ def _parse(pdf: pdfium.PdfDocument, data: bytes) -> ParsedDoc:
             out.append(ln.text)
         # A line that reaches the right margin goes on below, unless the next one is indented.
         open_para = ln.right > 0 and ln.right >= right - height * 2
-    meta = pdf.get_metadata_dict()
-    title = (meta.get("Title") or "").strip()
-    return ParsedDoc(lines=out, tables=grids, weak_title=title)
+    return ParsedDoc(lines=out, tables=grids, weak_title=layout.title)

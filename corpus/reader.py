@@ -10,15 +10,18 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from corpus.clean import clean_lines, nfkc
+from corpus.clean import clean_lines, header_fields, nfkc
 from corpus.dates import parse_date
 from corpus.decode import DecodeError, decode_bytes
 from corpus.discover import SIDECAR_EXT, Found, shown
 from corpus.html import parse_html
+from corpus.identity import assign
+from corpus.identity import report_id as identity
 from corpus.metadata import extract, looks_like_title
-from corpus.model import ParsedDoc, Report, stable_id
+from corpus.model import ParsedDoc, Report
+from corpus.ocr import INSTALL_HINT, OcrReader, engine_id, image_doc, mark_passages
 from corpus.passages import make_passages
-from corpus.pdf import PdfError, parse_pdf
+from corpus.pdf import PdfError, PdfLayout, parse_pdf
 from corpus.plaintext import parse_text
 from corpus.sections import match_heading, top_headings, unflatten
 from corpus.sniff import NotAReport, sniff
@@ -27,7 +30,7 @@ from corpus.tables import html_grids
 from corpus.word import WordError, parse_doc, parse_docx, parse_rtf
 
 # Bump when extraction changes, so re-ingest refreshes reports parsed by older code.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 DEFAULT_MAX_MB = 16
 
 
@@ -41,8 +44,9 @@ class NotReport(IngestError):
 
 @dataclass
 class Unit:
-    key: str  # stable identity of the source: absolute path, plus #line for JSONL, #URI for WARC
-    source: str  # what users see: the path as given, plus :line for JSONL
+    key: str  # where the source is read from: absolute path, plus #line for JSONL, #URI for WARC
+    source: str  # what users see and citations name: the name relative to the folder given
+    # to ingest (Found.name), plus :line for JSONL, #URI for WARC
     content_hash: str
     parse: Callable[[], Report]
     offset: int = 0  # bytes of the file read once this unit is done (progress in big JSONL files)
@@ -77,15 +81,18 @@ _HINT_ORIGIN = {
 def _html_doc(text: str) -> ParsedDoc:
     doc = parse_html(text)
     body_lines, header = clean_lines(doc.body_lines)
-    _, page_header = clean_lines(doc.page_lines)
+    page_header = header_fields(doc.page_lines)
     hints = {k: v for k, v in doc.meta.items() if k in ("title", "published", "source", "url")}
+    page_title = re.split(r"[_|｜]| - | — ", doc.page_title)[0].strip()
     return ParsedDoc(
         lines=body_lines,
         tables=html_grids(text),  # the whole page's data tables, merged cells repeated
         hints=hints,
         provenance={k: _HINT_ORIGIN[k] for k in hints},
         header={**page_header, **header},
-        headline=doc.headline or doc.page_title.split("_")[0].split("|")[0].strip(),
+        headline=doc.headline or page_title,
+        alt_titles=[(h, "html-title") for h in doc.headlines[1:]]
+        + ([(page_title, "html-title")] if page_title else []),
         clean=False,
     )
 
@@ -98,15 +105,21 @@ def _decode_or_raise(data: bytes) -> str:
     return text
 
 
-def parse_document(data: bytes, ext_kind: str) -> ParsedDoc:
-    """Any supported file's bytes to a ParsedDoc, by what the bytes are (not the extension)."""
+def parse_document(data: bytes, ext_kind: str, ocr: OcrReader | None = None) -> ParsedDoc:
+    """Any supported file's bytes to a ParsedDoc, by what the bytes are (not the extension).
+    Pages without a text layer (scans, images) are read through OCR by `ocr` (a reader without
+    a cache when None)."""
     try:
         kind = sniff(data, ext_kind)
     except NotAReport as e:
         raise IngestError(str(e)) from None
+    if kind in ("pdf", "image"):
+        try:
+            doc = parse_pdf(data) if kind == "pdf" else image_doc(data)
+        except (PdfError, ValueError) as e:
+            raise IngestError(str(e)) from None
+        return _read_scans(doc, data, kind, ocr)
     try:
-        if kind == "pdf":
-            return parse_pdf(data)
         if kind == "docx":
             return parse_docx(data)
         if kind == "doc":
@@ -121,6 +134,33 @@ def parse_document(data: bytes, ext_kind: str) -> ParsedDoc:
     if not text.strip():
         raise IngestError("empty file")
     return _html_doc(text) if kind == "html" else parse_text(text)
+
+
+def _read_scans(doc: ParsedDoc, data: bytes, kind: str, ocr: OcrReader | None) -> ParsedDoc:
+    """`doc` with the pages that have no text layer read through OCR, or named when no OCR
+    engine is installed."""
+    layout = doc.layout
+    if not isinstance(layout, PdfLayout) or not layout.scanned:
+        return doc
+    what = "an image of a page" if kind == "image" else "no text layer (scanned PDF)"
+    if engine_id() is None:
+        if not doc.lines:
+            raise IngestError(f"{what}: {INSTALL_HINT}")
+        pages = ", ".join(str(i + 1) for i in layout.scanned)
+        doc.problems.append(f"pages {pages} have no text layer and were not read: {INSTALL_HINT}")
+        doc.layout = None
+        return doc
+    if ocr is None:
+        with OcrReader() as reader:
+            out = reader.complete(doc, data, kind)
+    else:
+        out = ocr.complete(doc, data, kind)
+    if not out.lines:
+        raise IngestError(
+            f"{what}, and OCR found no text on it"
+            + (f" ({'; '.join(out.problems)})" if out.problems else "")
+        )
+    return out
 
 
 def fingerprint(texts: list[str], year: int | None = None, agency: str = "") -> str:
@@ -163,10 +203,10 @@ def build_report(
         headline=doc.headline,
         provenance=given,
         headline_source=doc.headline_source,
+        alt_titles=doc.alt_titles,
     )
     if not body:
         raise IngestError("no text left after cleaning")
-    report_id = stable_id(key)
     title = meta.title
     if not title and doc.weak_title and len(doc.weak_title) >= 4:
         title = doc.weak_title
@@ -178,9 +218,15 @@ def build_report(
             else os.path.basename(source)
         )
         meta.provenance["title"] = "inferred" if meta.agency else "filename"
-    passages = make_passages(report_id, body)
+    passages = make_passages(body)
     if not passages:
         raise IngestError("no text left after cleaning")
+    fp = fingerprint([p.text for p in passages], meta.year, meta.agency)
+    report_id = identity(meta.agency, meta.year, title, fp)
+    assign(report_id, passages)
+    if doc.ocr_lines:
+        mark_passages(passages, doc.ocr_lines, doc.ocr == "all")
+        _ocr_provenance(meta.provenance, {"title": title, "agency": meta.agency}, doc)
     return Report(
         report_id=report_id,
         title=title,
@@ -190,14 +236,32 @@ def build_report(
         source=source,
         url=all_hints.get("url"),
         source_key=key,
-        content_hash=content_hash,
+        # A report missing pages is read again by the next ingest (OCR's cache keeps the rest).
+        content_hash=content_hash + ("~partial" if doc.problems else ""),
         passages=passages,
         tables=doc.tables,
         headings=top_headings(body),
         provenance=meta.provenance,
-        fingerprint=fingerprint([p.text for p in passages], meta.year, meta.agency),
+        fingerprint=fp,
         stats=read_stats(doc.tables, cleaned, meta.year),
+        problems=list(doc.problems),
     )
+
+
+# Where a field came from when it was not read from the document's text.
+_NOT_FROM_TEXT = {"given", "sidecar", "warc", "html-meta", "pdf-info", "document-properties"}
+
+
+def _ocr_provenance(prov: dict[str, str], values: dict[str, str], doc: ParsedDoc) -> None:
+    """Fields read from OCR text say so: every text-derived field of a wholly scanned report,
+    and in a partly scanned one those whose value OCR read."""
+    ocr_text = "\n".join(doc.ocr_lines)
+    for k, how in list(prov.items()):
+        if how in _NOT_FROM_TEXT:
+            continue
+        value = values.get(k, "")
+        if doc.ocr == "all" or (value and value in ocr_text):
+            prov[k] = "ocr"
 
 
 def _sidecar(path: str) -> tuple[dict[str, str], bytes]:
@@ -251,7 +315,9 @@ def _read_file(found: Found, max_bytes: int) -> bytes | UnitError:
     return data
 
 
-def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
+def _file_units(
+    found: Found, max_bytes: int, ocr: OcrReader | None = None
+) -> Iterator[Unit | UnitError]:
     key = shown(os.path.abspath(found.path))  # non-UTF-8 bytes of a name as \xNN
     data = _read_file(found, max_bytes)
     if isinstance(data, UnitError):
@@ -261,12 +327,12 @@ def _file_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
     h = _hash(data + (b"\0sidecar\0" + side if side else b""))
 
     def parse() -> Report:
-        doc = parse_document(data, found.kind)
+        doc = parse_document(data, found.kind, ocr)
         return build_report(
-            doc, found.kind, key, found.shown, h, hints, {k: "sidecar" for k in hints}
+            doc, found.kind, key, found.shown_name, h, hints, {k: "sidecar" for k in hints}
         )
 
-    yield Unit(key, found.shown, h, parse)
+    yield Unit(key, found.shown_name, h, parse)
 
 
 def _open(found: Found):
@@ -277,7 +343,9 @@ def _open(found: Found):
         return UnitError(found.path, f"unreadable ({e.strerror or e})")
 
 
-def _warc_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError | UnitSkip]:
+def _warc_units(
+    found: Found, max_bytes: int, ocr: OcrReader | None = None
+) -> Iterator[Unit | UnitError | UnitSkip]:
     from corpus.warc import Broken, Record, Skipped, records
 
     base = shown(os.path.abspath(found.path))
@@ -301,14 +369,14 @@ def _warc_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError | Uni
                 yield UnitSkip(f"{found.path}#{rec.uri}", "captured again in this archive")
                 continue
             seen.add(rec.uri)
-            yield _warc_unit(found, base, rec)
+            yield _warc_unit(found, base, rec, ocr)
     if not any_record:
         yield UnitError(found.path, "not a web archive (no WARC records)")
 
 
-def _warc_unit(found: Found, base: str, rec) -> Unit:
+def _warc_unit(found: Found, base: str, rec, ocr: OcrReader | None = None) -> Unit:
     key = f"{base}#{rec.uri}"
-    source = f"{found.shown}#{rec.uri}"
+    source = f"{found.shown_name}#{rec.uri}"
     h = _hash(rec.payload)
     hints = {"url": rec.uri} if rec.uri else {}
     if rec.captured:
@@ -320,7 +388,7 @@ def _warc_unit(found: Found, base: str, rec) -> Unit:
     def parse() -> Report:
         if not rec.payload.strip():
             raise NotReport("empty response")
-        doc = parse_document(rec.payload, ext_kind)
+        doc = parse_document(rec.payload, ext_kind, ocr)
         if _is_list_page(doc):
             raise NotReport("a list or navigation page, not a report")
         return build_report(doc, ext_kind, key, source, h, hints, {k: "warc" for k in hints})
@@ -379,7 +447,7 @@ def _jsonl_units(found: Found, max_bytes: int) -> Iterator[Unit | UnitError]:
 
 
 def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | UnitError:
-    source = f"{found.shown}:{lineno}"
+    source = f"{found.shown_name}:{lineno}"
     try:
         obj = json.loads(_decode_or_raise(raw))
     except (json.JSONDecodeError, IngestError) as e:
@@ -405,17 +473,21 @@ def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | Unit
 
 
 def read_units(
-    found: Found, max_bytes: int = DEFAULT_MAX_MB * 1_000_000
+    found: Found, max_bytes: int = DEFAULT_MAX_MB * 1_000_000, ocr: OcrReader | None = None
 ) -> Iterator[Unit | UnitError | UnitSkip]:
+    """The units of one discovered file. `ocr` reads pages without a text layer (with its
+    cache and worker pool); without one, each scanned file gets a reader of its own."""
     if found.kind == "jsonl":
         yield from _jsonl_units(found, max_bytes)
     elif found.kind == "warc":
-        yield from _warc_units(found, max_bytes)
+        yield from _warc_units(found, max_bytes, ocr)
     else:
-        yield from _file_units(found, max_bytes)
+        yield from _file_units(found, max_bytes, ocr)
 
 
-def read_reports(path: str, max_bytes: int = DEFAULT_MAX_MB * 1_000_000) -> list[Report]:
+def read_reports(
+    path: str, max_bytes: int = DEFAULT_MAX_MB * 1_000_000, ocr: OcrReader | None = None
+) -> list[Report]:
     """Convenience for tests and scripts: every report in one file (errors raise)."""
     from corpus.discover import _classify
 
@@ -423,7 +495,7 @@ def read_reports(path: str, max_bytes: int = DEFAULT_MAX_MB * 1_000_000) -> list
     if found.kind in ("skip", "error"):
         raise IngestError(found.reason)
     out = []
-    for unit in read_units(found, max_bytes):
+    for unit in read_units(found, max_bytes, ocr):
         if isinstance(unit, UnitError):
             raise IngestError(f"{unit.source}: {unit.reason}")
         if isinstance(unit, UnitSkip):

@@ -80,6 +80,13 @@ RE_L3 = re.compile(r"^(\d{1,2})\s*[、．.](?!\d)\s*")
 # 附件1：…统计表 / 附件：… — an annex title is a top-level heading of its own.
 RE_ANNEX = re.compile(r"^附件\s*(\d{0,2})\s*[：:]\s*(?=\S)")
 _SENT_END = re.compile(r"[。！？；!?;]")
+# The row labels of the standard table 三 (一、本年新收… 二、上年结转… 三、本年度办理结果 四、结转下年度
+# 继续办理), numbered like headings: where a table is printed a cell per line they are rows.
+_TABLE_ROW = re.compile(
+    r"^(本年新收|上年结转|本年度?办理结果|结转下一?年度?|下年度继续办理|本年度?新收)"
+)
+# Any table's row printed as a line: its label, then its figures (一、主动公开信息数 条 425 1516).
+_ROW_FIGURES = re.compile(r"(?:\s|[条件个项次元])\s*\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*\s*$")
 
 
 def cn_to_int(s: str) -> int:
@@ -133,7 +140,9 @@ def match_heading(line: str) -> Heading | None:
         if not rest or (level == 1 and m.group(0).rstrip()[-1] in ".．" and rest[0].isdigit()):
             return None  # 一、 alone, or a decimal like 一.5
         number = cn_to_int(m.group(1))
-        if number <= 0:
+        if number <= 0 or (level in (1, 2) and _TABLE_ROW.match(rest)):
+            return None
+        if _ROW_FIGURES.search(rest) and not _SENT_END.search(rest):
             return None
         sent = _SENT_END.search(line)
         if sent is None:

@@ -31,6 +31,7 @@ _NOT_TEXT: list[tuple[bytes, str]] = [
     (b"\x00\x00\x00\x20ftyp", "a video file"),
     (b"ID3", "an MP3 file"),
 ]
+_PAGE_IMAGES = ("a PNG image", "a JPEG image", "a TIFF image")
 _HTML_START = re.compile(
     rb"^\s*(<!--.*?-->\s*)*(<\?xml[^>]*>\s*)?(<!doctype\s+html|<html|<head|<meta|<body|<title|<div|<p[\s>]|<table)",
     re.I | re.S,
@@ -59,7 +60,8 @@ def _zip_kind(data: bytes) -> str:
 
 
 def sniff(data: bytes, ext_kind: str) -> str:
-    """The kind to parse `data` as: "pdf", "docx", "doc", "rtf", "warc", "html" or "text".
+    """The kind to parse `data` as: "pdf", "docx", "doc", "rtf", "warc", "image", "html" or
+    "text".
     `ext_kind` is what the extension said. Raises NotAReport for images, archives and the like."""
     head = data[:16]
     for magic, kind in _MAGIC:
@@ -71,7 +73,11 @@ def sniff(data: bytes, ext_kind: str) -> str:
         return "warc"
     for magic, what in _NOT_TEXT:
         if head.startswith(magic):
+            if ext_kind == "image" and what in _PAGE_IMAGES:
+                return "image"  # a scanned page, named as an image: read through OCR
             raise NotAReport(f"{what}, not a report")
+    if ext_kind == "image":
+        raise NotAReport("not an image (no PNG, JPEG or TIFF signature)")
     # Text: HTML by its content (a .doc that is Word-HTML, a .txt that is a saved page).
     probe = data[:4096].lstrip(b"\xef\xbb\xbf")
     if ext_kind == "html" or _HTML_START.match(probe) or len(_HTML_TAGS.findall(probe)) >= 3:

@@ -23,6 +23,9 @@ from collections.abc import Iterator
 from corpus.tables import Grid, split_run, text_grids
 
 Value = int | float | None
+# The statistics tables run to a few dozen rows; a grid of thousands (a page's list of
+# documents) is not one of them and is not read row by row.
+MAX_TABLE_ROWS = 400
 
 # -- the fixed schema ----------------------------------------------------------------------------
 
@@ -140,7 +143,7 @@ _ACTIVE_BLOCK_WORDS = r"第二十条第?[(（][一二三四五六七八九十]+[
 _GROUP_WORDS = [
     ("litigation_direct", r"未经复议直接起诉|直接起诉"),
     ("litigation_after_review", r"复议后起诉"),
-    ("review", r"行政复议"),
+    ("review", r"行政\w?复议"),  # 行政法复议 and the like: a typo is still the review
 ]
 _OUTCOME_WORDS = [
     ("pending", r"尚未审结|未审结"),
@@ -242,6 +245,8 @@ def parse_value(cell: str) -> tuple[bool, Value]:
     m = _NUM_CELL.fullmatch(s)
     if m:
         digits = m.group(1).replace(",", "")
+        if len(digits) > 24:  # no printed figure is that long: a run of several, or noise
+            return False, None
         if re.fullmatch(r"[+-]?\d+", digits):
             return True, int(digits)
         try:
@@ -366,6 +371,8 @@ def _fixed_width(values: list[Value], n: int) -> list[Value] | None:
     label's colspan printed as empty cells)."""
     while len(values) > n and values[0] is None:
         values = values[1:]
+    while len(values) > n and values[-1] is None:
+        values = values[:-1]  # a markdown row's trailing empty cell (`| 81 | |`)
     return values if len(values) == n else None
 
 
@@ -507,10 +514,16 @@ def _text_request_row(sheet: _Sheet, row: str, label: str, tokens: list[str]) ->
     values = _token_values(tokens)
     if values is not None and len(values) == len(REQUEST_COLS):
         sheet.put_request_row(row, values, label)
+    elif 1 < len(tokens) < len(REQUEST_COLS) and all(t.isdigit() for t in tokens):
+        # a digit run with stray spaces (`200 000121`): read as one run, split by its 总计
+        _text_request_row(sheet, row, label, ["".join(tokens)])
 
 
 def _text_review(sheet: _Sheet, tokens: list[str], group: str) -> None:
     n = len(OUTCOMES)
+    want = n if group else 3 * n
+    if 1 < len(tokens) < want and all(t.isdigit() for t in tokens):
+        tokens = ["".join(tokens)]  # a run with stray spaces
     if len(tokens) == 1 and tokens[0].isdigit():
         readings = split_run(tokens[0], [n] * (1 if group else 3))
         if len(readings) != 1:
@@ -656,15 +669,17 @@ def _checks(stats: dict) -> list[dict]:
 
 
 def read_stats(tables: list[Grid], lines: list[str], year: int | None = None) -> dict | None:
-    """The standard tables of one report in the fixed schema, or None when it has none.
+    """The standard tables of one report in the fixed schema, or None when it has none; a
+    report without them but with the 2008-era 统计表 gets that (corpus/stats2008.py).
 
     `tables` are the report's grids (merged cells repeated, as corpus/tables.py and the PDF
     and DOCX readers give them); `lines` its cleaned text, read for markdown, pipe, tab and
     space-separated tables and flattened digit runs. Each table (二, 三, 四) comes from the
     first source that has it: the grids, then tables in the text, then the text itself."""
+    tables = [g for g in tables if len(g) <= MAX_TABLE_ROWS]
     readers = [
         lambda sheet: [_read_grid(g, sheet) for g in tables],
-        lambda sheet: [_read_grid(g, sheet) for g in text_grids(lines)],
+        lambda sheet: [_read_grid(g, sheet) for g in text_grids(lines) if len(g) <= MAX_TABLE_ROWS],
         lambda sheet: _read_text(lines, sheet),
     ]
     parts = ("active", "requests", "review")
@@ -679,7 +694,9 @@ def read_stats(tables: list[Grid], lines: list[str], year: int | None = None) ->
             if chosen[part] is None and sheet.has(part):
                 chosen[part] = sheet
     if not any(chosen.values()):
-        return None
+        from corpus.stats2008 import read_2008  # it builds on this module's cell reading
+
+        return read_2008(tables, lines)
     used = [s for s in chosen.values() if s is not None]
     fmt = _format(used, year)
 

@@ -18,7 +18,6 @@ from corpus.model import Grid
 MAX_COLS = 64
 MAX_SPAN_ROWS = 200
 
-_WS = re.compile(r"\s+")
 _TABLE_TAG = re.compile(r"<table", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
@@ -32,7 +31,7 @@ def _span(el, name: str, limit: int) -> int:
 
 
 def _cell_text(el) -> str:
-    return _WS.sub(" ", el.text_content()).strip()
+    return " ".join(el.text_content().split())
 
 
 def expand(rows: list[list[tuple[str, int, int]]]) -> Grid:
@@ -80,7 +79,8 @@ def html_grids(html: str | bytes) -> list[Grid]:
                     _span(td, "rowspan", MAX_SPAN_ROWS),
                     _span(td, "colspan", MAX_COLS),
                 )
-                for td in tr.xpath("./td|./th")
+                for td in tr
+                if td.tag in ("td", "th")
             ]
             rows.append(cells)
         grid = expand(rows)

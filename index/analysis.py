@@ -13,7 +13,7 @@ from whoosh.analysis import Filter, Token, Tokenizer
 
 from corpus.chars import LETTER, NOT_LETTER, WORDISH
 from index import segment
-from index.normalize import normalize_with_offsets
+from index.normalize import normalize, normalize_with_offsets
 
 
 class _Base(Tokenizer):
@@ -109,3 +109,25 @@ def bigrams(squeezed: str) -> list[str]:
 def grams_of(text: str) -> list[str]:
     """The bigram-field terms of already-normalized `text`, in order."""
     return bigrams(squeeze(text))
+
+
+# -- the fields' terms in one call: what the bulk writer, the cluster and the matcher share ----
+WORDS = "text"  # jieba words (scored, with lengths)
+GRAMS = "grams"  # bigrams of the squeezed text
+PLAIN = "plain"  # column: the squeezed normalized text, for confirming phrases
+
+
+def analyse(text: str) -> tuple[list[str], list[str], str]:
+    """(word terms, bigram terms, squeezed text) of a passage: the same terms the schema's
+    analyzers give for the `text` and `grams` fields (tests/test_whoosh_contract.py holds them equal)."""
+    words, plain = words_and_plain(text)
+    return words, bigrams(plain), plain
+
+
+def words_and_plain(text: str) -> tuple[list[str], str]:
+    """`analyse` without the bigram list (the cluster makes its gram tokens from the squeezed
+    text directly)."""
+    norm = normalize(text)
+    # isalnum() implies a \w character: it saves the regex for nearly every token
+    words = [w for w, _s, _e in segment.tokenize(norm) if w.isalnum() or WORDISH.search(w)]
+    return words, squeeze(norm)

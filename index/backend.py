@@ -9,7 +9,7 @@ searchable. A store may ask nothing of the loop beyond these calls."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from corpus.model import Report
@@ -23,6 +23,7 @@ class Known:
     by_print: dict[str, tuple[str, str]]  # fingerprint → (report_id, source_key)
     copies: dict[str, set[str]]  # report_id → source_keys of its copies
     primary: dict[str, str]  # report_id → its own source_key
+    replaced: set[str] = field(default_factory=set)  # ids in the replaced-id table
 
 
 class PassageStore(Protocol):
@@ -48,6 +49,16 @@ class PassageStore(Protocol):
         ...
 
     def delete_report(self, report_id: str) -> None: ...
+
+    def passages_of(self, report_id: str) -> list[tuple[str, str]]:
+        """The committed passages of a report, as (passage id, text): its old version, whose
+        ids that go are written to the replaced-id table. [] for a store without the table."""
+        ...
+
+    def set_replaced(self, old_id: str, new_id: str | None, report_id: str = "") -> None:
+        """Record in the replaced-id table that `old_id` (a report's or a passage's) is now
+        `new_id` of report `report_id`; None: `old_id` is live again, drop its row."""
+        ...
 
     def delete_alias(self, source_key: str) -> None: ...
 

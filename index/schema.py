@@ -14,6 +14,9 @@ REPORT = "r"
 # Another source of a report already indexed (the same normalized text under another path or
 # URL): one small document per copy, carrying the report's id, so a report is listed once.
 ALIAS = "a"
+# An id that is gone, and what replaced it (a report re-ingested in a corrected version): one
+# small document per old id, `passage_id` "x:" + the old id, `replaced_by` the new id.
+REPLACED = "x"
 
 
 def make_schema() -> Schema:
@@ -33,6 +36,7 @@ def make_schema() -> Schema:
         year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=True),
         section=ID(stored=True, sortable=True),
         heading=STORED(),
+        ocr=STORED(),  # True on a passage read through OCR from a page image
         order=NUMERIC(int, stored=True, sortable=True),
         title=STORED(),
         published=STORED(),
@@ -45,4 +49,6 @@ def make_schema() -> Schema:
         provenance=STORED(),
         fingerprint=STORED(),
         stats=STORED(),  # JSON text of the report's standard tables, or None
+        replaced_by=STORED(),  # on REPLACED documents: the id that replaced theirs
+        sentences=STORED(),  # the report's sentence fingerprints (index/sentences.py), bytes
     )

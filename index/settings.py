@@ -21,6 +21,11 @@ def __getattr__(name: str) -> str:
     return value
 
 
+# The index's layout: bumped when an index written before cannot be read as it is. 2: report and
+# passage ids from what a report is (corpus/identity.py), not from its file's path; the
+# replaced-id table. An index of another layout is refused with "built by an older gongkai".
+INDEX_LAYOUT = 2
+
 # -- ingest ---------------------------------------------------------------------------------------
 WRITER_LIMIT_MB = 512  # Whoosh's memory budget per writer (its sorting pool)
 BATCH_REPORTS = 5000  # a batch commits after this many reports …
@@ -28,6 +33,9 @@ BATCH_BYTES = 24_000_000  # … or this much text (UTF-8 bytes, estimated); boun
 SMALL_SEGMENT = 1000  # documents: segments under this are merged away at the end of an ingest
 BLOCK_LIMIT = 512  # postings per block in the codec
 BLOCK_COMPRESSION = 1  # zlib level of posting blocks
+# OCR text of scanned pages is cached in this folder inside the index (`ingest --ocr-cache`
+# puts it elsewhere, e.g. to keep it when the index is deleted and rebuilt).
+OCR_CACHE_DIR = "ocr-cache"
 
 # -- ranking --------------------------------------------------------------------------------------
 BM25_K1 = 1.2

@@ -11,8 +11,11 @@ from whoosh.index import EmptyIndexError, Index
 
 import index.whoosh_ext  # noqa: F401  (registers the codec under the names indexes pickled)
 from index.schema import make_schema
+from index.settings import INDEX_LAYOUT
+from index.whoosh_ext.check import segment_damage
 
 INDEX_NAME = "gongkai"
+LAYOUT_FILE = "LAYOUT"  # the layout an index was written in (index/settings.py INDEX_LAYOUT)
 
 
 class IndexMissing(Exception):
@@ -21,6 +24,10 @@ class IndexMissing(Exception):
 
 class IndexOutdated(IndexMissing):
     pass
+
+
+class IndexBusy(Exception):
+    """Another ingest holds the index (for longer than the lock timeout)."""
 
 
 class IndexFault(Exception):
@@ -51,31 +58,11 @@ def damage(path: str) -> str | None:
         return None
     try:
         ix = _open(path)
-        segments = ix._segments()
     except EmptyIndexError:
         return None
     except Exception as e:  # noqa: BLE001 - any failure here is damage
         return f"its table of contents cannot be read ({type(e).__name__})"
-    from whoosh.reading import SegmentReader
-
-    for seg in segments:
-        name = seg.segment_id()
-        try:
-            fname = seg.make_filename(".seg")
-            if seg.is_compound() and not ix.storage.file_exists(fname):
-                return f"segment {name} is missing its file {fname}"
-            reader = SegmentReader(ix.storage, ix.schema, seg)
-            try:
-                n = reader.doc_count_all()
-                for docnum in {0, n - 1} if n else ():
-                    reader.stored_fields(docnum)
-                for term in reader.lexicon("kind"):
-                    list(reader.postings("kind", term).all_ids())
-            finally:
-                reader.close()
-        except Exception as e:  # noqa: BLE001
-            return f"segment {name} cannot be read, truncated or corrupt ({type(e).__name__})"
-    return None
+    return segment_damage(ix)
 
 
 def damaged(path: str, detail: str) -> IndexFault:
@@ -85,10 +72,23 @@ def damaged(path: str, detail: str) -> IndexFault:
     )
 
 
+def layout(path: str) -> int | None:
+    """The layout the index at `path` was written in (None: before layouts were recorded, when
+    ids were hashed from file paths)."""
+    try:
+        with open(os.path.join(path, LAYOUT_FILE), encoding="ascii") as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
 def _checked(ix: Index, path: str) -> Index:
-    if set(ix.schema.names()) != set(make_schema().names()):
+    found = layout(path)
+    if set(ix.schema.names()) != set(make_schema().names()) or found != INDEX_LAYOUT:
+        why = " (its ids were made from file paths)" if found is None else ""
         raise IndexOutdated(
-            f"the index at {path} was built by an older gongkai: delete it and run `ingest` again"
+            f"the index at {path} was built by an older gongkai{why}: delete it and run "
+            "`ingest` again"
         )
     return ix
 
@@ -112,4 +112,6 @@ def open_or_create(path: str) -> Index:
     os.makedirs(path, exist_ok=True)
     if windex.exists_in(path, indexname=INDEX_NAME):
         return _checked(_open(path), path)
+    with open(os.path.join(path, LAYOUT_FILE), "w", encoding="ascii") as f:
+        f.write(f"{INDEX_LAYOUT}\n")  # first: an index is never without its layout
     return FileStorage(path, supports_mmap=False).create_index(make_schema(), INDEX_NAME)

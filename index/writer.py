@@ -4,7 +4,6 @@ interrupted run leaves the last commit searchable, and idempotent across re-runs
 from __future__ import annotations
 
 import codecs
-import functools
 import json
 import os
 import time
@@ -15,8 +14,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from corpus.discover import discover, shown
-from corpus.html import PageTooLarge
+from corpus.identity import assign, content_id
 from corpus.model import Report, stable_id
+from corpus.ocr import OcrReader
 from corpus.reader import (
     DEFAULT_MAX_MB,
     IngestError,
@@ -26,15 +26,12 @@ from corpus.reader import (
     UnitSkip,
     read_units,
 )
+from index import sentences
 from index.backend import Known, PassageStore
-from index.schema import ALIAS, PASSAGE, REPORT
-from index.settings import BATCH_BYTES, BATCH_REPORTS
-from index.store import INDEX_NAME, open_or_create, write_fault
+from index.schema import ALIAS, PASSAGE, REPLACED, REPORT
+from index.settings import BATCH_BYTES, BATCH_REPORTS, OCR_CACHE_DIR
+from index.store import INDEX_NAME, IndexBusy, open_or_create, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
-
-
-class IndexBusy(Exception):
-    pass
 
 
 @dataclass
@@ -50,6 +47,9 @@ class IngestStats:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    ocr_pages: int = 0  # pages read through OCR in this run
+    ocr_cached: int = 0  # scanned pages whose OCR text came from the cache
+    ocr_seconds: float = 0.0
 
 
 @dataclass
@@ -62,6 +62,7 @@ class Progress:
 def _existing(ix) -> Known:
     known = Known({}, {}, {}, {})
     with ix.searcher() as s:
+        known.replaced = {doc["passage_id"][2:] for doc in s.documents(kind=REPLACED)}
         for doc in s.documents(kind=REPORT):
             rid = doc["report_id"]
             known.sources[doc["source_key"]] = (rid, doc["content_hash"], doc.get("source", ""))
@@ -142,6 +143,40 @@ def alias_doc(report_id: str, source_key: str, content_hash: str, source: str, u
     }
 
 
+def replaced_doc(old_id: str, new_id: str, report_id: str) -> dict:
+    """The replaced-id table's row: `old_id` (a report's or a passage's) is now `new_id`."""
+    return {
+        "kind": REPLACED,
+        "passage_id": "x:" + old_id,
+        "report_id": report_id,
+        "replaced_by": new_id,
+        "year": 0,
+        "order": -3,
+    }
+
+
+def _grams(text: str) -> set[str]:
+    t = "".join(text.split())
+    return {t[i : i + 2] for i in range(len(t) - 1)} or {t}
+
+
+def replacements(old_report: str, old: list[tuple[str, str]], new: Report) -> list[tuple[str, str]]:
+    """(old id, new id) for every id of a report's old version (`old_report`, its passages as
+    (id, text)) that its new version `new` no longer has: the report's id goes to the new
+    one's, a passage's to the new passage most like it (half its character pairs shared), else
+    to the new report."""
+    out = [(old_report, new.report_id)] if old_report != new.report_id else []
+    live = {p.passage_id for p in new.passages}
+    grams = [(p.passage_id, _grams(p.text)) for p in new.passages]
+    for pid, text in old:
+        if pid in live:
+            continue
+        g = _grams(text)
+        score, best = max(((len(g & h) / len(g | h), npid) for npid, h in grams), default=(0.0, ""))
+        out.append((pid, best if score >= 0.5 else new.report_id))
+    return out
+
+
 def report_docs(report: Report) -> Iterable[dict]:
     common = {
         "report_id": report.report_id,
@@ -164,6 +199,7 @@ def report_docs(report: Report) -> Iterable[dict]:
         "provenance": report.provenance,
         "fingerprint": report.fingerprint,
         "stats": json.dumps(report.stats, ensure_ascii=False) if report.stats else None,
+        "sentences": sentences.encode(sentences.prints(p.text for p in report.passages)),
         "section": "",
         "order": -1,
     }
@@ -175,6 +211,7 @@ def report_docs(report: Report) -> Iterable[dict]:
             "text": p.text,
             "section": p.section,
             "heading": p.heading,
+            "ocr": p.ocr,
             "order": p.order,
         }
 
@@ -231,6 +268,19 @@ class WhooshStore:
         self.writer().add_document(**doc)
         self.n += 1
 
+    def passages_of(self, report_id: str) -> list[tuple[str, str]]:
+        """The committed passages of a report, as (passage id, text)."""
+        with self.ix.searcher() as s:
+            docs = s.documents(kind=PASSAGE, report_id=report_id)
+            return [(d["passage_id"], d.get("text", "")) for d in docs]
+
+    def set_replaced(self, old_id: str, new_id: str | None, report_id: str = "") -> None:
+        """Record that `old_id` is now `new_id` (None: `old_id` is live again, drop its row)."""
+        w = self.writer()
+        w.delete_by_term("passage_id", "x:" + old_id)
+        if new_id is not None:
+            w.add_document(**replaced_doc(old_id, new_id, report_id))
+
     def add(self, report: Report, replace: bool) -> None:
         w = self.writer()
         if replace:  # only sources already in the index have old documents to drop
@@ -278,16 +328,25 @@ def ingest(
     progress: Callable[[int, int, int, int], None] | None = None,
     store: PassageStore | None = None,
     on_commit: Callable[[], None] | None = None,
+    ocr_cache: str | None = None,
+    ocr_workers: int = 0,
+    on_ocr_page: Callable[[int, int], None] | None = None,
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
     and counted; they never stop the run. `on_commit` is called before each commit and before
     the final merge, which can take seconds after the last file is read. `store`: another
     `PassageStore` (index/backend.py) instead of the local index at `index_dir` (the cluster's,
     index/cluster/writer.py). On the local index the whole run holds the ingest lock, and a
-    fault writing it raises IndexFault (store.write_fault) with the last commit intact."""
+    fault writing it raises IndexFault (store.write_fault) with the last commit intact.
+
+    Pages without a text layer are read through OCR (corpus/ocr.py) by `ocr_workers` worker
+    processes (0: one per core), each page's text cached in `ocr_cache` — by default the
+    index's own folder (OCR_CACHE_DIR inside it), so a re-ingest reads no page twice;
+    `on_ocr_page(pages done, pages)` follows the pages of the file being read."""
     t0 = time.perf_counter()
-    run = functools.partial(
-        _ingest,
+    if ocr_cache is None and store is None:
+        ocr_cache = os.path.join(index_dir, OCR_CACHE_DIR)
+    run = _Run(
         paths=paths,
         t0=t0,
         max_mb=max_mb,
@@ -295,30 +354,47 @@ def ingest(
         on_error=on_error,
         progress=progress,
         on_commit=on_commit,
+        ocr=OcrReader(cache_dir=ocr_cache, workers=ocr_workers, on_page=on_ocr_page),
     )
     if store is not None:
-        return run(store)
+        return _ingest(store, run)
     try:
         lock = IngestLock(index_dir, lock_timeout)
         try:
-            return run(WhooshStore(open_or_create(index_dir), lock_timeout))
+            return _ingest(WhooshStore(open_or_create(index_dir), lock_timeout), run)
         finally:
             lock.release()
     except OSError as e:  # sources' read errors are caught per source: this is the index
         raise write_fault(e, index_dir) from None
 
 
-def _ingest(
-    batch: PassageStore,
-    *,
-    paths: list[str],
-    t0: float,
-    max_mb: float,
-    prune: bool,
-    on_error: Callable[[str, str], None] | None,
-    progress: Callable[[int, int, int, int], None] | None,
-    on_commit: Callable[[], None] | None,
-) -> IngestStats:
+@dataclass
+class _Run:
+    """One ingest run: its sources, options and callbacks (as `ingest` documents them)."""
+
+    paths: list[str]
+    t0: float
+    max_mb: float
+    prune: bool
+    on_error: Callable[[str, str], None] | None
+    progress: Callable[[int, int, int, int], None] | None
+    on_commit: Callable[[], None] | None
+    ocr: OcrReader
+
+
+def _ingest(batch: PassageStore, run: _Run) -> IngestStats:
+    """The ingest loop over one store (index/backend.py `PassageStore`)."""
+    ocr = run.ocr
+    with ocr:  # its page workers end with the run
+        stats = _ingest_files(batch, run)
+    stats.ocr_pages, stats.ocr_cached = ocr.counts.pages, ocr.counts.cached
+    stats.ocr_seconds = ocr.counts.seconds
+    return stats
+
+
+def _ingest_files(batch: PassageStore, run: _Run) -> IngestStats:
+    paths, max_mb, prune, ocr = run.paths, run.max_mb, run.prune, run.ocr
+    on_error, progress, on_commit = run.on_error, run.progress, run.on_commit
     stats = IngestStats()
     known = batch.existing()  # read under the lock
     seen_keys: set[str] = set()
@@ -350,7 +426,7 @@ def _ingest(
             else:
                 file_failed = False
                 file_keys: set[str] = set()
-                units = read_units(f, max_bytes)
+                units = read_units(f, max_bytes, ocr)
                 while True:
                     try:
                         unit = next(units, None)
@@ -392,7 +468,7 @@ def _ingest(
         # Copies of a report that changed or went, already passed in this run: read again.
         for key in sorted(orphans & seen_keys):
             f = by_path.get(key.split("#", 1)[0])
-            for unit in read_units(f, max_bytes) if f else ():
+            for unit in read_units(f, max_bytes, ocr) if f else ():
                 if isinstance(unit, Unit) and unit.key == key and key not in known.sources:
                     _one(unit, known, batch, stats, fail, orphans)
         batch.commit()
@@ -400,7 +476,7 @@ def _ingest(
     except BaseException:
         batch.cancel()
         raise
-    stats.seconds = time.perf_counter() - t0
+    stats.seconds = time.perf_counter() - run.t0
     return stats
 
 
@@ -424,7 +500,8 @@ def _forget(key: str, known: Known, batch: PassageStore) -> set[str]:
 
 def _one(unit: Unit, known: Known, batch: PassageStore, stats: IngestStats, fail, orphans) -> None:
     """Parse and add one source; a copy of a report already known becomes an alias of it.
-    Keys of copies whose report changed or went are added to `orphans`."""
+    Keys of copies whose report changed or went are added to `orphans`. Ids the source's
+    old version had and its new one has not go to the replaced-id table."""
     old = known.sources.get(unit.key)
     if old and old[1] == unit.content_hash:
         stats.unchanged += 1
@@ -441,8 +518,13 @@ def _one(unit: Unit, known: Known, batch: PassageStore, stats: IngestStats, fail
     if problem:
         fail(unit.source, problem)
         return
+    for missing in report.problems:  # pages that could not be read: named, the rest kept
+        fail(unit.source, missing)
     same = known.by_print.get(report.fingerprint)
     own = old is not None and known.primary.get(old[0]) == unit.key
+    before: tuple[str, list[tuple[str, str]]] | None = None  # the old version, to map its ids
+    if own:
+        before = (old[0], batch.passages_of(old[0]))
     if old is not None and not (own and same is None):
         # a changed copy, or a report that became a copy of another
         orphans.update(_forget(unit.key, known, batch))
@@ -454,15 +536,38 @@ def _one(unit: Unit, known: Known, batch: PassageStore, stats: IngestStats, fail
         known.sources[unit.key] = (rid, unit.content_hash, report.source)
         known.copies.setdefault(rid, set()).add(unit.key)
         stats.copies.append((report.source, known.sources[first_key][2]))
+        if before is not None:  # this source's report is now a copy of another
+            report.report_id, report.passages = rid, []
+            _record(batch, known, replacements(*before, report), report.report_id)
         return
+    holder = known.primary.get(report.report_id)
+    if holder is not None and holder != unit.key:
+        if _exists(holder.split("#", 1)[0]):
+            # Another report, still there, claims the same agency, year and kind: this one is
+            # named by its content instead.
+            report.report_id = content_id(report.fingerprint)
+            assign(report.report_id, report.passages)
+        else:  # a corrected version of a report whose file went: it takes over the id
+            before = (report.report_id, batch.passages_of(report.report_id))
+            stats.removed.append(known.sources[holder][2])
+            orphans.update(_forget(holder, known, batch))
     if own:
-        gone = known.copies.pop(report.report_id, set())
+        gone = known.copies.pop(old[0], set())
         for k in gone:  # its copies' documents go with the old version: read them again
             known.sources.pop(k, None)
         orphans.update(gone)
-        for fp in [fp for fp, (r, _k) in known.by_print.items() if r == report.report_id]:
+        for fp in [fp for fp, (r, _k) in known.by_print.items() if r == old[0]]:
             del known.by_print[fp]
+        if old[0] != report.report_id:  # renamed (its content id changed): the old goes
+            batch.delete_report(old[0])
+            del known.primary[old[0]]
     batch.add(report, replace=own)
+    live = {report.report_id, *(p.passage_id for p in report.passages)}
+    for back in live & known.replaced:  # an id that had been replaced is live again
+        batch.set_replaced(back, None)
+        known.replaced.discard(back)
+    if before is not None:
+        _record(batch, known, replacements(*before, report), report.report_id)
     known.sources[unit.key] = (report.report_id, unit.content_hash, report.source)
     known.primary[report.report_id] = unit.key
     known.by_print[report.fingerprint] = (report.report_id, unit.key)
@@ -470,9 +575,18 @@ def _one(unit: Unit, known: Known, batch: PassageStore, stats: IngestStats, fail
     stats.passages += len(report.passages)
 
 
+def _record(
+    batch: PassageStore, known: Known, pairs: list[tuple[str, str]], report_id: str
+) -> None:
+    """Write (old id, new id) pairs to the replaced-id table (`report_id`: the new report)."""
+    for old_id, new_id in pairs:
+        batch.set_replaced(old_id, new_id, report_id)
+        known.replaced.add(old_id)
+
+
 def _reason(e: Exception) -> str:
     """One line saying why a source could not be read or parsed."""
-    if isinstance(e, (IngestError, PageTooLarge)):
+    if isinstance(e, IngestError):
         return str(e)
     if isinstance(e, RecursionError):
         return "document too deeply nested to parse"

@@ -34,7 +34,37 @@ if TYPE_CHECKING:
 
 
 class NotFound(LookupError):
-    """An unknown report or passage (exit 2, HTTP 404)."""
+    """An unknown report or passage (exit 2, HTTP 404). `code` says why, for the web's JSON:
+    None (not there), "replaced" (`params["replaced_by"]` names the id that replaced it) or
+    "wrong_kind" (a passage id given for a report, or the reverse)."""
+
+    def __init__(self, message: str | None, *, code: str | None = None, params: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.params = params or {}
+
+
+def missing(engine: SearchEngine, wanted: str, given: str) -> NotFound:
+    """Why `given` (the id of a `wanted` "report" or "passage") is not in the index, as the
+    NotFound to raise: replaced (by what), the other kind of id, or not there at all."""
+    other = "passage" if wanted == "report" else "report"
+    new = engine.replaced_by(given)
+    if new is not None:
+        kind = engine.id_kind(new) or wanted
+        return NotFound(
+            f"{wanted} {given} was replaced by a corrected version: {kind} {new}",
+            code="replaced",
+            params={"id": given, "replaced_by": new, "kind": kind},  # kind: of the new id
+        )
+    if engine.id_kind(given) == other:
+        hint = f"`show {given}`" if other == "report" else f"`cite {given}`"
+        return NotFound(
+            f"{given} is a {other} id, not a {wanted} id: try {hint}",
+            code="wrong_kind",
+            params={"id": given, "kind": other, "kind_zh": "报告" if other == "report" else "段落"},
+        )
+    see = "see `reports`" if wanted == "report" else "ids look like f4d480a659443258"
+    return NotFound(f"no {wanted} {given!r} in the index ({see})", params={"id": given})
 
 
 REPORT_ID = re.compile(r"[0-9a-f]{1,64}")  # report and passage ids: lowercase hex
@@ -43,7 +73,7 @@ REPORT_ID = re.compile(r"[0-9a-f]{1,64}")  # report and passage ids: lowercase h
 def check_report_id(report_id: str | None) -> str:
     """`report_id` when it looks like an id, else NotFound (before any engine is asked)."""
     if not REPORT_ID.fullmatch(report_id or ""):
-        raise NotFound(report_id)
+        raise NotFound(f"no report {report_id!r} in the index (see `reports`)")
     return report_id  # type: ignore[return-value]
 
 
@@ -153,6 +183,16 @@ class SearchEngine(Protocol):
 
     def show(self, report_id: str) -> ReportDetail: ...
 
+    # -- ids that are gone ------------------------------------------------------------------------
+    def replaced_by(self, old_id: str) -> str | None:
+        """The live id that replaced `old_id` (a report's or a passage's: a corrected version
+        was ingested), following the replaced-id table; None when it was never replaced."""
+        ...
+
+    def id_kind(self, some_id: str) -> str | None:
+        """ "report", "passage" or None: which kind of id the index holds `some_id` as."""
+        ...
+
     # -- snapshots --------------------------------------------------------------------------------
     def pinned(self) -> AbstractContextManager[Any]:
         """One request's view: the snapshot it starts with, for all its calls."""
@@ -190,3 +230,9 @@ class SearchEngine(Protocol):
     def more_like(
         self, terms: list[tuple[str, float]], report_id: str, filters: list, top: int
     ) -> list[tuple[dict[str, Any], float]]: ...
+
+    def sentence_prints(self) -> dict[str, np.ndarray]:
+        """Every report's sentence fingerprints as stored at ingest (index/sentences.py: one
+        PRINT record per sentence, in reading order), by report id. The same object for the
+        whole snapshot, so callers may cache what they derive from it (search/tools/reuse.py)."""
+        ...

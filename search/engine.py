@@ -13,7 +13,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
-from index.schema import ALIAS, PASSAGE, REPORT
+from index import sentences
+from index.schema import ALIAS, PASSAGE, REPLACED, REPORT
 from index.settings import BM25_B, BM25_K1, CHAR_CACHE, POSTINGS_CACHE_MB, STORED_CACHE
 from index.store import open_index
 from index.whoosh_ext import columns
@@ -25,6 +26,7 @@ from search.backend import (
     NotFound,
     check_report_id,
     document_positions,
+    missing,
     report_order,
     search_args,
 )
@@ -123,6 +125,7 @@ class _Generation:
     ends: dict[str, list[str]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     chars: dict[str, np.ndarray] = field(default_factory=dict)
+    prints: dict[str, np.ndarray] | None = None  # Engine.sentence_prints, read on first need
     postings: PostingCache = field(
         default_factory=lambda: PostingCache(POSTINGS_CACHE_MB * 1_000_000)
     )
@@ -290,6 +293,29 @@ class Engine:
             results = s.search(q, limit=top, filter=flt, mask=mask, terms=False)
             return [(s.stored_fields(d), score) for d, score in results.items()]
 
+    def replaced_by(self, old_id: str) -> str | None:
+        """The live id that replaced `old_id` (a report's or a passage's), following the
+        replaced-id table's chain, or None when `old_id` was never replaced."""
+        s, _ = self.searcher()
+        new = None
+        for _ in range(16):  # a chain of corrections; a cycle cannot arise, but stays bounded
+            doc = s.document(kind=REPLACED, passage_id="x:" + (new or old_id))
+            if doc is None:
+                break
+            new = doc["replaced_by"]
+            if self.id_kind(new):
+                break
+        return new
+
+    def id_kind(self, some_id: str) -> str | None:
+        """ "report", "passage" or None: which kind of id the index holds `some_id` as."""
+        s, _ = self.searcher()
+        if s.document_number(kind=REPORT, report_id=some_id) is not None:
+            return "report"
+        if s.document_number(kind=PASSAGE, passage_id=some_id) is not None:
+            return "passage"
+        return None
+
     def passage_docnums(self, passage_id: str, prefix: bool) -> list[int]:
         """Docnums of the passage with id `passage_id`, or (with `prefix`, when there is
         none) of at most two passages whose id starts with it."""
@@ -360,19 +386,37 @@ class Engine:
         rows.sort(key=report_order)
         return ReportList(reports=rows)
 
+    def sentence_prints(self) -> dict[str, np.ndarray]:
+        """Every report's sentence fingerprints as stored at ingest (index/sentences.py), by
+        report id. Read once per index generation and shared (read-only): the same object
+        until the next commit, so callers may cache what they derive from it."""
+        s, _ = self.searcher()
+        gen = self._local.gen
+        if gen.prints is None:
+            with gen.lock:
+                if gen.prints is None:
+                    out = {}
+                    for f in s.documents(kind=REPORT):
+                        out[f["report_id"]] = sentences.decode(f.get("sentences"))
+                    gen.prints = out
+        return gen.prints
+
     def show(self, report_id: str) -> ReportDetail:
         check_report_id(report_id)
         s, _ = self.searcher()
         head = s.document(kind=REPORT, report_id=report_id)
         if head is None:
-            raise NotFound(report_id)
+            raise missing(self, "report", report_id)
         hits = s.search(
             wq.And([wq.Term("kind", PASSAGE), wq.Term("report_id", report_id)]),
             limit=None,
             sortedby="order",
         )
         passages = [
-            Passage(h["passage_id"], h["section"], h.get("heading", ""), h["text"]) for h in hits
+            Passage(
+                h["passage_id"], h["section"], h.get("heading", ""), h["text"], bool(h.get("ocr"))
+            )
+            for h in hits
         ]
         copies = list(s.documents(kind=ALIAS, report_id=report_id))
         return ReportDetail(report=report_info(head, copies), passages=passages)

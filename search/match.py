@@ -11,9 +11,8 @@ from functools import reduce
 
 import numpy as np
 
-from index.analysis import bigrams, squeeze
+from index.analysis import PLAIN, bigrams, squeeze
 from index.normalize import normalize
-from index.whoosh_ext.bulk import PLAIN
 from index.whoosh_ext.postings import postings
 from search import limits
 from search import query as ql

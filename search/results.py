@@ -112,6 +112,7 @@ class Hit(Record):
     score: float | None
     source: str
     url: str | None
+    ocr: bool = False  # read through OCR from a page image: shown and cited with 〔OCR〕
 
 
 def _source(f: Mapping) -> dict:
@@ -140,6 +141,7 @@ def hit(fields: Mapping, score: float | None = None, terms: list[str] | tuple = 
         highlight=mark_spans(text, found),
         spans=found,
         score=round(float(score), 4) if score is not None else None,
+        ocr=bool(fields.get("ocr")),
     )
 
 
@@ -250,6 +252,7 @@ class Passage(Record):
     section: str
     heading: str
     text: str
+    ocr: bool = False  # read through OCR from a page image
 
 
 @dataclass(slots=True)

@@ -130,11 +130,11 @@ def test_reports_and_show_are_the_cli_json(client, web_index):
 
 
 def test_no_answer_names_a_directory_of_the_servers_disk(client, web_index):
-    """The CLI prints where each file is; the web names it by its file name alone, in every
-    answer that names it: listings, hits, a report, a citation, an export."""
+    """Files are named relative to the folder given to ingest, in every answer that names
+    them, the same on the CLI and the web: listings, hits, a report, a citation, an export."""
     cli = {r["report_id"]: r["source"] for r in cli_json(web_index, "reports")["reports"]}
-    assert cli and all(Path(s).is_absolute() for s in cli.values())
-    tree = str(Path(next(iter(cli.values()))).parent.parent)  # the directories above the files
+    assert cli and not any(Path(s).is_absolute() for s in cli.values())
+    tree = str(ROOT)  # the folders above the files
     listed = get_ok(client, "/api/reports")["reports"]
     assert {r["report_id"]: r["source"] for r in listed} == {
         k: Path(s).name for k, s in cli.items()
@@ -168,11 +168,15 @@ def test_report_view_names_each_copy_by_file_name(tmp_path):
     assert not ingest([str(tmp_path / "inbox"), str(tmp_path / "archive")], index).failed
     with TestClient(create_app(index)) as c:
         (report,) = get_ok(c, "/api/reports")["reports"]  # copies are one report
-        assert sorted(s["source"] for s in report["sources"]) == ["copy-乙.txt", "copy-甲.txt"]
+        # named relative to the folders given to ingest (inbox/, archive/)
+        assert sorted(s["source"] for s in report["sources"]) == [
+            "乙/copy-乙.txt",
+            "甲/copy-甲.txt",
+        ]
         page = c.get(f"/reports/{report['report_id']}").text
     assert str(tmp_path) not in page and "inbox" not in page and "archive" not in page
-    assert re.search(r'id="report-source">copy-.\.txt<', page)
-    assert re.search(r'id="report-copies">copy-.\.txt<', page)
+    assert re.search(r'id="report-source">./copy-.\.txt<', page)
+    assert re.search(r'id="report-copies">./copy-.\.txt<', page)
 
 
 def test_file_names_keep_urls_and_records():
@@ -264,10 +268,11 @@ def test_bad_requests_are_json_errors(client, params, status, needle, code):
 def test_every_error_code_has_chinese_words():
     """Each code the code base raises (QueryError(…, "code"), WebError(…, code=…), the codes by
     status) has the page's Chinese message."""
-    from search.web.errors import KNOWN, STATUS_CODES
+    from search.faults import FAULTS
+    from search.web.errors import STATUS_CODES
     from search.web.messages import ERRORS_ZH
 
-    raised = set(STATUS_CODES.values()) | {code for _, _, code in KNOWN.values()}
+    raised = set(STATUS_CODES.values()) | {fault.code for fault in FAULTS.values()}
     for path in [*ROOT.glob("search/**/*.py"), ROOT / "cli.py"]:
         for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(call, ast.Call):

@@ -70,8 +70,8 @@ def test_api_stats_is_stats_json(server):
     assert json.loads(bad.value.read())["error"].startswith("no metric 'requests.new.totl'")
     with urllib.request.urlopen(f"{base}/api/stats?format=csv") as r:
         lines = r.read().decode("utf-8-sig").splitlines()
-    assert lines[0] == "report_id,agency,year,table,row,column,value"
-    assert lines[-1].split(",")[3] == "checks"
+    assert lines[0] == "report_id,agency,year,format,table,row,column,value"
+    assert lines[-1].split(",")[4] == "checks"
 
 
 def table_rows(page) -> list[list[str]]:
@@ -99,7 +99,8 @@ def test_the_agency_by_year_table_links_every_figure_to_its_report(page, server)
         cells = {c["year"]: c for c in row["years"]}
         for y, text in zip(res["years"], tr[1 : 1 + len(years)], strict=True):
             want = shown(cells[y]["value"]) if y in cells else ""
-            assert text.replace(" ⚠", "") == want.replace(",", ","), (row["agency"], y)
+            mark = "旧表" if y in cells and "2008" in cells[y]["formats"] else ""
+            assert text.replace(" ⚠", "") == want + mark, (row["agency"], y)
     # every figure is a link to the report it comes from
     links = page.locator("#stats-table a.stats-fig").evaluate_all(
         "as => as.map(a => a.getAttribute('href'))"
@@ -150,6 +151,40 @@ def test_the_agency_by_year_table_links_every_figure_to_its_report(page, server)
     assert page.problems == []
 
 
+def test_the_old_tables_format_is_shown_where_a_figures_meaning_changed(page, server):
+    """The series runs from the 2008-era 统计表 to the standard tables: the view says which
+    old row a figure comes from, marks the old cells 旧表 and draws their bars lighter; the
+    report page draws the old table with the standard figure each row gives."""
+    base = server["base"]
+    res = api(base, by="year", agency="平潭")
+    if not res["format_notes"]:
+        pytest.skip("the real reports (with their 2008-era tables) are not in the index")
+    page.goto(f"{base}/?view=stats&agency=平潭")
+    note = page.locator("#stats-format")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("受理依申请公开信息总数")
+    old_years = [r["year"] for r in res["rows"] if r["formats"] == ["2008"]]
+    assert old_years == [2011, 2013]
+    expect(page.locator("#stats-chart svg rect.bar-old")).to_have_count(len(old_years))
+    old = page.locator("#stats-table sup.stats-fmt")
+    expect(old).to_have_count(len(old_years))
+    expect(old.first).to_have_attribute("title", re.compile("2008 年版"))
+    shot(page, "stats-2008-1280.png", full_page=True)
+    page.set_viewport_size({"width": 400, "height": 900})
+    expect(note).to_be_visible()
+    shot(page, "stats-2008-400.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    rid = next(r for r in res["rows"] if r["year"] == 2013)["report_ids"][0]
+    page.goto(f"{base}/reports/{rid}")
+    table = page.locator('table.report-table[data-table="table_2008"]')
+    expect(table).to_be_visible()
+    row = table.locator("tbody tr", has_text="受理依申请公开信息总数")
+    expect(row.locator("td.num")).to_have_text(["7", "28"])
+    expect(row.locator("td.map")).to_contain_text("本年新收申请")
+    shot(page, "stats-2008-report.png", full_page=True)
+    assert page.problems == []
+
+
 def test_sorting_choosing_a_metric_and_narrowing_by_a_query(page, server):
     base = server["base"]
     page.goto(f"{base}/?view=stats")
@@ -181,4 +216,41 @@ def test_sorting_choosing_a_metric_and_narrowing_by_a_query(page, server):
     narrowed = api(base, q="最多跑一次", metric="review.total", rate="corrected")
     expect(page.locator("#stats-table tbody tr")).to_have_count(len(narrowed["rows"]))
     assert {tr[0] for tr in table_rows(page)} == {r["label"] for r in narrowed["rows"]}
+    assert page.problems == []
+
+
+def test_the_data_view_is_laid_out_for_1280_and_400_px(page, server):
+    """The table fills its card with every agency name on one line at 1280 px; at 400 px the
+    chart's labels stay readable and the table's last column (the rate) is on screen."""
+    base = server["base"]
+    page.goto(f"{base}/?view=stats&rate=corrected")
+    expect(page.locator("#stats-table tbody tr").first).to_be_visible()
+    geo = """() => {
+      const wrap = document.querySelector('#view-stats .table-wrap');
+      const table = document.querySelector('#stats-table');
+      const names = [...table.querySelectorAll('th.stats-agency')];
+      const one = parseFloat(getComputedStyle(names[0]).lineHeight) || 21;
+      const ticks = [...document.querySelectorAll('#stats-chart svg text')];
+      const last = [...table.querySelectorAll('thead th')].pop().getBoundingClientRect();
+      return {
+        fill: table.getBoundingClientRect().width / wrap.clientWidth,
+        overflow: wrap.scrollWidth - wrap.clientWidth,
+        tallest: Math.max(...names.map((n) => n.getBoundingClientRect().height)),
+        one,
+        smallest: Math.min(...ticks.map((t) => t.getBoundingClientRect().height)),
+        lastRight: last.right,
+        width: window.innerWidth,
+      };
+    }"""
+    wide = page.evaluate(geo)
+    assert wide["fill"] > 0.97, wide
+    assert wide["tallest"] < 2 * wide["one"] + 14, wide  # names on one line
+    shot(page, "stats-layout-1280.png", full_page=True)
+    page.set_viewport_size({"width": 400, "height": 900})
+    page.wait_for_timeout(300)  # the chart is redrawn at the new width
+    narrow = page.evaluate(geo)
+    assert narrow["overflow"] <= 1 and narrow["lastRight"] <= narrow["width"], narrow
+    assert narrow["smallest"] >= 9, narrow  # chart labels in readable pixels, not 5 px
+    expect(page.locator("#stats-table thead")).to_contain_text("复议诉讼纠错率")
+    shot(page, "stats-layout-400.png", full_page=True)
     assert page.problems == []

@@ -19,6 +19,7 @@ HIT_KEYS = {
     "score",
     "source",
     "url",
+    "ocr",
 }
 
 
@@ -129,7 +130,9 @@ def test_reports_and_show(samples_index):
     shown = cli_json("show", r["report_id"], "--index", samples_index)
     assert shown["report"] == r
     assert len(shown["passages"]) == r["passages"]
-    assert all(set(p) == {"passage_id", "section", "heading", "text"} for p in shown["passages"])
+    assert all(
+        set(p) == {"passage_id", "section", "heading", "text", "ocr"} for p in shown["passages"]
+    )
     p = run_cli("show", "0123456789abcdef", "--index", samples_index)
     assert p.returncode == 2 and "no report" in p.stderr
 

@@ -15,6 +15,7 @@ import time
 import pytest
 
 from search.results import plain
+from search.tools.cite import cite
 from tests.conftest import CONGRESS, ROOT, SAMPLES, WORK_REPORTS, need_realdata, run_cli
 
 searchd = shutil.which("searchd")
@@ -814,3 +815,34 @@ def test_index_on_the_command_line_outranks_the_engine_in_the_environment(
     assert r.returncode == 0 and "88 reports" in r.stderr, r.stderr
     r = run_cli("reports", env={**env, "GONGKAI_INDEX": missing})
     assert r.returncode == 0 and "88 reports" in r.stderr, r.stderr
+
+
+def test_a_cluster_ingest_gives_the_local_ids_from_another_folder(fresh, tmp_path):
+    """Ids come from what a report is: the cluster, fed the same files from another folder
+    through a symlink, holds exactly the local index's report and passage ids."""
+    from index.cluster.writer import ClusterStore
+    from index.writer import ingest
+    from search.cluster.engine import ClusterEngine
+    from search.engine import Engine
+
+    src = _copy_samples(tmp_path / "src")
+    os.symlink(src, tmp_path / "link")
+    assert not ingest([str(tmp_path / "link")], None, store=ClusterStore(fresh.address)).failed
+    assert not ingest([str(SAMPLES)], str(tmp_path / "local")).failed
+    local, cluster = Engine(str(tmp_path / "local")), ClusterEngine(fresh.address)
+    ours = {r.report_id: r.source for r in cluster.reports().reports}
+    theirs = {r.report_id: r.source for r in local.reports().reports}
+    assert ours and set(ours) <= set(theirs) and all(ours[k] == theirs[k] for k in ours)
+    for rid in ours:
+        assert cluster.show(rid).passages == local.show(rid).passages
+    pid = cluster.show(next(iter(ours))).passages[0].passage_id
+    assert "来源：" + ours[next(iter(ours))] in cite(cluster, pid)["citation"]
+
+
+def test_serve_over_the_cluster_says_it_serves_the_cluster(fresh):
+    proc, _base = _serve(["--engine", fresh.address])
+    proc.terminate()
+    proc.wait(10)
+    said = proc.stderr.read().decode()
+    assert f"serving the cluster {fresh.address}" in said, said
+    assert "var/index" not in said

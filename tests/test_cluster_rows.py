@@ -9,12 +9,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.analysis import bigrams, squeeze
+from index.analysis import analyse, bigrams, squeeze, words_and_plain
 from index.cluster.config import COLUMNS
 from index.cluster.documents import char_token, gram_token, report_rows, text_fields
 from index.cluster.writer import _replaces, _value
 from index.normalize import normalize
-from index.whoosh_ext.bulk import analyse, words_and_plain
 
 texts = st.text(
     st.one_of(

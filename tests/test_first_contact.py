@@ -16,7 +16,7 @@ from conftest import ROOT, SAMPLES, cli_json, run_cli
 from search.render.chart import cjk_font, trend_png
 from search.render.text import trend_lines
 from search.tools.kwic import kwic
-from search.tools.trend import trend
+from search.tools.trend import TrendResult, trend
 
 CLI = [sys.executable, str(ROOT / "cli.py")]
 
@@ -143,20 +143,22 @@ def test_kwic_with_several_words_gives_each_words_concordance(samples_engine, sa
 # -- trend: 年份不详 apart, charts that can be published -------------------------------------------
 # A trend in which undated reports outnumber every year's (as in an archive of congress
 # reports that print no year): the renderers get the shape `trend` returns.
-UNDATED = {
-    "query": "计划经济",
-    "by": "year",
-    "total": 9,
-    "reports": 7,
-    "all_reports": 18,
-    "filters": [],
-    "rows": [
-        {"year": 1955, "reports": 1, "all_reports": 1, "share": 1.0},
-        {"year": 1956, "reports": 0, "all_reports": 1, "share": 0.0},
-        {"year": 1958, "reports": 1, "all_reports": 2, "share": 0.5},
-        {"year": None, "reports": 5, "all_reports": 14, "share": 5 / 14},
-    ],
-}
+UNDATED = TrendResult(
+    **{
+        "query": "计划经济",
+        "by": "year",
+        "total": 9,
+        "reports": 7,
+        "all_reports": 18,
+        "filters": [],
+        "rows": [
+            {"year": 1955, "reports": 1, "all_reports": 1, "share": 1.0},
+            {"year": 1956, "reports": 0, "all_reports": 1, "share": 0.0},
+            {"year": 1958, "reports": 1, "all_reports": 2, "share": 0.5},
+            {"year": None, "reports": 5, "all_reports": 14, "share": 5 / 14},
+        ],
+    }
+)  # a trend result as the tool types it (search/tools/trend.py)
 
 
 def test_undated_reports_do_not_set_the_terminal_scale():
@@ -216,7 +218,8 @@ def test_the_agency_chart_names_its_agencies(real, tmp_path):
 
 
 # -- citations of local files ---------------------------------------------------------------------
-def test_a_citation_of_a_local_file_gives_its_absolute_path(tmp_path):
+def test_a_citation_of_a_local_file_names_it_relative_to_the_ingested_folder(tmp_path):
+    """The same on every machine: no folder of the disk that read it, never a made-up path."""
     src = tmp_path / "scraped"
     src.mkdir()
     name = "001_8f5cd09c3fcdcd6e.txt"
@@ -226,9 +229,9 @@ def test_a_citation_of_a_local_file_gives_its_absolute_path(tmp_path):
     hit = json.loads(
         run_cli("search", "依申请公开", "--index", "idx", "--json", cwd=tmp_path).stdout
     )["hits"][0]
-    assert hit["source"] == f"scraped/{name}", "the source stays as given"
+    assert hit["source"] == name, "named relative to the folder given to ingest"
     cite = run_cli("cite", hit["passage_id"], "--index", str(tmp_path / "idx"))
-    assert cite.stdout.rstrip().endswith(f"来源：{src / name}")
+    assert cite.stdout.rstrip().endswith(f"来源：{name}") and str(tmp_path) not in cite.stdout
     jsonl = tmp_path / "dump.jsonl"
     jsonl.write_text(
         json.dumps({"title": "某区2016年政府信息公开工作年度报告", "content": "依申请公开工作。"})
@@ -237,4 +240,4 @@ def test_a_citation_of_a_local_file_gives_its_absolute_path(tmp_path):
     )
     assert run_cli("ingest", "dump.jsonl", "--index", "idx", cwd=tmp_path).returncode == 0
     rows = cli_json("kwic", "依申请公开工作", "--index", str(tmp_path / "idx"))["occurrences"]
-    assert rows[0]["citation"].endswith(f"来源：{jsonl}:1")
+    assert rows[0]["citation"].endswith("来源：dump.jsonl:1")

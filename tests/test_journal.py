@@ -223,8 +223,16 @@ def test_compare_by_year_and_limit(samples):
     assert len(years) == len(set(years))
     assert set(years) == set(facet(samples.search("依申请公开", limit=0), "year"))
     assert all(r["year"] == r["group"] for r in res["results"])
+    # by year: the years in year order (time is the axis); the most relevant when limited
+    assert years == sorted(years) and res["order"] == "year"
+    best = compare(samples, "依申请公开", by="year", limit=0, order="relevance")["results"]
+    assert [r["rank"] for r in best] == list(range(1, len(best) + 1))
+    assert sorted(r["group"] for r in best) == years and [r["group"] for r in best] != years
     top3 = compare(samples, "依申请公开", by="year", limit=3)
-    assert top3["results"] == res["results"][:3] and top3["groups"] == res["groups"]
+    assert [r["group"] for r in top3["results"]] == sorted(r["group"] for r in best[:3])
+    assert top3["groups"] == res["groups"]
+    relevance3 = compare(samples, "依申请公开", by="year", limit=3, order="relevance")
+    assert relevance3["results"] == best[:3]
 
 
 def test_compare_on_the_real_corpus(real):

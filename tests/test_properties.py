@@ -62,7 +62,7 @@ def test_normalize_is_idempotent_and_offsets_stay_in_bounds(text):
 def test_cleaner_and_passages_never_raise(text):
     lines, header = clean_lines(text.splitlines())
     assert all(isinstance(x, str) and x for x in lines)
-    for p in make_passages("r", lines):
+    for p in make_passages(lines):
         assert 0 < len(p.text) <= 400
 
 

@@ -70,6 +70,32 @@ def test_chrome_gone_body_kept(reports, case):
     assert any(cell in c for grid in r.tables for row in grid for c in row)
 
 
+TABLE_2008 = {  # expect.json's names → where format 2008 puts the 本年度 figure
+    "new_requests_total": ("requests", "new", "total"),
+    "granted_total": ("requests", "granted", "total"),
+    "review_total": ("review", "total"),
+    "litigation_total": ("litigation_direct", "total"),
+}
+
+
+def _at(stats: dict, path: tuple[str, ...]):
+    for key in path:
+        stats = stats[key]
+    return stats
+
+
+@pytest.mark.parametrize("case", [e for e in EXPECT if "table_2008" in e], ids=lambda e: e["file"])
+def test_old_tables_give_their_figures(reports, case):
+    stats = reports[case["file"]].stats
+    assert stats["format"] == "2008"
+    got = {name: _at(stats, path) for name, path in TABLE_2008.items()}
+    assert got == case["table_2008"]
+    assert stats["checks"] == []
+    # 历年累计 beside each year's figure, never in its place
+    rows = stats["table_2008"]
+    assert rows["requests"]["cumulative"] >= rows["requests"]["year"]
+
+
 def test_tables_come_as_grids(reports):
     pdf = reports["03-huaian-shi-2024.pdf"]
     # 表三 runs over a page break: one grid, every row as wide as the table
@@ -98,6 +124,9 @@ def test_through_the_index(tmp_path):
         found, expected = _headings(r["headings"], case["sections"])
         assert found == expected
         assert set(r["provenance"]) >= {"title", "agency", "year"}
+        if "table_2008" in case:
+            got = {name: _at(r["stats"], path) for name, path in TABLE_2008.items()}
+            assert got == case["table_2008"], case["file"]
     # the crawler exports: title from the 标题: line, URL from 原文链接:
     assert rows["04-pingtan-xian-2011.txt"]["provenance"]["title"] == "header-line"
     assert rows["08-pingtan-2023.txt"]["url"].startswith("https://www.pingtan.gov.cn/")

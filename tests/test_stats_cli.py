@@ -88,8 +88,8 @@ def reports(index) -> list[dict]:
 def fig(stats: dict | None, table: str, row: str, col: str | None = None):
     if not stats:
         return None
-    cell = stats[table][row]
-    return cell if col is None else cell[col]
+    cell = stats[table].get(row, {})  # format 2008 holds only the rows its old table gives
+    return cell if col is None else cell.get(col)
 
 
 def new_total(r: dict):
@@ -141,6 +141,8 @@ def test_a_rate_is_its_parts_summed_and_sort_by_rate_ranks_by_it(index, reports)
         (rid,) = row["report_ids"]
         s = by_id[rid]["stats"]
         refused = [fig(s, "requests", k, "total") for k in REFUSED]
+        if s["format"] == "2008":  # the old table prints every refusal as one row: 否决公开
+            refused = [s["table_2008"]["replies_refused"]["year"]]
         handled = fig(s, "requests", "total", "total")
         assert None not in refused and handled
         assert row["rate"]["numerator"] == sum(refused)
@@ -152,6 +154,9 @@ def test_a_rate_is_its_parts_summed_and_sort_by_rate_ranks_by_it(index, reports)
     corrected = cli_json("stats", "--index", index, "--rate", "corrected")
     for row in corrected["rows"]:
         s = by_id[row["report_ids"][0]]["stats"]
+        if s["format"] == "2008":  # 行政复议数 / 行政诉讼数 only: no outcomes, no rate
+            assert row["rate"]["value"] is None
+            continue
         num = sum(s[g]["corrected"] for g in REVIEW_GROUPS)
         den = sum(s[g]["total"] for g in REVIEW_GROUPS)  # as printed, the 0 too
         assert (row["rate"]["numerator"], row["rate"]["denominator"]) == (num, den)
@@ -175,6 +180,36 @@ def test_by_year_sums_the_reports_that_give_the_figure_and_counts_the_rest(index
     y2022 = next(row for row in res["rows"] if row["year"] == 2022)
     assert y2023["previous"] == y2022["value"]
     assert y2023["change"] == y2023["value"] - y2022["value"]
+
+
+def test_by_year_runs_from_the_old_table_to_the_standard_ones(index, reports):
+    """One series across formats: the 2008-era 统计表 (2011, 2013) and the standard tables,
+    each row saying which formats it sums, and a note where the figure's meaning changed."""
+    if not REALREPORTS.exists():
+        pytest.skip(f"real reports not found at {REALREPORTS}")
+    res = cli_json("stats", "--index", index, "--by", "year")
+    formats = {row["year"]: row["formats"] for row in res["rows"]}
+    assert formats[2011] == ["2008"] and formats[2013] == ["2008"]
+    assert formats[2023] == ["2021"]
+    old = [r for r in reports if r["stats"] and r["stats"]["format"] == "2008"]
+    assert res["formats"]["2008"] == len(old) == 2
+    y2013 = next(row for row in res["rows"] if row["year"] == 2013)
+    assert y2013["value"] == 7  # 受理依申请公开信息总数, 本年度
+    (note,) = res["format_notes"]
+    assert "2011–2013" in note and "受理依申请公开信息总数" in note
+    text = run_cli("stats", "--index", index, "--by", "year").stdout
+    head = next(line for line in text.splitlines() if line.lstrip().startswith("#"))
+    assert head.rstrip().endswith("format")
+    assert "format: 2011–2013" in text
+    # a figure only the old table has: its own key, 历年累计 beside 本年度
+    cum = cli_json(
+        "stats", "--index", index, "--by", "year", "--metric", "table_2008.requests.cumulative"
+    )
+    assert {row["year"]: row["value"] for row in cum["rows"] if row["value"] is not None} == {
+        2011: 0,
+        2013: 28,
+    }
+    assert cum["format_notes"] == []
 
 
 def test_a_missing_figure_is_never_a_zero(index):
@@ -230,7 +265,7 @@ def test_printed_totals_that_disagree_with_their_parts_are_shown(index, reports)
 def test_csv_is_every_figure_in_long_form_then_the_checks(index, reports):
     p = run_cli("stats", "--index", index, "--csv")
     assert p.returncode == 0, p.stderr
-    assert p.stdout.startswith("\ufeffreport_id,agency,year,table,row,column,value\n")
+    assert p.stdout.startswith("\ufeffreport_id,agency,year,format,table,row,column,value\n")
     rows = list(csv.DictReader(io.StringIO(p.stdout.lstrip("\ufeff"))))
     got = {(r["report_id"], r["table"], r["row"], r["column"]): r["value"] for r in rows}
     want = {}
@@ -244,12 +279,19 @@ def test_csv_is_every_figure_in_long_form_then_the_checks(index, reports):
         ]
         cells += [("review", g, c, v) for g in REVIEW_GROUPS for c, v in s[g].items()]
         cells += [
+            ("table_2008", row, c, cs[c])
+            for row, cs in (s.get("table_2008") or {}).items()
+            for c in ("year", "cumulative")
+        ]
+        cells += [
             ("checks", k["rule"], c, k[c]) for k in s["checks"] for c in ("printed", "computed")
         ]
         for table, row, col, v in cells:
             want[(r["report_id"], table, row, col)] = "" if v is None else str(v)
     assert got == want
     assert len(rows) == len(want)  # nothing twice
+    fmt = {r["report_id"]: r["stats"]["format"] for r in reports if r["stats"]}
+    assert all(row["format"] == fmt[row["report_id"]] for row in rows)
     empty = [r for r in rows if r["agency"] == "奉化区人民政府" and r["row"] == "new"]
     assert {r["column"]: r["value"] for r in empty}["total"] == ""  # empty, not 0
     assert rows[-1]["table"] == "checks"
@@ -280,12 +322,20 @@ def test_any_figure_of_the_schema_can_be_ranked(index, reports):
     assert [row["agency"] for row in res["rows"]] == sorted(row["agency"] for row in res["rows"])
     for row in res["rows"]:
         s = by_id[row["report_ids"][0]]["stats"]
+        if s["format"] == "2008":  # 行政诉讼数: every lawsuit, printed as one row
+            assert row["value"] == s["table_2008"]["litigation"]["year"]
+            continue
         assert (
             row["value"] == s["litigation_direct"]["total"] + s["litigation_after_review"]["total"]
         )
     assert res["metric_label"] == "行政诉讼（合计） · 总计"
     fees = cli_json("stats", "--index", index, "--metric", "active.fees.amount")
-    assert all(isinstance(row["value"], int | float) for row in fees["rows"])
+    for row in fees["rows"]:
+        s = by_id[row["report_ids"][0]]["stats"]
+        # the old table has no 行政事业性收费 row: null, never 0
+        assert isinstance(row["value"], int | float) or (
+            s["format"] == "2008" and row["value"] is None
+        )
 
 
 def test_a_metric_that_does_not_exist_is_a_usage_error_listing_the_valid_ones(index):

@@ -11,11 +11,11 @@ from conftest import SAMPLES, WORK_REPORTS, need_realdata
 from whoosh import index as windex
 
 from corpus.reader import read_reports
-from index.analysis import squeeze
+from index.analysis import GRAMS, PLAIN, WORDS, analyse, squeeze
 from index.normalize import normalize
 from index.schema import make_schema
 from index.whoosh_ext import bulk
-from index.whoosh_ext.bulk import GRAMS, PLAIN, WORDS, BulkSegmentWriter, analyse
+from index.whoosh_ext.bulk import BulkSegmentWriter
 from index.whoosh_ext.codec import make_codec
 from index.writer import report_docs
 

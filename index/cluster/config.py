@@ -31,6 +31,7 @@ STRINGS = (
     "headings",
     "provenance",
     "fingerprint",
+    "sentences",  # the report's sentence fingerprints (index/sentences.py), as hex
 )
 COLUMNS = ("id", *FIELDS, *UINT, *BIGINT, *STRINGS)
 

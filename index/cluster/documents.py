@@ -19,7 +19,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from corpus.model import Report, stable_id
 from corpus.sections import SECTIONS
-from index.whoosh_ext.bulk import words_and_plain
+from index import sentences
+from index.analysis import words_and_plain
 
 PASSAGE, REPORT, ALIAS = 0, 1, 2  # ALIAS: another source of a report (a copy)
 ALL = "zall"  # on every passage: the positive side of a pure negation
@@ -137,6 +138,7 @@ def report_rows(report: Report) -> list[dict]:
             "headings": json.dumps(report.headings, ensure_ascii=False),
             "provenance": json.dumps(report.provenance, ensure_ascii=False),
             "fingerprint": report.fingerprint or "",
+            "sentences": sentences.encode(sentences.prints(p.text for p in report.passages)).hex(),
         }
     )
     return rows

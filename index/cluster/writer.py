@@ -247,6 +247,14 @@ class ClusterStore:
     def delete_report(self, report_id: str) -> None:
         self._push(("drop", self._shard(report_id), report_key(report_id)))
 
+    # The cluster keeps no replaced-id table (yet): an id a corrected version replaced is
+    # "not in the index" there; its report and passage ids are the local index's all the same.
+    def passages_of(self, report_id: str) -> list[tuple[str, str]]:
+        return []
+
+    def set_replaced(self, old_id: str, new_id: str | None, report_id: str = "") -> None:
+        return None
+
     # -- the open transactions -------------------------------------------------------------
     def _raise_fault(self) -> None:
         for s in self.senders:

@@ -8,6 +8,7 @@ here, so an upgrade of whoosh-reloaded is checked in one place:
     columns   whole per-document columns of a segment as numpy arrays
     postings  a term's whole posting list across segments as numpy arrays
     writers   opening writers and merging small segments
+    check     reading every segment once, to tell a damaged index from a bug
 
 pyproject.toml pins whoosh-reloaded exactly: tests/test_whoosh_contract.py is the contract (the
 bulk writer's segments equal Whoosh's own, term for term and posting for posting; the column

@@ -23,35 +23,13 @@ from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from corpus.chars import WORDISH
-from index import segment
-from index.analysis import bigrams, squeeze
-from index.normalize import normalize
+from index.analysis import GRAMS, PLAIN, WORDS, analyse
 from index.whoosh_ext.codec import encode_block
 
-WORDS = "text"  # jieba words (scored, with lengths)
-GRAMS = "grams"  # bigrams of the squeezed text
-PLAIN = "plain"  # column: the squeezed normalized text, for confirming phrases
 _INT = struct.Struct("!i")  # StructFile.write_int
 _LENGTHS = struct.Struct("!ii")  # HashWriter's (key length, value length) record header
 pack_extent = struct.Struct("!qi").pack  # a term info's (offset, length) of its postings
 _CHUNK = 1 << 17  # postings turned into Python lists at a time
-
-
-def analyse(text: str) -> tuple[list[str], list[str], str]:
-    """(word terms, bigram terms, squeezed text) of a passage: the same terms the schema's
-    analyzers give for the `text` and `grams` fields (tests/test_whoosh_contract.py holds them equal)."""
-    words, plain = words_and_plain(text)
-    return words, bigrams(plain), plain
-
-
-def words_and_plain(text: str) -> tuple[list[str], str]:
-    """`analyse` without the bigram list (the cluster makes its gram tokens from the squeezed
-    text directly)."""
-    norm = normalize(text)
-    # isalnum() implies a \w character: it saves the regex for nearly every token
-    words = [w for w, _s, _e in segment.tokenize(norm) if w.isalnum() or WORDISH.search(w)]
-    return words, squeeze(norm)
 
 
 class _Postings:

@@ -11,7 +11,7 @@ import struct
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.columns import NumericColumn, VarBytesColumn
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
@@ -40,6 +40,19 @@ def _var_lengths(dbfile, basepos: int, length: int, doccount: int) -> np.ndarray
     lenstart = lastbyte - struct.calcsize(lens_code) * doccount
     lengths = dbfile.get_array(lenstart, lens_code, doccount)
     return np.frombuffer(lengths, dtype=lengths.typecode).astype(np.int64)
+
+
+def lengths_of_codes(codes: np.ndarray) -> np.ndarray:
+    """Whoosh's one-byte length codes as the lengths it reads back (0 stays 0), float32."""
+    return np.where(codes == 0, 0.0, _BYTE_TO_LENGTH[codes]).astype(np.float32)
+
+
+def quantized(words: np.ndarray) -> np.ndarray:
+    """Field lengths (word counts) as the local index keeps them: Whoosh's one-byte
+    approximation, the length every engine's BM25 reads (search/rank.py `bm25`)."""
+    values, idx = np.unique(np.asarray(words, dtype=np.int64), return_inverse=True)
+    codes = np.array([length_to_byte(int(v)) for v in values], dtype=np.int64)
+    return lengths_of_codes(codes[idx.reshape(-1)] if len(values) else codes)
 
 
 def var_bytes(leaf, name: str) -> list[bytes]:
@@ -88,4 +101,4 @@ def field_lengths(leaf, field: str) -> np.ndarray:
     if not perdoc.has_column(lenfield):
         return np.zeros(n, dtype=np.float32)
     codes = _numeric(perdoc.column_reader(lenfield, LENGTHS_COLUMN), n)
-    return np.where(codes == 0, 0.0, _BYTE_TO_LENGTH[codes]).astype(np.float32)
+    return lengths_of_codes(codes)

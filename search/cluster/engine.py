@@ -24,7 +24,6 @@ requests in parallel as it does over a local index."""
 from __future__ import annotations
 
 import json
-import math
 import os
 import threading
 import time
@@ -34,19 +33,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from index import sentences
+from index.analysis import analyse
 from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key, word_token
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
-from index.settings import BM25_B, BM25_K1
-from index.whoosh_ext.bulk import analyse
 from search import query as ql
 from search.backend import (
+    REPORT_ID,
     Columns,
-    NotFound,
     check_report_id,
     document_key,
     document_positions,
+    missing,
     report_order,
     search_args,
 )
@@ -67,6 +66,7 @@ MAX_GROUPS = int(os.environ.get("GONGKAI_CLUSTER_MAX_GROUPS", "100000"))
 EXACT_RANK = int(os.environ.get("GONGKAI_CLUSTER_EXACT_RANK", "2000"))
 STATS_TTL = 5.0  # seconds the corpus statistics (agencies, years, sizes) are reused
 PAGE = 50_000  # rows per paged SELECT of ids and columns
+PRINTS_PAGE = 500  # report rows per paged SELECT of sentence fingerprints (~5 KB each)
 FETCH = 1000  # stored passages fetched at once
 FACTORS = 4096  # passages whose ranking factors are asked for at once (searchd's IN limit)
 CACHE = 100_000  # stored passages a searcher keeps (about 1 KB each)
@@ -91,6 +91,7 @@ class _Snapshot:
     ids: np.ndarray  # sorted passage ids
     cols: Columns
     words: np.ndarray  # each passage's word count (its BM25 length)
+    prints: dict | None = None  # ClusterEngine.sentence_prints, read on first need
 
 
 class ClusterSearcher:
@@ -182,7 +183,9 @@ class ClusterEngine:
                 return e
         return None
 
-    def _paged(self, cols: str, where: str, *args, ranker: str = "none") -> list[tuple]:
+    def _paged(
+        self, cols: str, where: str, *args, ranker: str = "none", page: int = PAGE
+    ) -> list[tuple]:
         """Every row of `SELECT cols … WHERE where`, in id order, a page at a time (`id`
         first in `cols`)."""
         out: list[tuple] = []
@@ -190,12 +193,12 @@ class ClusterEngine:
         while True:
             rows = self._query(
                 f"SELECT {cols} FROM {self.address.name} WHERE {where} AND id > %s "
-                f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}, ranker={ranker}",
+                f"ORDER BY id ASC LIMIT {page} OPTION max_matches={page}, ranker={ranker}",
                 *args,
                 last,
             )
             out += rows
-            if len(rows) < PAGE:
+            if len(rows) < page:
                 return out
             last = rows[-1][0]
 
@@ -618,11 +621,33 @@ class ClusterEngine:
         rows.sort(key=report_order)
         return ReportList(reports=rows)
 
+    def replaced_by(self, old_id: str) -> str | None:
+        return None  # the cluster keeps no replaced-id table (index/cluster/writer.py)
+
+    def id_kind(self, some_id: str) -> str | None:
+        if not REPORT_ID.fullmatch(some_id or "") or len(some_id) < 15:
+            return None  # (report_key reads an id's first 15 hex digits)
+        rows = self._report_rows("AND rid = %s", report_key(some_id))
+        if any(f["report_id"] == some_id for f in rows):
+            return "report"
+        return "passage" if self.passage_docnums(some_id, False) else None
+
+    def sentence_prints(self) -> dict[str, np.ndarray]:
+        """Every report's sentence fingerprints as stored at ingest, by report id: the local
+        engine's answer, read once per snapshot (a few hundred reports a page: each row
+        carries its report's fingerprints)."""
+        s, _ = self.searcher()
+        snap = s.snap
+        if snap.prints is None:
+            rows = self._paged("id, report_id, sentences", f"kind = {REPORT}", page=PRINTS_PAGE)
+            snap.prints = {rid: sentences.decode(raw) for _id, rid, raw in rows}
+        return snap.prints
+
     def show(self, report_id: str) -> ReportDetail:
         key = report_key(check_report_id(report_id))
         heads = [f for f in self._report_rows("AND rid = %s", key) if f["report_id"] == report_id]
         if not heads:
-            raise NotFound(report_id)
+            raise missing(self, "report", report_id)
         cap = max(1000, heads[0]["passages"] + 1)
         rows = self._query(
             f"SELECT report_id, passage_id, section, heading, text FROM {self.address.name} "
@@ -649,36 +674,25 @@ def _best_first(rows: list[tuple], score: np.ndarray) -> list[int]:
     )
 
 
-_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
-
-
 def _scores(texts: list[str], terms: list[tuple[str, str, float, int]], n_docs: int, mean: float):
-    """search/rank.py's BM25 for passages with `texts`, term by term, in the same float types,
-    so the scores (and their ties) are the local engine's."""
-    total = np.zeros(len(texts), dtype=np.float64)
+    """search/rank.py's BM25 for passages with `texts` (analysed here, as the index analyses
+    them), so the scores (and their ties) are the local engine's."""
     if not texts or not terms:
-        return total
+        return np.zeros(len(texts), dtype=np.float64)
     analysed = [analyse(t) for t in texts]
-    codes = np.array([length_to_byte(len(words)) for words, _g, _p in analysed], dtype=np.int64)
-    length_all = np.where(codes == 0, 0.0, _LENGTH[codes]).astype(np.float32)
     counts = {
         "text": [Counter(words) for words, _g, _p in analysed],
         "grams": [Counter(grams) for _w, grams, _p in analysed],
     }
-    n_docs = max(1, n_docs)
-    for field, term, boost, df in terms:
-        if not df:
-            continue
-        idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-        tfs = np.array([c.get(term, 0) for c in counts[field]], dtype=np.float32)
-        found = np.nonzero(tfs)[0]
-        if not len(found):
-            continue
-        tf = tfs[found]
-        length = length_all[found]
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / mean)
-        total[found] += boost * idf * tf * (BM25_K1 + 1) / (tf + norm)
-    return total
+    tf = np.array(
+        [
+            [counts[field][i].get(term, 0) for field, term, _b, _df in terms]
+            for i in range(len(texts))
+        ],
+        dtype=np.float32,
+    )
+    words = np.array([len(words) for words, _g, _p in analysed], dtype=np.int64)
+    return rank.scores(tf, words, terms, list(range(len(terms))), n_docs, mean)
 
 
 def _hit_fields(r: tuple) -> dict:

@@ -19,15 +19,14 @@ import math
 import re
 
 import numpy as np
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from index.settings import BM25_B as B
 from index.settings import BM25_K1 as K1
+from index.whoosh_ext.columns import quantized
 from search.rank import bm25
 
 _TOKEN = re.compile(r"@\w+|MAYBE|[0-9a-z]+")
 _WORD = re.compile(r"word(\d+)=\(tf=(\d+)")
-_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
 Term = tuple[str, str, float, int]  # (field, term, boost, document frequency)
 
@@ -83,13 +82,6 @@ def term_freqs(factors: list[str], where: list[int]) -> np.ndarray | None:
         if found != len(col):
             return None
     return out
-
-
-def quantized(words: np.ndarray) -> np.ndarray:
-    """Passage word counts as the local index keeps them: Whoosh's one-byte lengths."""
-    values, idx = np.unique(words.astype(np.int64), return_inverse=True)
-    codes = np.array([length_to_byte(int(v)) for v in values], dtype=np.int64)[idx.reshape(-1)]
-    return np.where(codes == 0, 0.0, _LENGTH[codes]).astype(np.float32)
 
 
 def scores(

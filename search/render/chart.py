@@ -8,9 +8,13 @@ import io
 import shutil
 import subprocess
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from search.results import agency_label, year_label
+
+if TYPE_CHECKING:
+    from search.tools.stats import StatsResult
+    from search.tools.trend import TrendResult
 
 MAX_PNG_AGENCIES = 30
 _PLOT_LOCK = threading.Lock()  # rcParams are global: one chart at a time
@@ -66,11 +70,11 @@ def cjk_font() -> str | None:
     return next((n for n in KNOWN_CJK_FONTS if n in names), None)
 
 
-def _filters_text(res: dict) -> str:
-    return "  ".join(f"{f['field']}:{f['value']}" for f in res.get("filters") or [])
+def _filters_text(res: TrendResult) -> str:
+    return "  ".join(f"{f.field}:{f.value}" for f in res.filters or [])
 
 
-def trend_png(res: dict, path_or_file) -> dict:
+def trend_png(res: TrendResult, path_or_file) -> dict:
     """Draw the trend with matplotlib (Agg): matching reports on top, the share below, the query
     and the measure in the title. Labels are in Chinese when a CJK font is installed (any font
     fontconfig says covers Chinese), else in ASCII only: never fails for lack of a font.
@@ -85,7 +89,7 @@ def trend_png(res: dict, path_or_file) -> dict:
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
     font = cjk_font()
-    by, rows = res["by"], res["rows"]
+    by, rows = res.by, res.rows
     zh = font is not None
 
     rc: Any = {"font.family": "sans-serif"}
@@ -166,16 +170,16 @@ def trend_png(res: dict, path_or_file) -> dict:
         for ax in (top, bottom):
             ax.grid(axis="y", alpha=0.3)
             ax.spines[["top", "right"]].set_visible(False)
-        q = res["query"]
+        q = res.query
         share_of = ("当年" if by == "year" else "该机构") if zh else f"that {by}'s"
         if zh:
             what = (q if q[:1] in '"“' else f"“{q}”") if q else "筛选条件下"
             title = f"{what}：每{'年' if by == 'year' else '个机构'}命中的报告数及占{share_of}报告的比例"
-            counts = f"{res['all_reports']} 份报告中 {res['reports']} 份命中"
+            counts = f"{res.all_reports} 份报告中 {res.reports} 份命中"
         else:  # a query in Chinese cannot be drawn without a CJK font
             what = f"“{q}”" if q and q.isascii() else "the query"
             title = f"Reports matching {what} per {by}, and their share of {share_of} reports"
-            counts = f"{res['reports']} of {res['all_reports']} reports match"
+            counts = f"{res.reports} of {res.all_reports} reports match"
         fig.suptitle(title, fontsize=13)
         top.set_title("  ".join(x for x in (counts, _filters_text(res)) if x), fontsize=9)
         if notes:
@@ -192,13 +196,13 @@ def trend_png(res: dict, path_or_file) -> dict:
     }
 
 
-def trend_png_bytes(res: dict) -> bytes:
+def trend_png_bytes(res: TrendResult) -> bytes:
     buf = io.BytesIO()
     trend_png(res, buf)
     return buf.getvalue()
 
 
-def stats_png(res: dict, path_or_file) -> dict:
+def stats_png(res: StatsResult, path_or_file) -> dict:
     """Draw `stats`: the figure per year (by year) or per agency in rank order (by agency,
     the first 30), and the rate below when one was asked for. A missing figure is a gap, never
     a bar of 0. Chinese labels when a CJK font is installed, else ASCII. Returns {"font"}."""
@@ -209,8 +213,8 @@ def stats_png(res: dict, path_or_file) -> dict:
     from matplotlib.ticker import PercentFormatter
 
     font = cjk_font()
-    by, rate = res["by"], res["rate"]
-    rows = [r for r in res["rows"] if by == "agency" or r["year"]][:MAX_PNG_AGENCIES]
+    by, rate = res.by, res.rate
+    rows = [r for r in res.rows if by == "agency" or r["year"]][:MAX_PNG_AGENCIES]
     rc: Any = {"font.family": "sans-serif"}
     if font:
         rc["font.sans-serif"] = [font, "DejaVu Sans"]
@@ -220,18 +224,20 @@ def stats_png(res: dict, path_or_file) -> dict:
         axes = fig.subplots(2, 1, sharex=True) if rate else [fig.subplots(1, 1)]
         xs = list(range(len(rows)))
         given = [(x, r) for x, r in zip(xs, rows, strict=True) if r["value"] is not None]
-        axes[0].bar([x for x, _ in given], [r["value"] for _, r in given], color="#2b6cb0")
+        # the 2008-era table's figures mean something else: lighter bars, said in the title
+        colors = ["#90b4dc" if "2008" in (r.get("formats") or []) else "#2b6cb0" for _, r in given]
+        axes[0].bar([x for x, _ in given], [r["value"] for _, r in given], color=colors)
         for x, r in given:
             axes[0].annotate(
                 f"{r['value']:,}", (x, r["value"]), ha="center", va="bottom", fontsize=8
             )
-        axes[0].set_ylabel(res["metric_label"] if font else res["metric"], fontsize=9)
+        axes[0].set_ylabel(res.metric_label if font else res.metric, fontsize=9)
         if rate:
             shown = [(x, r["rate"]["value"]) for x, r in zip(xs, rows, strict=True)]
             shown = [(x, v) for x, v in shown if v is not None]
             axes[1].bar([x for x, _ in shown], [v for _, v in shown], color="#2f855a")
             axes[1].yaxis.set_major_formatter(PercentFormatter(1.0))
-            axes[1].set_ylabel(res["rate_label"].split("（")[0] if font else f"{rate} rate")
+            axes[1].set_ylabel((res.rate_label or "").split("（")[0] if font else f"{rate} rate")
         if by == "year":
             labels = [str(r["year"]) for r in rows]
         else:
@@ -243,21 +249,23 @@ def stats_png(res: dict, path_or_file) -> dict:
             ha="center" if by == "year" else "right",
             fontsize=8,
         )
-        missing = sum(r["missing"] for r in rows)
+        missing = res["coverage"]["missing"]  # the count the text gives: one count everywhere
         if font:
-            title = res["metric_label"] + (
+            title = res.metric_label + (
                 "（按年份）" if by == "year" else "（按机构，各机构最近一年）"
             )
             if missing:
                 title += f"；{missing} 份报告未给出此项，未计入"
+            if res.format_notes:
+                title += "\n浅色柱：2008 年版统计表（口径与 2019 年起的标准表格不同）"
         else:
-            title = f"{res['metric']} by {by}" + (
-                f"; {missing} reports missing it" if missing else ""
-            )
+            title = f"{res.metric} by {by}" + (f"; {missing} reports missing it" if missing else "")
+            if res.format_notes:
+                title += "\nlight bars: the 2008-era table (another definition)"
         axes[0].set_title(title, fontsize=10)
         for ax in axes:
             ax.grid(axis="y", alpha=0.3)
             ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
         fig.savefig(path_or_file, format="png", dpi=120)
-    return {"font": font}
+    return {"font": font, "title": title, "missing": missing}

@@ -4,10 +4,20 @@ wrapping so escape codes never split. Widths count CJK characters as two columns
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
+from typing import TYPE_CHECKING
 
 from search.results import agency_label, year_label
+
+if TYPE_CHECKING:
+    from search.results import ReportDetail, ReportList, SearchResult
+    from search.tools.compare import CompareResult
+    from search.tools.kwic import KwicResult
+    from search.tools.similar import SimilarResult
+    from search.tools.stats import StatsResult
+    from search.tools.trend import TrendResult
 
 NEAR_COPY = 0.6  # similarity from which `similar` calls a passage a near copy
 
@@ -32,6 +42,26 @@ def fit(s: str, width: int) -> str:
     return s + " " * (width - cols(s))
 
 
+# Line-breaking rules of Chinese typesetting (禁则): these never start a line …
+NO_START = set("，。、；：？！）》」』】〉〕”’…·‰％,.;:?!)]}%")
+# … and these never end one.
+NO_END = set("（《「『【〈〔“‘([{")
+_IN_WORD = re.compile(r"[0-9A-Za-z.,%]")  # a number or a Latin word is never cut in two
+
+
+def _break_at(flat: str, a: int, i: int) -> int:
+    """Where to break a line that would run from `a` past `i`: at `i`, or earlier so that the
+    next line starts with no closing punctuation and this one ends with no opening one."""
+    j = i
+    while j - 1 > a and (
+        flat[j] in NO_START
+        or flat[j - 1] in NO_END
+        or (_IN_WORD.match(flat[j - 1]) and _IN_WORD.match(flat[j]))  # 13.4%, GDP: one word
+    ):
+        j -= 1
+    return j if j - 1 > a else i
+
+
 def wrap(
     text: str,
     marked: list[tuple[int, int]],
@@ -42,14 +72,16 @@ def wrap(
     **mark_style,
 ) -> list[str]:
     """`text[start:]` wrapped to `width` columns, the `marked` ranges styled; at most
-    `max_lines` lines (the last ends in … when cut)."""
+    `max_lines` lines (the last ends in … when cut). No line starts with closing punctuation
+    or ends with opening punctuation: the character before moves down with it."""
     flat = text.replace("\n", " ")
     lines, a, c = [], start, 0
     for i in range(start, len(flat)):
         w = cols(flat[i])
         if c + w > width:
-            lines.append((a, i))
-            a, c = i, 0
+            j = _break_at(flat, a, i)
+            lines.append((a, j))
+            a, c = j, cols(flat[j:i])
         c += w
     lines.append((a, len(flat)))
     cut = max_lines is not None and len(lines) > max_lines
@@ -94,28 +126,34 @@ def _facet_line(name: str, items, style, n: int = 8) -> str:
     return f"  {style(name, bold=True)}: {shown}{more}"
 
 
-def search_lines(res, style=_plain) -> list[str]:
-    total, reports, hits = res["total"], res["reports"], res["hits"]
-    q = res["query"] or "(filters only)"
+def search_lines(res: SearchResult, style=_plain) -> list[str]:
+    total, reports, hits = res.total, res.reports, res.hits
+    q = res.query or "(filters only)"
     if not total:
         return [f"No passages match {q}."]
-    first = res["offset"] + 1
+    first = res.offset + 1
     out = [
         style(f"{q}", bold=True)
         + f" — {total} passages in {reports} reports"
-        + (f" (showing {first}–{res['offset'] + len(hits)})" if hits else ""),
+        + (f" (showing {first}–{res.offset + len(hits)})" if hits else ""),
         "",
     ]
     for i, h in enumerate(hits, first):
         out.append(f"{i:>3}. " + style(h["title"], bold=True))
-        meta = _meta(agency_label(h["agency"]), year_label(h["year"]), h["section"], h["heading"])
+        meta = _meta(
+            agency_label(h["agency"]),
+            year_label(h["year"]),
+            h["section"],
+            h["heading"],
+            "〔OCR〕" if h.get("ocr") else "",
+        )
         out.append("     " + style(meta, fg="cyan"))
         out += ["     " + line for line in snippet(h, style, before=40)]
         out.append(
             style(f"     {h['source']}  ·  show {h['report_id']}  ·  score {h['score']}", dim=True)
         )
         out.append("")
-    facets = res["facets"]
+    facets = res.facets
     out.append(style("Matching reports by", bold=True))
     out.append(_facet_line("agency", facets["agency"], style))
     out.append(_facet_line("year", facets["year"], style, 12))
@@ -123,51 +161,56 @@ def search_lines(res, style=_plain) -> list[str]:
     return out
 
 
-def reports_lines(res, style=_plain) -> list[str]:
+def reports_lines(res: ReportList, style=_plain, agency_width: int = 28) -> list[str]:
+    """One line per report, the agency column padded to one display width (a Chinese
+    character takes two columns), so the titles line up."""
+    agencies = [agency_label(r["agency"]) for r in res.reports]
+    aw = min(max((cols(a) for a in agencies), default=0), agency_width)
     return [
-        f"{r['report_id']}  {r['year'] or '----'}  {style(agency_label(r['agency']), fg='cyan')}  "
+        f"{r['report_id']}  {r['year'] or '----'}  {style(fit(a, aw), fg='cyan')}  "
         f"{r['title']}  ({r['passages']} passages)"
-        for r in res["reports"]
+        for r, a in zip(res.reports, agencies, strict=True)
     ]
 
 
-def show_lines(res, style=_plain) -> list[str]:
-    r = res["report"]
+def show_lines(res: ReportDetail, style=_plain) -> list[str]:
+    r = res.report
     facts = (r["agency"], r["year"], r["published"], r["source"], r["url"])
     out = [style(r["title"], bold=True), style(_meta(*facts), fg="cyan")]
     section = None
-    for p in res["passages"]:
+    for p in res.passages:
         if p["section"] != section:
             section = p["section"]
             out.append("\n" + style(f"[{section}]", fg="green"))
-        out.append(p["text"])
+        out.append(p["text"] + (style(" 〔OCR〕", dim=True) if p.get("ocr") else ""))
     return out
 
 
 # -- compare ------------------------------------------------------------------------------------
-def compare_lines(res: dict, style=_plain) -> list[str]:
-    by = res["by"]
-    q = res["query"] or "(filters only)"
-    if not res["results"]:
+def compare_lines(res: CompareResult, style=_plain) -> list[str]:
+    by = res.by
+    q = res.query or "(filters only)"
+    if not res.results:
         return [f"No passages match {q}."]
     groups = "agencies" if by == "agency" else "years"
-    shown = len(res["results"])
+    shown = len(res.results)
     head = (
         style(q, bold=True)
-        + f" — the best passage of each of {res['groups']} {groups}"
-        + (f" (top {shown} shown)" if shown < res["groups"] else "")
-        + f", most relevant first; {res['total']} passages in {res['reports']} reports match"
+        + f" — the best passage of each of {res.groups} {groups}"
+        + (f" (top {shown} shown)" if shown < res.groups else "")
+        + (", oldest first" if res.order == "year" else ", most relevant first")
+        + f"; {res.total} passages in {res.reports} reports match"
     )
     out = [head, ""]
     num_w = len(str(shown))
     pad = " " * (num_w + 3)
-    for r in res["results"]:
+    for i, r in enumerate(res.results, 1):  # listed in the order asked (relevance or year)
         counts = (
             f"{r['matching_reports']} report{'s' if r['matching_reports'] != 1 else ''}, "
             f"{r['matching_passages']} passage{'s' if r['matching_passages'] != 1 else ''} match"
         )
         out.append(
-            f" {r['rank']:>{num_w}}. "
+            f" {i:>{num_w}}. "
             + style(r["label"], bold=True, fg="cyan")
             + "  "
             + style(counts, dim=True)
@@ -192,13 +235,16 @@ def bar(fraction: float, width: int) -> str:
     return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
 
 
-def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int = 20) -> list[str]:
+def trend_lines(
+    res: TrendResult, style=_plain, bar_width: int = 24, share_width: int = 20
+) -> list[str]:
     """Per row: label, a bar of the matching reports (scaled to the largest count),
-    `matching / all`, a bar of the share (scaled to 100%) and the share in %. Reports of no
-    known year come last, apart and without a count bar: they are not a year, and a pile of
+    `matching / all`, a bar of the share (scaled to 100%) and the share in %. Years with no
+    reports in the index between two that have some are shown as a gap, never skipped; runs of
+    years without matches are one line. Reports of no known year come last, apart and without a count bar: they are not a year, and a pile of
     them would otherwise set the scale for every real year."""
-    by, rows = res["by"], res["rows"]
-    q = res["query"] or "(filters only)"
+    by, rows = res.by, res.rows
+    q = res.query or "(filters only)"
     if not rows:
         return ["No reports in the index pass these filters."]
     if by == "year":
@@ -212,8 +258,8 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
     count_w = 2 * num_w + 3
     out = [
         style(q, bold=True)
-        + f" — {res['reports']} of {res['all_reports']} reports match"
-        + f" ({res['total']} passages)",
+        + f" — {res.reports} of {res.all_reports} reports match"
+        + f" ({res.total} passages)",
         "",
         style(
             fit("", label_w)
@@ -224,17 +270,26 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
             dim=True,
         ),
     ]
-    quiet: list[tuple[str, dict]] = []  # a run of rows without matches, shown as one line
+    # A run of rows without matches, shown as one line; years with no reports at all inside
+    # it are part of the run (label "" and the gap's text).
+    quiet: list[tuple[str, dict | str]] = []
+
+    def gap_line(text: str) -> str:
+        return style(f"{text:<{label_w}}  (no reports in the index)", dim=True)
 
     def flush() -> None:
-        if len(quiet) < 3:
-            out.extend(row_line(label, r) for label, r in quiet)
+        rows_ = [(label, r) for label, r in quiet if isinstance(r, dict)]
+        if len(rows_) < 3:
+            out.extend(row_line(lb, r) if isinstance(r, dict) else gap_line(r) for lb, r in quiet)
         else:
-            n = sum(r["all_reports"] for _, r in quiet)
-            span = f"{quiet[0][0]}–{quiet[-1][0]}" if by == "year" else f"{len(quiet)} more"
+            n = sum(r["all_reports"] for _, r in rows_)
+            span = f"{rows_[0][0]}–{rows_[-1][0]}" if by == "year" else f"{len(rows_)} more"
             what = "years" if by == "year" else "agencies"
+            if len(quiet) > len(rows_):  # gaps inside: how many of the span's years have any
+                years = rows_[-1][1]["year"] - rows_[0][1]["year"] + 1
+                what = f"of these {years} years"
             out.append(
-                style(f"{span}  no matching reports ({n} reports in {len(quiet)} {what})", dim=True)
+                style(f"{span}  no matching reports ({n} reports in {len(rows_)} {what})", dim=True)
             )
         quiet.clear()
 
@@ -254,8 +309,19 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
             + f" {r['share'] * 100:5.1f}%"
         )
 
+    last = None  # the year of the row before: years with no reports at all are a gap
     for label, r in zip(labels, rows, strict=True):
-        if not r["reports"] and (by == "agency" or r["year"]):
+        quiet_row = not r["reports"] and (by == "agency" or r["year"])
+        if by == "year" and r["year"] and last and r["year"] - last > 1:
+            gap = f"{last + 1}" if r["year"] - last == 2 else f"{last + 1}–{r['year'] - 1}"
+            if quiet and quiet_row:
+                quiet.append(("", gap))  # inside a quiet run
+            else:
+                flush()
+                out.append(gap_line(gap))
+        if by == "year" and r["year"]:
+            last = r["year"]
+        if quiet_row:
             quiet.append((label, r))
             continue
         flush()
@@ -267,15 +333,15 @@ def trend_lines(res: dict, style=_plain, bar_width: int = 24, share_width: int =
 
 
 # -- kwic ---------------------------------------------------------------------------------------
-def kwic_lines(res: dict, style=_plain) -> list[str]:
+def kwic_lines(res: KwicResult, style=_plain) -> list[str]:
     """Left contexts right-aligned so the matches line up, then agency · year · passage id;
     with several terms, each term's concordance in turn under its own heading."""
-    rows = res["occurrences"]
+    rows = res.occurrences
     if not rows:
-        return [f"No occurrences of {res['match']}."]
+        return [f"No occurrences of {res.match}."]
     left_w = max(cols(r["left"]) for r in rows)
     right_w = max(cols(r["right"]) for r in rows)
-    terms = res.get("terms") or []
+    terms = res.terms or []
     out: list[str] = []
     heading = None
     for r in rows:
@@ -291,24 +357,35 @@ def kwic_lines(res: dict, style=_plain) -> list[str]:
             f"{left} {style(r['match'], fg='yellow', bold=True)} {right}  {style(where, dim=True)}"
         )
     shown = len(rows)
-    what = res["match"]
+    what = res.match
     if len(terms) > 1:
         missing = [t["term"] for t in terms if not t["total"]]
         what = " and ".join(t["term"] for t in terms)
         if missing:
             what += f" (none of {', '.join(missing)})"
     summary = (
-        f"{res['total']} occurrences of {what} in {res['passages']} passages of "
-        f"{res['reports']} reports"
-        + (f" (first {shown} shown)" if shown < res["total"] else "")
-        + f", sorted by {res['sort']}"
+        f"{res.total} occurrences of {what} in {res.passages} passages of "
+        f"{res.reports} reports"
+        + (f" (first {shown} shown)" if shown < res.total else "")
+        + f", sorted by {res.sort}"
     )
     return [*out, "", style(summary, dim=True)]
 
 
 # -- similar ------------------------------------------------------------------------------------
-def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
-    src = res["passage"]
+def segments_marked(segments) -> tuple[str, list[tuple[int, int]]]:
+    """A text cut into ["same" | "diff", text] segments, as (the whole text, the character
+    ranges of its "diff" segments) for `wrap` to style."""
+    marked, pos = [], 0
+    for kind, chunk in segments:
+        if kind == "diff" and chunk.strip():
+            marked.append((pos, pos + len(chunk)))
+        pos += len(chunk)
+    return "".join(chunk for _, chunk in segments), marked
+
+
+def similar_lines(res: SimilarResult, style=_plain, max_lines: int = 6) -> list[str]:
+    src = res.passage
     out = [
         style("Passages like", bold=True)
         + " "
@@ -318,22 +395,22 @@ def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
     out += ["  " + line for line in wrap(src["text"], [], 70, max_lines)]
     out.append("  " + style(src["citation"], dim=True))
     out.append("")
-    if not res["results"]:
+    if not res.results:
         return [*out, "No similar passages in other reports."]
     note = (
         "Most similar first; in each, the wording that differs from the passage above is "
         "highlighted."
     )
-    best = res["results"][0]["similarity"]
+    best = res.results[0]["similarity"]
     if best < NEAR_COPY:
         note += (
             f" None is a near copy: the closest shares {best * 100:.0f}% of its wording"
             f" (near copies score {NEAR_COPY * 100:.0f}% and more)."
         )
     out += [style(line, dim=True) for line in textwrap.wrap(note, 78)] + [""]
-    num_w = len(str(len(res["results"])))
+    num_w = len(str(len(res.results)))
     pad = " " * (num_w + 3)
-    for r in res["results"]:
+    for r in res.results:
         pct = f"{r['similarity'] * 100:.0f}% similar"
         out.append(
             f" {r['rank']:>{num_w}}. "
@@ -346,12 +423,7 @@ def similar_lines(res: dict, style=_plain, max_lines: int = 6) -> list[str]:
         if r["similarity"] >= 1.0:
             out.append(pad + style("the same wording as the passage above", fg="green"))
         else:
-            diff, pos = [], 0
-            for kind, text in r["segments"]:
-                if kind == "diff" and text.strip():
-                    diff.append((pos, pos + len(text)))
-                pos += len(text)
-            text = "".join(t for _, t in r["segments"])
+            text, diff = segments_marked(r["segments"])
             out += [
                 pad + line
                 for line in wrap(text, diff, 70, max_lines, 0, style, fg="yellow", bold=True)
@@ -395,15 +467,19 @@ def _rate(r: dict | None) -> str:
     return f"{r['value']:.1%} ({_figure(r['numerator'])}/{_figure(r['denominator'])})"
 
 
-def stats_lines(res: dict, style=_plain) -> list[str]:
+def _n_reports(n: int) -> str:
+    return f"{n} report{'s' if n != 1 else ''}"
+
+
+def stats_lines(res: StatsResult, style=_plain) -> list[str]:
     """The ranked table of `stats`: a line per agency (year) with its figure, the change on
     the year before and the rate; then the coverage, the missing figures and, marked, every
     printed total that disagrees with its parts."""
-    by, rows, cov = res["by"], res["rows"], res["coverage"]
-    what = res["metric_label"] + f" ({res['metric']})"
+    by, rows, cov = res.by, res.rows, res.coverage
+    what = res.metric_label + f" ({res.metric})"
     scope = " ".join(
-        [f"“{res['query']}”"] * bool(res["query"])
-        + [f"{k}:{res[k]}" for k in ("agency", "year") if res.get(k)]
+        [f"“{res.query}”"] * bool(res.query)
+        + [f"{k}:{getattr(res, k)}" for k in ("agency", "year") if getattr(res, k)]
     )
     scope = scope or "all reports"
     out = [style(what, bold=True) + f" — by {by}, {scope}"]
@@ -431,22 +507,35 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         if by == "year":
             head.append("reports")
         head.append("missing")
-        if res["rate"]:
-            head.append(res["rate"])
+        several = len(res.formats or {}) > 1
+        if several:
+            head.append("format")
+        if res.rate:
+            head.append(res.rate)
         table = []
+        notes: list[str] = []  # changes between sums of different numbers of reports
         for r in rows:
             line = [str(r["rank"]), fit(r["label"], label_w)]
             if by == "agency":
                 line.append(year_label(r["year"]))
+            unlike = r.get("counted") != r.get("previous_counted") and r["change"] is not None
             line += [
                 _figure(r["value"]),
                 _figure(r["previous"]),
-                _signed(r["change"], r["change_pct"]),
+                _signed(r["change"], r["change_pct"]) + (" *" if unlike else ""),
             ]
+            if unlike:
+                notes.append(
+                    f"* {r['label']}: {_n_reports(r['counted'])} summed against "
+                    f"{_n_reports(r['previous_counted'])} in {r['previous_year']}: "
+                    "not like with like"
+                )
             if by == "year":
                 line.append(str(r["reports"]))
             line.append(str(r["missing"]) if r["missing"] else "")
-            if res["rate"]:
+            if several:
+                line.append("+".join(r.get("formats") or []))
+            if res.rate:
                 line.append(_rate(r.get("rate")))
             table.append((line, r["checks"]))
         widths = [
@@ -464,16 +553,19 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
         for line, n_checks in table:
             text = joined(line)
             out.append(text + (style(f"  ! {n_checks} check(s)", fg="red") if n_checks else ""))
-    if res["checks"]:
+        out += [style(n, fg="yellow") for n in notes]
+    for note in res.format_notes or []:
+        out += ["", style("format: " + note, fg="yellow")]
+    if res.checks:
         out += [
             "",
             style(
-                f"! {len(res['checks'])} printed total(s) disagree with their parts:",
+                f"! {len(res.checks)} printed total(s) disagree with their parts:",
                 fg="red",
                 bold=True,
             ),
         ]
-        for c in res["checks"]:
+        for c in res.checks:
             out.append(
                 f"  {agency_label(c['agency'])} {year_label(c['year'])}  {c['rule']}: "
                 f"printed {_figure(c['printed'])}, parts add up to {_figure(c['computed'])}"
@@ -481,17 +573,17 @@ def stats_lines(res: dict, style=_plain) -> list[str]:
             )
     else:
         out += ["", style("checks: every printed total agrees with its parts", dim=True)]
-    if res["unread"]:
+    if res.unread:
         out += [
             "",
-            style(f"{len(res['unread'])} selected reports without readable tables:", dim=True),
+            style(f"{len(res.unread)} selected reports without readable tables:", dim=True),
         ]
         out += [
             style(f"  {agency_label(u['agency'])} {year_label(u['year'])}  {u['title']}", dim=True)
-            for u in res["unread"][:10]
+            for u in res.unread[:10]
         ]
-        if len(res["unread"]) > 10:
+        if len(res.unread) > 10:
             out.append(
-                style(f"  … and {len(res['unread']) - 10} more (--json lists them all)", dim=True)
+                style(f"  … and {len(res.unread) - 10} more (--json lists them all)", dim=True)
             )
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from search import results
 from search.backend import SearchEngine
@@ -31,23 +32,16 @@ def readable_url(url: str) -> str:
     return _PCT_NON_ASCII.sub(decode, url)
 
 
-def local_source(h: Mapping) -> str:
-    """Where a report without a URL came from, as an absolute path that still means something
-    pasted into notes (`/data/scraped/001.txt`, `/data/dump.jsonl:12` for a JSONL line): the
-    path as given to ingest (`source`) is relative to wherever ingest ran. Indexes written
-    before passages carried `source_key` give `source` as it is."""
-    key = _plain(h.get("source_key"))
-    if not key:
-        return _plain(h.get("source"))
-    path, _, line = key.partition("#")
-    return f"{path}:{line}" if line else path
+OCR_MARK = "〔OCR〕"  # a passage read through OCR from a page image: its text may hold misreadings
 
 
 def citation(h: Mapping) -> str:
     """One line to paste, e.g.
     西安市高陵区人民政府办公室《2017年政府信息公开工作年度报告》（2018-01-11），
-    “二、依申请公开政府信息的开展情况”，段落 f4d480a659443258 来源：/data/samples/001.txt
-    (the report's URL when it has one, else the absolute path of its file)."""
+    “二、依申请公开政府信息的开展情况”，段落 f4d480a659443258 来源：001.txt
+    (the report's URL when it has one, else its file's name relative to the folder given to
+    `ingest`, `2017/report.pdf`, `dump.jsonl:12` for a JSONL line: the same on every machine,
+    never a folder of the disk that read it)."""
     agency = _plain(h.get("agency"))
     title = _plain(h.get("title")).replace("《", "〈").replace("》", "〉") or "无标题"
     out = f"{agency}《{title}》"
@@ -60,21 +54,27 @@ def citation(h: Mapping) -> str:
         heading = heading[:59] + "…"
     if heading:
         out += f"，“{heading}”"
-    out += f"，段落 {h['passage_id']}"
-    source = readable_url(_plain(h.get("url"))) or local_source(h)
+    out += f"，段落 {h['passage_id']}" + (OCR_MARK if h.get("ocr") else "")
+    source = readable_url(_plain(h.get("url"))) or _plain(h.get("source"))
     if source:
         out += f" 来源：{source}"
     return out
 
 
-def hit(fields: Mapping, score: float | None = None, terms: Iterable[str] = ()) -> dict:
+@dataclass(slots=True)
+class CitedHit(results.Hit):
+    """A passage in the shape `search` returns its hits, plus its `citation` (= cite --json)."""
+
+    citation: str = ""  # (a default only because Hit.ocr has one: always given)
+
+
+def hit(fields: Mapping, score: float | None = None, terms: Iterable[str] = ()) -> CitedHit:
     """A passage in the shape `search` returns its hits, plus its `citation`."""
-    h = results.hit(fields, score, list(terms)).to_dict()
-    h["citation"] = citation({**h, "source_key": fields.get("source_key")})
-    return h
+    h = results.hit(fields, score, list(terms))
+    return CitedHit(**h.to_dict(), citation=citation(h.to_dict()))
 
 
-def cite(engine: SearchEngine, passage_id: str) -> dict:
+def cite(engine: SearchEngine, passage_id: str) -> CitedHit:
     """The passage with its citation (raises NotFound)."""
     _, _, fields = passage(engine, passage_id)
     return hit(fields)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from search import query as ql
-from search.backend import REPORT_ID, Columns, NotFound, SearchEngine, Searcher
+from search.backend import REPORT_ID, Columns, NotFound, SearchEngine, Searcher, missing
+from search.choices import BY, By  # noqa: F401 - (re-exported for the tools)
 
 QueryError = ql.QueryError
 PASSAGE_ID = REPORT_ID  # passage ids are written as report ids are
@@ -61,15 +62,19 @@ def matches(
     filters: Iterable[ql.Filter] = (),
     also: tuple = (),
     searcher: Searcher | None = None,
+    everything: bool = False,
 ) -> Matches:
     """All passages matching `text` and the filters, as `search` counts them; `also` (query
-    nodes, e.g. a Word) narrows them further, and without any of these every passage matches.
+    nodes, e.g. a Word) narrows them further. Without any of these every passage matches when
+    `everything` (stats: the whole archive's figures), else it is the error `search ''` gives.
     `searcher`: a searcher of one's own over the same index generation as the engine's."""
     fl = filters_of(agency, year, section) + list(filters)
     s, cols = engine.searcher()
     s = searcher or s
     nodes = ([ql.parse(text)] if text.strip() else []) + list(also)
     if not nodes and not fl:
+        if not everything:
+            ql.plan(None, [])  # raises QueryError("empty query: …"), as `search ''` does
         return Matches(s, cols, None, cols.passage_docs, engine)
     tree = (nodes[0] if len(nodes) == 1 else ql.And(tuple(nodes))) if nodes else None
     plan = ql.plan(tree, fl)
@@ -100,10 +105,10 @@ def passage(engine: SearchEngine, passage_id: str) -> tuple[Searcher, int, dict]
         raise NotFound(f"passage id {passage_id!r} is ambiguous: give more characters")
     docnum = found[0] if found else None
     if docnum is None:
-        short = (
-            f" (a shortened id needs {MIN_ID_PREFIX}+ characters)"
-            if len(pid) < MIN_ID_PREFIX
-            else ""
-        )
-        raise NotFound(f"no passage {passage_id!r} in the index{short}")
+        if len(pid) < MIN_ID_PREFIX:
+            raise NotFound(
+                f"no passage {passage_id!r} in the index (a shortened id needs "
+                f"{MIN_ID_PREFIX}+ characters)"
+            )
+        raise missing(engine, "passage", pid)
     return s, docnum, s.stored_fields(docnum)

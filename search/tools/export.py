@@ -5,19 +5,22 @@ go, summarised as matching reports per query per year, agency and section."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from search import query as ql
 from search import rank
 from search.backend import SearchEngine
+from search.choices import EXPORT_ORDERS
 from search.facets import facets
 from search.query import QueryError
-from search.results import agency_label, year_label
+from search.results import Record, agency_label, year_label
 from search.tools.cite import hit
 from search.tools.common import matches, universe
 
-ORDERS = ("relevance", "document")
+ORDERS = EXPORT_ORDERS
 COLUMNS = [
     "rank",
     "score",
@@ -65,7 +68,7 @@ class Export:
     def rows(self) -> Iterator[dict]:
         s = self.m.searcher
         for n, (docnum, score) in enumerate(self._ranked(), 1):
-            h = hit(s.stored_fields(docnum), score, self.m.terms)
+            h = hit(s.stored_fields(docnum), score, self.m.terms).to_dict()
             h["rank"] = n
             yield h
 
@@ -80,7 +83,7 @@ def export(
     order: str = "relevance",
     searcher=None,
 ) -> Export:
-    """The passages to export; `searcher`: one of one's own (see journal.own_searcher)."""
+    """The passages to export; `searcher`: one of one's own (search/tools/common.py `own_searcher`)."""
     if order not in ORDERS:
         raise QueryError(f"order by relevance or document, not {order!r}")
     m = matches(engine, text, agency=agency, year=year, section=section, searcher=searcher)
@@ -109,6 +112,13 @@ def read_queries(lines: Iterable[str]) -> tuple[list[tuple[int, str]], list[tupl
     return out, errors
 
 
+@dataclass(slots=True)
+class BatchResult(Record):
+    """= batch --json (without its `errors`, the CLI's)."""
+
+    queries: list[dict[str, Any]]
+
+
 def batch(
     engine: SearchEngine,
     queries: Iterable[str],
@@ -116,7 +126,7 @@ def batch(
     agency: str | None = None,
     year: str | None = None,
     section: str | None = None,
-) -> dict:
+) -> BatchResult:
     """{"queries": [{"query", "total", "reports", "all_reports", "facets", "all_facets"}]}: each
     exactly what `search` reports for that query (its facets count matching reports), and as
     denominators, as `trend` has them, the same counts over every passage that passes the
@@ -140,7 +150,7 @@ def batch(
                 "all_facets": all_facets,
             }
         )
-    return {"queries": out}
+    return BatchResult(queries=out)
 
 
 def batch_rows(res: dict) -> Iterator[dict]:

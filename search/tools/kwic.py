@@ -11,16 +11,20 @@ spaces (one for one, so offsets still hold)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from index.analysis import grams_of
 from index.normalize import normalize, normalize_with_offsets
 from search import query as ql
 from search.backend import SearchEngine
+from search.choices import KWIC_SORTS
 from search.query import QueryError
+from search.results import Record
 from search.tools.cite import citation
 from search.tools.common import matches
 
-SORTS = ("year", "agency", "left", "right")
+SORTS = KWIC_SORTS
 COLUMNS = [
     "term",
     "left",
@@ -93,6 +97,21 @@ def occurrences(text: str, needle: str, width: int) -> list[tuple[int, str, str,
     return out
 
 
+@dataclass(slots=True)
+class KwicResult(Record):
+    """= kwic --json."""
+
+    term: str
+    match: str
+    terms: list[dict[str, Any]]
+    total: int
+    passages: int
+    reports: int
+    width: int
+    sort: str
+    occurrences: list[dict[str, Any]]
+
+
 def kwic(
     engine: SearchEngine,
     term: str,
@@ -103,7 +122,7 @@ def kwic(
     year: str | None = None,
     section: str | None = None,
     limit: int | None = None,
-) -> dict:
+) -> KwicResult:
     """{"term", "total", "passages", "reports", "width", "sort", "occurrences": [...]}: every
     occurrence (the first `limit` after sorting, if given; `total` counts all)."""
     if sort not in SORTS:
@@ -154,7 +173,7 @@ def kwic(
             "url": f.get("url"),
             "order": f.get("order", 0),
         }
-        cite = citation({**meta, "source_key": f.get("source_key")})
+        cite = citation(meta)
         for needle, (offset, left, match, right) in found:
             per_term[needle] += 1
             rows.append(
@@ -190,14 +209,14 @@ def kwic(
     total = len(rows)
     if limit:
         rows = rows[:limit]
-    return {
-        "term": term,
-        "match": " ".join(literals),
-        "terms": [{"term": t, "total": n} for t, n in per_term.items()],
-        "total": total,
-        "passages": len(passages),
-        "reports": len(reports),
-        "width": width,
-        "sort": sort,
-        "occurrences": rows,
-    }
+    return KwicResult(
+        term=term,
+        match=" ".join(literals),
+        terms=[{"term": t, "total": n} for t, n in per_term.items()],
+        total=total,
+        passages=len(passages),
+        reports=len(reports),
+        width=width,
+        sort=sort,
+        occurrences=rows,
+    )

@@ -9,12 +9,15 @@ the list is ordered by that similarity, 0..1 (2 × shared characters / both leng
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
 from index.normalize import normalize_with_offsets
 from search.backend import SearchEngine
 from search.query import QueryError
-from search.tools.cite import hit
+from search.results import Record
+from search.tools.cite import CitedHit, hit
 from search.tools.common import filters_of, passage
 
 NUM_TERMS = 24  # key terms of the source passage to ask for
@@ -85,6 +88,15 @@ def diff(source: str, other: str, min_shared: int = MIN_SHARED) -> dict:
     }
 
 
+@dataclass(slots=True)
+class SimilarResult(Record):
+    """= similar --json."""
+
+    passage: CitedHit
+    terms: list[str]
+    results: list[dict[str, Any]]
+
+
 def similar(
     engine: SearchEngine,
     passage_id: str,
@@ -95,7 +107,7 @@ def similar(
     year: str | None = None,
     section: str | None = None,
     candidates: int | None = None,
-) -> dict:
+) -> SimilarResult:
     """{"passage": the source (a hit with citation), "terms": key terms used, "results": [hit
     + rank, similarity, shared_chars, shared, segments]}, most similar first. Raises
     NotFound for an unknown passage id."""
@@ -107,7 +119,7 @@ def similar(
     _s, _docnum, fields = passage(engine, passage_id)
     source = fields.get("text", "")
     key_terms = engine.key_terms(source, NUM_TERMS)
-    out = {"passage": hit(fields), "terms": [t for t, _ in key_terms], "results": []}
+    out = SimilarResult(passage=hit(fields), terms=[t for t, _ in key_terms], results=[])
     if not key_terms:
         return out
     top = candidates or max(50, limit * 5)
@@ -122,5 +134,5 @@ def similar(
     rows = rows[:limit]
     for i, r in enumerate(rows, 1):
         r["rank"] = i
-    out["results"] = rows
+    out.results = rows
     return out

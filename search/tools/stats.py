@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,14 +28,21 @@ from corpus.stats import (
     REVIEW_GROUPS,
     UNABLE,
 )
+from corpus.stats2008 import (
+    COLUMN_LABELS_2008,
+    COLUMNS_2008,
+    MAP_2008,
+    ROW_LABELS_2008,
+    SUMS_2008,
+)
 from search.backend import SearchEngine
+from search.choices import STATS_SORTS
 from search.query import QueryError
-from search.results import ReportInfo, group_label
-from search.tools.common import matches
+from search.results import Record, ReportInfo, group_label
+from search.tools.common import BY, matches
 
-BY = ("agency", "year")
 DEFAULT_METRIC = "requests.new.total"
-SORTS = ("value", "rate", "change", "name")
+SORTS = STATS_SORTS
 
 # Rows of 表三 summed into one (a figure only when every part is given).
 REQUEST_SUMS = {"refused": REFUSED, "unable": UNABLE, "rejected": REJECTED}
@@ -127,9 +135,22 @@ def _paths() -> list[str]:
 
 METRICS = _paths()
 _METRIC_SET = set(METRICS)
+# Figures of the 2008-era table under its own keys: table_2008.ROW.year|cumulative, ROW one of
+# ROW_LABELS_2008 or a row's own printed label (rows a province added).
+TABLE_2008 = "table_2008"
+METRICS_2008 = [f"{TABLE_2008}.{row}.{col}" for row in ROW_LABELS_2008 for col in COLUMNS_2008]
+
+# What a standard figure is in a format-2008 report: the row of the old table it comes from.
+MEANING_2008 = {".".join(path): ROW_LABELS_2008[key] for key, path in MAP_2008.items()}
+MEANING_2008.update({path: ROW_LABELS_2008[key] for path, key in SUMS_2008.items()})
+MEANING_2008["litigation_direct.total"] += "（不分是否经复议）"
+# The other way: the standard figure each row of the old table gives (the summed one where the
+# standard format splits it: 行政诉讼数 is litigation.total, not only litigation_direct).
+STANDARD_OF_2008 = {key: ".".join(path) for key, path in MAP_2008.items()}
+STANDARD_OF_2008.update({key: path for path, key in SUMS_2008.items()})
 
 # A rate is a numerator metric over a denominator metric, each summed over the same reports.
-RATES = {
+RATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "refused": (("requests.refused.total",), ("requests.total.total",)),
     "granted": (("requests.granted.total",), ("requests.total.total",)),
     "corrected": (
@@ -146,6 +167,9 @@ RATE_LABELS = {
 
 def metric_label(path: str) -> str:
     parts = path.split(".")
+    if parts[0] == TABLE_2008 and len(parts) == 3:
+        row = ROW_LABELS_2008.get(parts[1], parts[1])
+        return f"2008 年版统计表 · {row} · {COLUMN_LABELS_2008[parts[2]]}"
     words = [TABLE_LABELS.get(parts[0], parts[0])]
     words += [ROW_LABELS.get(p, COLUMN_LABELS.get(p, p)) for p in parts[1:-1]]
     words.append(COLUMN_LABELS.get(parts[-1], parts[-1]))
@@ -156,6 +180,9 @@ def check_metric(path: str) -> str:
     """`path` when it names a figure of the schema, else QueryError listing the valid ones."""
     if path in _METRIC_SET:
         return path
+    parts = path.split(".")
+    if len(parts) == 3 and parts[0] == TABLE_2008 and parts[1] and parts[2] in COLUMNS_2008:
+        return path
     active = sorted({m for m in METRICS if m.startswith("active.")})
     raise QueryError(
         f"no metric {path!r}; valid metrics:\n"
@@ -163,7 +190,9 @@ def check_metric(path: str) -> str:
         f"                    COL: {', '.join(REQUEST_COLS)}\n"
         f"  GROUP.OUTCOME     GROUP: {', '.join([*REVIEW_GROUPS, 'litigation'])}\n"
         f"                    OUTCOME: {', '.join(OUTCOMES)}\n"
-        f"  {', '.join(active)}"
+        f"  {', '.join(active)}\n"
+        f"  {TABLE_2008}.ROW.COL  (the 2008-era table) ROW: {', '.join(ROW_LABELS_2008)} or a "
+        f"row's printed label; COL: {', '.join(COLUMNS_2008)}"
     )
 
 
@@ -172,6 +201,8 @@ def figure(stats: Mapping | None, path: str) -> int | float | None:
     (a sum of rows is None unless every part is given)."""
     if not stats:
         return None
+    if stats.get("format") == "2008" and path in SUMS_2008:
+        return figure(stats, f"{TABLE_2008}.{SUMS_2008[path]}.year")  # printed whole in 2008
     table, *rest = path.split(".")
     if table == "requests" and rest[0] in REQUEST_SUMS:
         return _sum_all([figure(stats, f"requests.{r}.{rest[1]}") for r in REQUEST_SUMS[rest[0]]])
@@ -205,7 +236,7 @@ def select(
     every = engine.reports().reports
     if not (text.strip() or agency or year):
         return list(every)
-    m = matches(engine, text, agency=agency, year=year)
+    m = matches(engine, text, agency=agency, year=year, everything=True)
     if not len(m.docs):
         return []
     _, first = np.unique(m.cols.report[m.docs], return_index=True)
@@ -224,6 +255,7 @@ def _cell(reports: list[ReportInfo], metric: str, rate: str | None) -> dict:
         "missing": len(given) - len(known),
         "report_ids": [r.report_id for r in reports],
         "checks": sum(len(r.stats.get("checks") or []) for r in reports if r.stats),
+        "formats": sorted({r.stats["format"] for r, v in given if r.stats and v is not None}),
     }
     if rate:
         num_paths, den_paths = RATES[rate]
@@ -263,6 +295,28 @@ def _change(now: dict, before: dict | None) -> dict:
 
 
 # -- the tool --------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class StatsResult(Record):
+    """= stats --json."""
+
+    query: str
+    agency: str | None
+    year: str | None
+    by: str
+    metric: str
+    metric_label: str
+    rate: str | None
+    rate_label: str | None
+    sort: str
+    coverage: dict[str, int]
+    years: list[int | None]
+    rows: list[dict[str, Any]]
+    checks: list[dict[str, Any]]
+    unread: list[dict[str, Any]]
+    formats: dict[str, int]
+    format_notes: list[str]
+
+
 def stats(
     engine: SearchEngine,
     text: str = "",
@@ -273,9 +327,9 @@ def stats(
     metric: str = DEFAULT_METRIC,
     rate: str | None = None,
     sort: str | None = None,
-) -> dict:
+) -> StatsResult:
     """{"query", "agency", "year", "by", "metric", "metric_label", "rate", "rate_label", "sort",
-    "coverage", "years", "rows", "checks", "unread"}.
+    "coverage", "years", "rows", "checks", "unread", "formats", "format_notes"}.
 
     `coverage`: the reports selected (`matched`), those with readable standard tables
     (`with_tables`), those without (`without_tables`, listed in `unread`) and those whose tables
@@ -289,7 +343,10 @@ def stats(
     - by year: the metric summed over the year's reports (`reports`, `missing`) and the change
       on the year before in the selection.
 
-    `checks`: every printed total among the selected reports that disagrees with its parts."""
+    `checks`: every printed total among the selected reports that disagrees with its parts.
+    `formats`: how many reports giving the metric came from each table format ("2008", "2019",
+    "2021"); `format_notes`: where the metric means something else in older reports (a cell's
+    and a by-year row's `formats` say which formats it sums)."""
     if by not in BY:
         raise QueryError(f"stats by agency or year, not {by!r}")
     check_metric(metric)
@@ -315,27 +372,56 @@ def stats(
     _rank(rows, by, sort, rate)
 
     checks = [{**_about(r), **c} for r in read for c in (r.stats or {}).get("checks") or []]
-    return {
-        "query": text,
-        "agency": agency,
-        "year": year,
-        "by": by,
-        "metric": metric,
-        "metric_label": metric_label(metric),
-        "rate": rate,
-        "rate_label": RATE_LABELS.get(rate) if rate else None,
-        "sort": sort,
-        "coverage": {
+    return StatsResult(
+        query=text,
+        agency=agency,
+        year=year,
+        by=by,
+        metric=metric,
+        metric_label=metric_label(metric),
+        rate=rate,
+        rate_label=RATE_LABELS.get(rate) if rate else None,
+        sort=sort,
+        coverage={
             "matched": len(chosen),
             "with_tables": len(read),
             "without_tables": len(unread),
             "missing": sum(1 for r in read if figure(r.stats, metric) is None),
         },
-        "years": years,
-        "rows": rows,
-        "checks": checks,
-        "unread": [_about(r) for r in unread],
-    }
+        years=years,
+        rows=rows,
+        checks=checks,
+        unread=[_about(r) for r in unread],
+        formats=_formats(read, metric),
+        format_notes=format_notes(read, metric),
+    )
+
+
+def _formats(read: list[ReportInfo], metric: str) -> dict[str, int]:
+    """How many of the reports giving the metric were read from each table format."""
+    out: dict[str, int] = defaultdict(int)
+    for r in read:
+        if figure(r.stats, metric) is not None:
+            out[(r.stats or {})["format"]] += 1
+    return dict(sorted(out.items()))
+
+
+def format_notes(read: list[ReportInfo], metric: str) -> list[str]:
+    """Where the metric's meaning changes across the series: the old table's row it is read
+    from in format-2008 reports (2008–2018), beside the standard tables (2019 on)."""
+    old = [
+        r
+        for r in read
+        if (r.stats or {})["format"] == "2008" and figure(r.stats, metric) is not None
+    ]
+    if not old or metric not in MEANING_2008:
+        return []
+    years: list[int | str] = sorted({r.year for r in old if r.year}) or ["?"]
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    return [
+        f"{span} 年的报告用 2008 年版统计表：此项取自其「{MEANING_2008[metric]}」（本年度），"
+        "与 2019 年起标准表格的口径不完全相同"
+    ]
 
 
 def _about(r: ReportInfo) -> dict:
@@ -392,6 +478,10 @@ def _year_rows(read: list[ReportInfo], metric: str, rate: str | None) -> list:
                 **cell,
                 **_change(cell, prev),
                 "previous_year": y - 1 if prev else None,
+                # how many reports each side's sum counts: a change between sums of different
+                # numbers of reports is not like with like, and the text says so
+                "counted": len(per_year[y]) - cell["missing"],
+                "previous_counted": len(per_year[y - 1]) - prev["missing"] if prev else None,
             }
         )
     return rows
@@ -419,29 +509,37 @@ def _rank(rows: list[dict], by: str, sort: str, rate: str | None) -> None:
 
 
 # -- long (tidy) form ------------------------------------------------------------------------------
-LONG_COLUMNS = ["report_id", "agency", "year", "table", "row", "column", "value"]
+LONG_COLUMNS = ["report_id", "agency", "year", "format", "table", "row", "column", "value"]
 
 
 def long_rows(reports: list[ReportInfo]) -> Iterator[dict]:
     """Every figure of every report with readable tables, a row each, as printed (None for a
-    cell the report does not give); then each report's checks as rows with table "checks", the
-    rule as `row` and two columns, `printed` and `computed`."""
+    cell the report does not give), with the table format it was read from ("2008": the old
+    统计表, whose rows also come whole as table "table_2008", columns `year` and `cumulative`);
+    then each report's checks as rows with table "checks", the rule as `row` and two columns,
+    `printed` and `computed`."""
     for r in reports:
         if not r.stats:
             continue
-        base = {"report_id": r.report_id, "agency": r.agency, "year": r.year}
         s = r.stats
-        for row, cells in s["active"].items():
-            for col, v in cells.items():
-                yield {**base, "table": "active", "row": row, "column": col, "value": v}
-        for row, cells in s["requests"].items():
-            for col, v in cells.items():
-                yield {**base, "table": "requests", "row": row, "column": col, "value": v}
+        base = {"report_id": r.report_id, "agency": r.agency, "year": r.year, "format": s["format"]}
+        for table in ("active", "requests"):
+            for row, cells in s[table].items():
+                for col, v in cells.items():
+                    yield {**base, "table": table, "row": row, "column": col, "value": v}
         for group in REVIEW_GROUPS:
             for col, v in s[group].items():
                 yield {**base, "table": "review", "row": group, "column": col, "value": v}
+        for row, cells in (s.get(TABLE_2008) or {}).items():
+            for col in COLUMNS_2008:
+                yield {**base, "table": TABLE_2008, "row": row, "column": col, "value": cells[col]}
     for r in reports:
         for c in (r.stats or {}).get("checks") or []:
-            base = {"report_id": r.report_id, "agency": r.agency, "year": r.year}
+            base = {
+                "report_id": r.report_id,
+                "agency": r.agency,
+                "year": r.year,
+                "format": (r.stats or {})["format"],
+            }
             for col in ("printed", "computed"):
                 yield {**base, "table": "checks", "row": c["rule"], "column": col, "value": c[col]}

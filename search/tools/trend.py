@@ -5,13 +5,16 @@ share of 平房区's own reports."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
 from search.backend import SearchEngine
 from search.query import QueryError
-from search.tools.common import matches, universe
+from search.results import QueryFilter, Record
+from search.tools.common import BY, matches, universe
 
-BY = ("year", "agency")
 COLUMNS_BY = {
     "year": ["year", "reports", "all_reports", "share"],
     "agency": ["agency", "reports", "all_reports", "share"],
@@ -27,6 +30,19 @@ def _reports_per_key(docs: np.ndarray, report: np.ndarray, keys: np.ndarray) -> 
     return {int(v): int(c) for v, c in zip(values, counts, strict=True)}
 
 
+@dataclass(slots=True)
+class TrendResult(Record):
+    """= trend --json."""
+
+    query: str
+    by: str
+    total: int
+    reports: int
+    all_reports: int
+    filters: list[QueryFilter]
+    rows: list[dict[str, Any]]
+
+
 def trend(
     engine: SearchEngine,
     text: str,
@@ -35,7 +51,7 @@ def trend(
     agency: str | None = None,
     year: str | None = None,
     section: str | None = None,
-) -> dict:
+) -> TrendResult:
     """{"query", "by", "total", "reports", "all_reports", "filters": [{field, value}], "rows":
     [{by, reports, all_reports, share}]}: a row for every year (agency) that has reports passing the filters, with the
     matching ones among them; years ascending (no year last), agencies by matching reports."""
@@ -58,12 +74,12 @@ def trend(
         rows.sort(key=lambda r: (r["year"] is None, r["year"] or 0))
     else:
         rows.sort(key=lambda r: (-int(r["reports"] or 0), -float(r["share"] or 0), r["agency"]))
-    return {
-        "query": text,
-        "by": by,
-        "total": int(len(m.docs)),
-        "reports": m.reports,
-        "all_reports": int(sum(totals.values())),
-        "filters": [{"field": f.field, "value": f.value} for f in m.filters],
-        "rows": rows,
-    }
+    return TrendResult(
+        query=text,
+        by=by,
+        total=int(len(m.docs)),
+        reports=m.reports,
+        all_reports=int(sum(totals.values())),
+        filters=[QueryFilter(f.field, f.value) for f in m.filters],
+        rows=rows,
+    )

@@ -3,12 +3,12 @@ print (the parity tests in tests/test_api.py hold it to that)."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from index.settings import MAX_LIMIT, MAX_OFFSET
+from search import backend
 from search.backend import NotFound
 from search.results import LABELS, ReportDetail, ReportList, SearchResult
 from search.web.engines import Engines
@@ -16,17 +16,21 @@ from search.web.errors import WebError
 from search.web.formats import as_json
 from search.web.params import FilterOptions, Q
 
-REPORT_ID = re.compile(r"[0-9a-f]{1,64}")
 router = APIRouter(prefix="/api", tags=["api"])
 
 
+def _no_report(report_id: str) -> WebError:
+    return WebError(
+        404, f"no report {report_id!r} in the index", code="no_report", params={"id": report_id}
+    )
+
+
 def check_report_id(report_id: str) -> str:
-    """A report id names no file: anything but hex digits is unknown."""
-    if not REPORT_ID.fullmatch(report_id):
-        raise WebError(
-            404, f"no report {report_id!r} in the index", code="no_report", params={"id": report_id}
-        )
-    return report_id
+    """A report id names no file: anything but an id (search/backend.py) is unknown."""
+    try:
+        return backend.check_report_id(report_id)
+    except NotFound:
+        raise _no_report(report_id) from None
 
 
 @router.get("/search", summary="Search passages (= search --json)", response_model=SearchResult)
@@ -70,9 +74,9 @@ def api_report(engines: Engines, report_id: str):
     check_report_id(report_id)
     try:
         return as_json(engines.call(lambda e: e.show(report_id)))
-    except NotFound:  # say which id
+    except NotFound as e:  # say which id, and what replaced it
         raise WebError(
-            404, f"no report {report_id!r} in the index", code="no_report", params={"id": report_id}
+            404, str(e), code=e.code or "no_report", params={"id": report_id, **e.params}
         ) from None
 
 

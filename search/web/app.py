@@ -24,7 +24,7 @@ from fastapi_offline import FastAPIOffline
 
 from index.settings import VERSION
 from search.backend import SearchEngine
-from search.web import api, errors, pages, stats, tools
+from search.web import api, errors, pages, reuse, stats, tools
 from search.web.engines import EngineSource
 
 
@@ -101,6 +101,6 @@ def create_app(
         return response
 
     errors.install(app, pages.not_found_page, index_dir)
-    for router in (api.router, tools.router, stats.router, pages.router):
+    for router in (api.router, tools.router, stats.router, reuse.router, pages.router):
         app.include_router(router)
     return app

@@ -14,15 +14,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from index.cluster.sphinxql import ClusterError
-from index.store import IndexMissing, damage, damaged
-from search.backend import NotFound
+from index.store import damage, damaged
+from search.faults import FAULTS, Exit, fault_of, message_of
 from search.limits import QueryTimeout
-from search.query import QueryError
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 API_HEADERS = {"Content-Security-Policy": API_CSP}
-EXIT_INTERNAL, EXIT_USAGE, EXIT_CLUSTER, EXIT_FAULT = 1, 2, 5, 6  # as cli.py documents them
 
 
 # A fault's code when the layer below names none, by HTTP status.
@@ -46,7 +43,7 @@ class WebError(Exception):
         status: int,
         message: str,
         *,
-        exit_code: int = EXIT_USAGE,
+        exit_code: int = Exit.USAGE,
         code: str | None = None,
         params: dict | None = None,
         **extra,
@@ -63,16 +60,6 @@ class WebError(Exception):
         return {"error": self.message, "code": self.code, "params": self.params, **self.extra}
 
 
-# What the layers below raise, as (HTTP status, exit code, code when the exception has none).
-# The first that fits: a query past the time budget is a 503 (the JSON says `time_budget`);
-# one past the cost bounds (search/limits.py) a 400 like any bad query.
-KNOWN: dict[type[BaseException], tuple[int, int, str]] = {
-    QueryTimeout: (503, EXIT_USAGE, "time_budget"),
-    QueryError: (400, EXIT_USAGE, "bad_request"),
-    NotFound: (404, EXIT_USAGE, "not_found"),
-    IndexMissing: (503, EXIT_USAGE, "no_index"),
-    ClusterError: (503, EXIT_CLUSTER, "cluster_unavailable"),  # a node down, named
-}
 HTTP_MESSAGES = {404: "not found", 405: "method not allowed"}
 
 
@@ -94,24 +81,23 @@ def web_error(exc: BaseException, index_dir: str | None = None) -> WebError:
         return _invalid(exc)
     if isinstance(exc, StarletteHTTPException):
         return WebError(exc.status_code, HTTP_MESSAGES.get(exc.status_code, str(exc.detail)))
-    for kind, (status, exit_code, code) in KNOWN.items():
-        if isinstance(exc, kind):
-            message = str(exc.args[0]) if exc.args else str(exc) or "not found"
-            return WebError(
-                status,
-                message,
-                exit_code=exit_code,
-                code=getattr(exc, "code", None) or code,
-                params=jsonable_encoder(getattr(exc, "params", None) or {}),
-                **({"time_budget": exc.budget} if isinstance(exc, QueryTimeout) else {}),
-            )
+    fault = fault_of(exc)  # the layers' faults, as search/faults.py reads them
+    if fault is not None:
+        return WebError(
+            fault.status,
+            message_of(exc),
+            exit_code=fault.exit,
+            code=getattr(exc, "code", None) or fault.code,
+            params=jsonable_encoder(getattr(exc, "params", None) or {}),
+            **({"time_budget": exc.budget} if isinstance(exc, QueryTimeout) else {}),
+        )
     detail = damage(index_dir) if index_dir else None
     if index_dir and detail:  # a damaged index, not a bug: say so and how to rebuild it
         return WebError(
-            503, str(damaged(index_dir, detail)), exit_code=EXIT_FAULT, code="index_damaged"
+            503, str(damaged(index_dir, detail)), exit_code=Exit.FAULT, code="index_damaged"
         )
     return WebError(
-        500, f"internal error ({type(exc).__name__}); please report it", exit_code=EXIT_INTERNAL
+        500, f"internal error ({type(exc).__name__}); please report it", exit_code=Exit.INTERNAL
     )
 
 
@@ -125,5 +111,5 @@ def install(app: FastAPI, not_found_page, index_dir: str | None = None) -> None:
             return not_found_page()
         return JSONResponse(err.body(), status_code=err.status, headers=API_HEADERS)
 
-    for kind in (RequestValidationError, StarletteHTTPException, WebError, *KNOWN, Exception):
+    for kind in (RequestValidationError, StarletteHTTPException, WebError, *FAULTS, Exception):
         app.add_exception_handler(kind, handle)

@@ -1,10 +1,13 @@
 """Responses by format. A route names the renderers its result has (`json` always) and
-`respond` picks the one the request asked for: no route spells its own if-chain."""
+`respond` picks the one the request asked for. (A format that needs another engine call —
+/api/stats's CSV reads every figure of the reports, not the ranked table — is the one branch a
+route makes before asking: search/web/stats.py.)"""
 
 from __future__ import annotations
 
 import ntpath
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -27,9 +30,14 @@ SOURCE_KEYS = ("source", "url")
 
 
 def file_name(source: str) -> str:
-    """A source as the web shows it: a web URL as it is, a file on disk (or a file: URL) by
-    its name alone, with the record a name carries kept (reports.jsonl:12, crawl.warc.gz#3)."""
+    """A source as the web shows it: a web URL as it is; a name relative to the folder given to
+    `ingest` (what the index stores: `2017/年报.pdf`) as it is; anything naming a folder of a
+    disk (an absolute path, a file: URL, `..`) by its file name alone, with the record a name
+    carries kept (reports.jsonl:12, crawl.warc.gz#3)."""
     if not source or source.lower().startswith(("http://", "https://")):
+        return source
+    parts = re.split(r"[/\\]", source)
+    if not ntpath.isabs(source) and ":" not in parts[0] and ".." not in parts:
         return source
     if source.lower().startswith("file://"):
         source = source[len("file://") :]

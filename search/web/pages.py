@@ -20,6 +20,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from index.settings import MAX_QUERY_CHARS
+from search.choices import KWIC_SORTS, STATS_RATES
+from search.engine import NotFound
 from search.highlight import mark
 from search.query import QueryError, plan_text
 from search.render.stats_html import PARTS, stats_tables
@@ -35,7 +37,7 @@ STATIC_DIR = HERE / "static"
 JS = "text/javascript; charset=utf-8"
 MEDIA = {".css": "text/css; charset=utf-8", ".js": JS, ".svg": "image/svg+xml"}
 # The page's modules (static/*.js, static/views/*.js) import each other by relative URL.
-SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js"]
+SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js", "yoy.js"]
 VIEWS = [
     "results",
     "facets",
@@ -47,6 +49,8 @@ VIEWS = [
     "stats",
     "intro",
     "empty",
+    "diff",
+    "reuse",
 ]
 
 # Our own pages load only our own assets; the widget runs in a host page we don't control.
@@ -82,11 +86,17 @@ TEMPLATES.globals.update(max_query=MAX_QUERY_CHARS)
 
 # -- assets -----------------------------------------------------------------------------------
 def labels_module() -> str:
-    """static/labels.js, written from search/results.py and messages.py: the page never spells
-    a label or an error message."""
+    """static/labels.js, written from search/results.py, messages.py and search/choices.py:
+    the page never spells a label, an error message or an option's values."""
+    tables = (
+        ("LABELS", LABELS),
+        ("ERRORS", ERRORS_ZH),
+        ("KWIC_SORTS", KWIC_SORTS),
+        ("RATES", STATS_RATES),
+    )
     return "".join(
         f"export const {name} = Object.freeze({json.dumps(table, ensure_ascii=False)});\n"
-        for name, table in (("LABELS", LABELS), ("ERRORS", ERRORS_ZH))
+        for name, table in tables
     )
 
 
@@ -143,6 +153,7 @@ class Block:
     text: Markup
     lead: Markup | None = None  # a run-in heading: （一）加强领导。正文…
     chosen: bool = False
+    ocr: bool = False  # read through OCR from a page image: marked 〔OCR〕
 
 
 @dataclass
@@ -170,6 +181,7 @@ TABLE_HEADINGS = {
     "active": re.compile(r"主动公开.*情况"),
     "requests": re.compile(r"收到和处理|依申请公开.*情况"),
     "review": re.compile(r"行政复议.*行政诉讼|复议.*诉讼情况"),
+    "table_2008": re.compile(r"统计表"),  # 附件1：…政府信息公开情况统计表
 }
 
 
@@ -207,23 +219,32 @@ def report_groups(passages: list, chosen: str | None, terms: list[str]) -> list[
         if groups and groups[-1].heading == heading:
             groups[-1].blocks.append(Block(p["passage_id"], marked(p["text"])))
             groups[-1].blocks[-1].chosen = p["passage_id"] == chosen
+            groups[-1].blocks[-1].ocr = bool(p.get("ocr"))
             continue
         g = Group(heading, p.get("section") or "", sub=heading[:1] in "(（0123456789")
         pid, text = p["passage_id"], p["text"]
         is_chosen = pid == chosen
         if not heading:
-            g.blocks.append(Block(pid, marked(text), chosen=is_chosen))
+            g.blocks.append(Block(pid, marked(text), chosen=is_chosen, ocr=bool(p.get("ocr"))))
         elif text.strip() == heading:  # a heading-only passage: the heading is the passage
             g.heading_html, g.heading_id, g.heading_chosen = marked(heading), f"p-{pid}", is_chosen
         elif text.startswith(heading) and not text.startswith(heading + "\n"):
             g.heading_id = f"p-{pid}"
             lead = marked(heading)
-            g.blocks.append(Block(pid, marked(text[len(heading) :]), lead=lead, chosen=is_chosen))
+            g.blocks.append(
+                Block(
+                    pid,
+                    marked(text[len(heading) :]),
+                    lead=lead,
+                    chosen=is_chosen,
+                    ocr=bool(p.get("ocr")),
+                )
+            )
         else:  # the heading above the text (its own first line is not repeated)
             if text.startswith(heading + "\n"):
                 text = text[len(heading) + 1 :]
             g.heading_html, g.heading_id = marked(heading), f"h-{pid}"
-            g.blocks.append(Block(pid, marked(text), chosen=is_chosen))
+            g.blocks.append(Block(pid, marked(text), chosen=is_chosen, ocr=bool(p.get("ocr"))))
         if g.section and (not groups or g.section != _last_section(groups)):
             g.section_label = g.section
         groups.append(g)
@@ -298,9 +319,38 @@ def page_search():
 @router.get("/reports/{report_id}")
 def page_report(engines: Engines, report_id: str, passage: str | None = None, q: str = ""):
     check_report_id(report_id)
-    report = engines.call(lambda e: e.show(report_id))
+    try:
+        report = engines.call(lambda e: e.show(report_id))
+    except NotFound as e:  # a link to a report since corrected: its new version's page
+        if e.code != "replaced" or e.params.get("kind") != "report":
+            raise
+        new = e.params["replaced_by"]
+        query = {k: v for k, v in (("passage", passage), ("q", q)) if v}
+        return RedirectResponse(
+            f"/reports/{new}" + (f"?{urlencode(query)}" if query else ""), status_code=301
+        )
     page = report_page(report, chosen=passage, query=q, terms=query_terms(q))
     return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+TOOL_PAGES = {
+    name: TEMPLATES.get_template("tool.html").render(query="", title=title).encode()
+    for name, title in (("diff", "年度对比"), ("reuse", "年报重复度"))
+}
+
+
+@router.get("/diff")
+def page_diff():
+    """年度对比: the page asks /api/diff with its own ?old=&new= (static/views/diff.js)."""
+    return Response(TOOL_PAGES["diff"], media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+
+@router.get("/reuse")
+def page_reuse():
+    """年报重复度: the page asks /api/reuse with its own ?q=&agency=&year= (views/reuse.js)."""
+    return Response(
+        TOOL_PAGES["reuse"], media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+    )
 
 
 @router.get("/reports")

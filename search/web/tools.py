@@ -3,7 +3,7 @@
     GET /api/compare?q=&by=agency|year&limit=&format=json|csv            = compare
     GET /api/trend?q=&by=year|agency&format=json|csv|png                   = trend
     GET /api/similar/{passage_id}?limit=&min_similarity=                   = similar
-    GET /api/kwic?term=&width=&sort=&limit=&format=json|csv                = kwic
+    GET /api/kwic?q=&width=&sort=&limit=&format=json|csv                   = kwic (term=: q)
     GET /api/export?q=&format=csv|jsonl&order=relevance|document            = export (streamed)
     GET /api/cite/{passage_id}                                             = cite
     (all take agency=, year=, section= as search does)
@@ -21,13 +21,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from search.choices import By, ExportOrder, KwicSort
 from search.render.chart import trend_png_bytes
 from search.tools import compare as compare_mod
 from search.tools import export as export_mod
 from search.tools import kwic as kwic_mod
 from search.tools import similar as similar_mod
 from search.tools import trend as trend_mod
-from search.tools.cite import cite
+from search.tools.cite import CitedHit, cite
 from search.tools.common import own_searcher
 from search.web.engines import Engines
 from search.web.formats import as_json, png, respond, responses, rows
@@ -40,17 +41,22 @@ router = APIRouter(prefix="/api", tags=["journalist tools"])
 @router.get(
     "/compare",
     summary="The best passage of each agency or year (= compare)",
+    response_model=compare_mod.CompareResult,
     responses=responses("csv"),
 )
 def api_compare(
     engines: Engines,
     options: FilterOptions,
     q: Q,
-    by: Literal["agency", "year"] = "agency",
+    by: By = "agency",
     limit: Annotated[int, Query(ge=0, le=1000, description="Groups; 0: all")] = 20,
+    order: Annotated[
+        Literal["relevance", "year"] | None,
+        Query(description="Groups best first or oldest first; default year with by=year"),
+    ] = None,
     format: Literal["json", "csv"] = "json",
 ):
-    res = engines.call(compare_mod.compare, q, by, **options.kwargs(), limit=limit)
+    res = engines.call(compare_mod.compare, q, by, **options.kwargs(), limit=limit, order=order)
     return respond(
         format, res, csv=lambda r: rows("csv", r["results"], compare_mod.COLUMNS, "compare")
     )
@@ -59,13 +65,14 @@ def api_compare(
 @router.get(
     "/trend",
     summary="Matching reports per year and their share (= trend)",
+    response_model=trend_mod.TrendResult,
     responses=responses("csv", "png"),
 )
 def api_trend(
     engines: Engines,
     options: FilterOptions,
     q: Q,
-    by: Literal["year", "agency"] = "year",
+    by: By = "year",
     format: Literal["json", "csv", "png"] = "json",
 ):
     res = engines.call(trend_mod.trend, q, by, **options.kwargs())
@@ -80,6 +87,7 @@ def api_trend(
 @router.get(
     "/similar/{passage_id}",
     summary="Passages in other reports that say nearly the same (= similar)",
+    response_model=similar_mod.SimilarResult,
 )
 def api_similar(
     engines: Engines,
@@ -99,18 +107,23 @@ def api_similar(
 
 
 @router.get(
-    "/kwic", summary="Every occurrence with its context (= kwic)", responses=responses("csv")
+    "/kwic",
+    summary="Every occurrence with its context (= kwic)",
+    response_model=kwic_mod.KwicResult,
+    responses=responses("csv"),
 )
 def api_kwic(
     engines: Engines,
     options: FilterOptions,
-    term: Annotated[str, Query(min_length=1)],
+    q: Annotated[str | None, Query(description="The word or phrase, as every endpoint's q")] = None,
+    term: Annotated[str | None, Query(description="The older name of q", deprecated=True)] = None,
     width: Annotated[int, Query(ge=0, le=kwic_mod.MAX_WIDTH)] = 20,
-    sort: Literal["year", "agency", "left", "right"] = "year",
+    sort: KwicSort = "year",
     limit: Annotated[int, Query(ge=1, le=MAX_KWIC)] = 1000,
     format: Literal["json", "csv"] = "json",
 ):
-    res = engines.call(kwic_mod.kwic, term, width=width, sort=sort, limit=limit, **options.kwargs())
+    text = q if q is not None else term or ""
+    res = engines.call(kwic_mod.kwic, text, width=width, sort=sort, limit=limit, **options.kwargs())
     return respond(
         format, res, csv=lambda r: rows("csv", r["occurrences"], kwic_mod.COLUMNS, "kwic")
     )
@@ -126,7 +139,7 @@ def api_export(
     options: FilterOptions,
     q: Q,
     format: Literal["csv", "jsonl"] = "csv",
-    order: Literal["relevance", "document"] = "relevance",
+    order: ExportOrder = "relevance",
 ):
     def start(engine):
         own = own_searcher(engine)
@@ -149,6 +162,10 @@ def api_export(
     return rows(format, body(), columns, "export", **{"X-Total-Count": str(exp.total)})
 
 
-@router.get("/cite/{passage_id}", summary="A one-line citation of a passage (= cite)")
+@router.get(
+    "/cite/{passage_id}",
+    summary="A one-line citation of a passage (= cite)",
+    response_model=CitedHit,
+)
 def api_cite(engines: Engines, passage_id: str):
     return as_json(engines.call(cite, passage_id))

@@ -42,7 +42,7 @@ const filterText = ({ field, value }) => `${field}:${/[\s()（）]/.test(value) 
 /* KWIC's parameters: one word, narrowed by every filter of the search's plan (the query's
  * own and the sidebar's: the server read them, the page does not parse the query). */
 export function kwicParams(term, search, extra) {
-  const p = new URLSearchParams({ term: [term, ...(search.filters || []).map(filterText)].join(" ") });
+  const p = new URLSearchParams({ q: [term, ...(search.filters || []).map(filterText)].join(" ") });
   for (const [k, v] of Object.entries(extra || {})) p.set(k, String(v));
   return p;
 }

@@ -15,7 +15,7 @@ import { renderEmpty } from "./views/empty.js";
 import { showIntro } from "./views/intro.js";
 import { fetchKwic, kwicDefault, renderKwic } from "./views/kwic.js";
 import { PAGE, VIEW_LABEL, renderActiveFilters, renderTabs, showResults } from "./views/results.js";
-import { fetchStats, renderStats } from "./views/stats.js";
+import { fetchStats, renderChart, renderStats, statsChart } from "./views/stats.js";
 import { drawTrend, renderTrend, trendState } from "./views/trend.js";
 
 const form = $("search-form");
@@ -173,6 +173,9 @@ window.addEventListener("resize", () => {
   resizing = requestAnimationFrame(() => {
     if (state.current.view === "trend" && trendState.last && !$("view-trend").hidden) {
       drawTrend(state.current, trendState.last);
+    }
+    if (state.current.view === "stats" && statsChart.res && !$("view-stats").hidden) {
+      renderChart(statsChart.box, statsChart.res);
     }
   });
 });

@@ -2,10 +2,11 @@
  * views view=compare|trend|kwic|stats with by=, sort=, term=, metric=, rate=): every change pushes a history entry,
  * so result lists and views can be bookmarked and shared and back/forward work. `go` changes
  * it and asks the page (app.js, through `onChange`) to draw it. */
+// the options' values come from the server (search/choices.py, through labels.js)
+import { KWIC_SORTS, RATES } from "./labels.js";
+
 export const FIELDS = ["year", "section", "agency"];
 export const VIEWS = ["results", "compare", "trend", "kwic", "stats"];
-export const RATES = ["refused", "granted", "corrected"];
-export const KWIC_SORTS = ["year", "agency", "left", "right"];
 
 export const state = { current: null, seq: 0 };
 let draw = () => {};

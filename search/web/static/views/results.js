@@ -106,6 +106,7 @@ function renderHits(s, res) {
           meta,
           el("h3", { class: "hit-title" }, el("a", { href: reportHref(h.report_id, h.passage_id, s.q), text: titleText(h.title) })),
           parts.heading ? el("div", { class: "hit-heading" }, parts.heading) : null,
+          h.ocr ? el("span", { class: "ocr-mark", title: "此段由扫描页经文字识别（OCR）读出，可能有误读", text: "〔OCR〕" }) : null,
           parts.body || parts.lead
             ? el("p", { class: "hit-text" }, parts.lead ? el("strong", { class: "run-in" }, parts.lead) : null, parts.body)
             : null,

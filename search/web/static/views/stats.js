@@ -85,6 +85,13 @@ function sortedRows(rows) {
   });
 }
 
+const OLD_FORMAT = "2008";
+const OLD_NOTE = "取自 2008 年版《政府信息公开情况统计表》，口径与 2019 年起的标准表格不同";
+
+function isOld(cell) {
+  return (cell.formats || []).includes(OLD_FORMAT);
+}
+
 function reportLink(cell, text, title) {
   const ids = cell.report_ids;
   const note = ids.length > 1 ? `${ids.length} 份报告之和，链接到第一份` : "查看这份报告";
@@ -92,6 +99,7 @@ function reportLink(cell, text, title) {
     "a",
     { href: "/reports/" + encodeURIComponent(ids[0]), title: title || note, class: "stats-fig" },
     text,
+    isOld(cell) ? el("sup", { class: "stats-fmt", title: OLD_NOTE, text: "旧表" }) : null,
     cell.checks ? el("span", { class: "stats-flag", title: "表内合计与分项不一致", text: " ⚠" }) : null,
   );
 }
@@ -124,26 +132,34 @@ function renderChecks(box, res) {
   );
 }
 
-function renderChart(box, res) {
+// the last chart drawn, redrawn at the new width when the window is resized
+export const statsChart = { box: null, res: null };
+
+/* The figure per year as inline SVG drawn at its box's own width in pixels (not a fixed
+ * drawing scaled down: at 400 px its labels would shrink to 5 px). */
+export function renderChart(box, res) {
+  statsChart.box = box;
+  statsChart.res = res;
   const rows = res.rows.filter((r) => r.year);
   box.replaceChildren();
   if (!rows.length) return;
-  const W = 720;
-  const H = 220;
+  const W = Math.max(280, box.clientWidth || 720);
+  const H = W < 520 ? 180 : 220;
   const pad = { l: 56, r: 12, t: 22, b: 28 };
   const max = Math.max(1, ...rows.map((r) => r.value || 0));
   const bw = (W - pad.l - pad.r) / rows.length;
   const y = (v) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
-  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart stats-chart-svg", role: "img", "aria-label": `${res.metric_label}，按年份` });
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "chart stats-chart-svg", role: "img", "aria-label": `${res.metric_label}，按年份` });
   root.appendChild(svg("line", { x1: pad.l, x2: W - pad.r, y1: y(0), y2: y(0), class: "axis" }));
   for (const t of [0, 0.5, 1]) {
     root.appendChild(svg("text", { x: pad.l - 6, y: y(max * t) + 4, "text-anchor": "end", class: "tick" }, figure(Math.round(max * t))));
   }
   rows.forEach((r, i) => {
     const x = pad.l + i * bw + bw * 0.15;
-    const label = `${r.year}年：${figure(r.value)}（${r.reports} 份报告${r.missing ? `，${r.missing} 份未给出` : ""}）`;
+    const old = isOld(r);
+    const label = `${r.year}年：${figure(r.value)}（${r.reports} 份报告${r.missing ? `，${r.missing} 份未给出` : ""}${old ? "；" + OLD_NOTE : ""}）`;
     if (r.value !== null) {
-      root.appendChild(svg("rect", { x, y: y(r.value), width: bw * 0.7, height: y(0) - y(r.value), class: "bar" }, svg("title", {}, label)));
+      root.appendChild(svg("rect", { x, y: y(r.value), width: bw * 0.7, height: y(0) - y(r.value), class: old ? "bar bar-old" : "bar" }, svg("title", {}, label)));
       root.appendChild(svg("text", { x: x + bw * 0.35, y: y(r.value) - 4, "text-anchor": "middle", class: "val" }, figure(r.value)));
     }
     root.appendChild(svg("text", { x: x + bw * 0.35, y: H - 8, "text-anchor": "middle", class: "tick" }, String(r.year)));
@@ -160,7 +176,7 @@ function renderTable(table, res, rerender) {
     const on = sortKey.col === col;
     return el(
       "th",
-      { scope: "col", class: col === "agency" ? "" : "num", "aria-sort": on ? (sortKey.desc ? "descending" : "ascending") : "none" },
+      { scope: "col", class: col === "agency" ? "" : years.includes(col) ? "num yr" : "num", "aria-sort": on ? (sortKey.desc ? "descending" : "ascending") : "none" },
       el(
         "button",
         {
@@ -182,7 +198,7 @@ function renderTable(table, res, rerender) {
     const cells = [el("th", { scope: "row", class: "stats-agency" }, row.label)];
     for (const yr of years) {
       const c = cellFor(row, yr);
-      const td = el("td", { class: "num" });
+      const td = el("td", { class: "num yr" });
       if (c) td.appendChild(reportLink(c, figure(c.value), c.value === null ? "报告未给出此项" : null));
       cells.push(td);
     }
@@ -212,6 +228,7 @@ export function renderStats(box, s, data, choose) {
         el("a", { class: "dl", id: "stats-csv", download: "stats.csv", text: "CSV（长表）" }),
       ),
       el("p", { class: "view-note", id: "stats-note" }),
+      el("p", { class: "view-note stats-format", id: "stats-format", hidden: true }),
       el("div", { class: "stats-checks", id: "stats-checks", role: "note", hidden: true }),
       el("h2", { class: "trend-title", id: "stats-chart-title" }),
       el("div", { class: "stats-chart", id: "stats-chart" }),
@@ -231,6 +248,10 @@ export function renderStats(box, s, data, choose) {
   for (const f of ["agency", "year"]) if (s[f]) csv.set(f, s[f]);
   box.querySelector("#stats-csv").href = "/api/stats?" + csv.toString();
   box.querySelector("#stats-note").textContent = coverageNote(agencies);
+  const fmt = box.querySelector("#stats-format");
+  const notes = years.format_notes || [];
+  fmt.hidden = !notes.length;
+  fmt.textContent = notes.length ? "口径：" + notes.join("；") + "（图中浅色柱、表中标“旧表”者）。" : "";
   renderChecks(box.querySelector("#stats-checks"), agencies);
   box.querySelector("#stats-chart-title").textContent = `${agencies.metric_label}：各年份合计`;
   renderChart(box.querySelector("#stats-chart"), years);
