@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from corpus.discover import read_types
-from index.settings import VERSION
 from search.choices import (
     BY,
     COMPARE_ORDERS,
@@ -26,7 +25,7 @@ from search.choices import (
     STATS_RATES,
     STATS_SORTS,
 )
-from search.faults import Exit
+from search.exits import Exit
 
 if TYPE_CHECKING:
     from search.backend import SearchEngine
@@ -218,8 +217,25 @@ def _quiet_stdout() -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version, as click's version_option prints it; the version is read only here."""
+    if not value or ctx.resilient_parsing:
+        return
+    from index.settings import VERSION
+
+    click.echo(f"gongkai, version {VERSION}")
+    ctx.exit()
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(VERSION, prog_name="gongkai")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """Full-text search over government information-disclosure reports."""
 
