@@ -178,7 +178,14 @@ def test_the_text_and_the_png_give_one_count_of_reports_lacking_a_figure(tmp_pat
     assert res["coverage"]["missing"] == 1
     text = run_cli("stats", "--index", index).stdout
     assert "1 of the reports with tables do not give this figure" in text
-    drawn = stats_png(res, str(tmp_path / "stats.png"))
+    from search.engine import Engine
+    from search.tools.stats import stats
+
+    engine = Engine(index)
+    try:
+        drawn = stats_png(stats(engine), str(tmp_path / "stats.png"))
+    finally:
+        engine.close()
     assert drawn["missing"] == 1 and (
         "1 份报告未给出此项" in drawn["title"] or "1 reports" in drawn["title"]
     )
