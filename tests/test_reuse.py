@@ -312,3 +312,19 @@ def test_odd_reports_end_within_seconds(tmp_path):
     v, f = rule_shares(old, new)
     assert d["reuse"] == {"verbatim": round(v, 4), "same_but_figures": round(f, 4)}
     assert d["counts"]["sentences"]["near"] >= 1  # the reworded meeting sentence
+
+
+def test_reuse_csv_is_the_json(real):
+    import csv
+    import io
+
+    ix, _by = real
+    res = cli_json("reuse", "--all", "--index", ix)
+    p = run_cli("reuse", "--all", "--csv", "--index", ix)
+    assert p.returncode == 0
+    rows = list(csv.DictReader(io.StringIO(p.stdout.lstrip("\ufeff"))))
+    assert [r["report_id"] for r in rows] == [r["report_id"] for r in res["rows"]]
+    for got, want in zip(rows, res["rows"], strict=True):
+        assert got["previous_report_id"] == (want["previous_report_id"] or "")
+        assert got["verbatim"] == (str(want["reuse"]["verbatim"]) if want["reuse"] else "")
+        assert got["other_share"] == str(want["other_agency"]["share"])
