@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from corpus.discover import read_types
-from index.settings import VERSION
 from search.choices import (
     BY,
     COMPARE_ORDERS,
@@ -26,7 +25,7 @@ from search.choices import (
     STATS_RATES,
     STATS_SORTS,
 )
-from search.faults import Exit
+from search.exits import Exit
 
 if TYPE_CHECKING:
     from search.backend import SearchEngine
@@ -218,8 +217,25 @@ def _quiet_stdout() -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version, as click's version_option prints it; the version is read only here."""
+    if not value or ctx.resilient_parsing:
+        return
+    from index.settings import VERSION
+
+    click.echo(f"gongkai, version {VERSION}")
+    ctx.exit()
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(VERSION, prog_name="gongkai")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """Full-text search over government information-disclosure reports."""
 
@@ -489,9 +505,9 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     app = create_app(index_dir, cors_origins=origins, engine=engine)
     budget = engine.time_budget
     budget_note = f"time budget {budget:g} s; " if budget is not None else ""
-    address = getattr(engine, "address", None)  # a cluster engine: what it serves is the cluster
-    what = f"the cluster {address}" if address is not None else index_dir
-    click.echo(f"serving {what} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True)
+    click.echo(
+        f"serving {engine.where()} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True
+    )
     # SIGTERM/Ctrl-C: uvicorn stops accepting, gives requests in flight a second, and returns.
     uvicorn.run(
         app,
@@ -883,7 +899,8 @@ def diff(old_id, new_id, index_dir, as_json):
 @click.option("--all", "first", is_flag=True, help="Also list reports without an earlier one.")
 @click.option("--limit", type=click.IntRange(0, 10_000), help="Print only the first N rows.")
 @_json_option
-def reuse(query, index_dir, agency, year, sort, first, limit, as_json):
+@_csv_option
+def reuse(query, index_dir, agency, year, sort, first, limit, as_json, as_csv):
     """How much of each report repeats its agency's previous report, over the archive.
 
     Every report with an earlier report from the same agency, against the latest earlier
@@ -892,13 +909,14 @@ def reuse(query, index_dir, agency, year, sort, first, limit, as_json):
     QUERY, --agency and --year choose the reports listed (their predecessors may lie
     outside)."""
     from search.render.reuse_text import reuse_lines
+    from search.tools.reuse import COLUMNS, flat_rows
     from search.tools.reuse import reuse as run
 
     engine = _engine(index_dir)
     res = _journal(
         run, engine, query, agency=agency, year=year, sort=sort, first=first, limit=limit
     )
-    _emit(res, as_json, text=reuse_lines)
+    _emit(res, as_json, as_csv, text=reuse_lines, csv=lambda r: (flat_rows(r), COLUMNS))
 
 
 @main.command()

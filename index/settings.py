@@ -5,12 +5,23 @@ metadata, so pyproject.toml is its only spelling). corpus/ keeps its reading lim
 from __future__ import annotations
 
 import os
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    VERSION = version("gongkai")
-except PackageNotFoundError:  # run from a checkout that was never installed
-    VERSION = "0.0.0+unknown"
+
+def __getattr__(name: str) -> str:
+    """`VERSION`, read from the package metadata when first asked for: importing
+    importlib.metadata costs every command about 50 ms, and only --version and the web
+    app's OpenAPI page need it."""
+    if name != "VERSION":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("gongkai")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        value = "0.0.0+unknown"
+    globals()["VERSION"] = value
+    return value
+
 
 # The index's layout: bumped when an index written before cannot be read as it is. 2: report and
 # passage ids from what a report is (corpus/identity.py), not from its file's path; the

@@ -6,24 +6,13 @@ same numbers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 
 from index.cluster.sphinxql import BadAddress, ClusterError
 from index.store import IndexBusy, IndexFault, IndexMissing
 from search.backend import NotFound
+from search.exits import Exit
 from search.limits import QueryTimeout
 from search.query import QueryError
-
-
-class Exit(IntEnum):
-    OK = 0
-    INTERNAL = 1  # a bug: one line on stderr, never a traceback
-    USAGE = 2  # bad option, malformed query, missing index, unknown report, busy port
-    PARTIAL = 3  # ingest finished but some files failed; batch skipped a line
-    BUSY = 4  # the index is locked by another ingest
-    CLUSTER = 5  # the search cluster is unavailable (a node down, named)
-    FAULT = 6  # the index could not be written or read (disk full, read-only, damaged)
-    INTERRUPTED = 130  # Ctrl-C
 
 
 @dataclass(frozen=True)

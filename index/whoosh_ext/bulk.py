@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import struct
 from array import array
-from collections import Counter
 from itertools import repeat
 from pickle import dumps
 
@@ -35,7 +34,7 @@ _CHUNK = 1 << 17  # postings turned into Python lists at a time
 
 class _Postings:
     """One field's postings for a segment, compactly: a term → id table and parallel arrays of
-    term id, document number and frequency (about 12 bytes a posting, so a batch can be big).
+    term id, document number and frequency (about 12 bytes a token, so a batch can be big).
     Terms are str for the analyzed text fields (code point order is UTF-8 byte order) and, when
     `raw`, the bytes Whoosh's field objects give (NUMERIC terms are not UTF-8)."""
 
@@ -50,13 +49,14 @@ class _Postings:
         return len(self.terms)
 
     def add(self, docnum: int, tokens: list[str]) -> None:
-        counts = Counter(tokens)
+        """Every token once, frequency 1: repeats of a term in a document are summed when
+        the postings are sorted (_sorted_postings), in numpy rather than a Counter here."""
         ids = self.ids
         new = ids.setdefault  # a term not seen yet gets the next id
-        tids = [new(t, len(ids)) for t in counts]
-        self.terms.extend(tids)
-        self.freqs.extend(counts.values())
-        self.docs.extend(repeat(docnum, len(tids)))
+        n = len(tokens)
+        self.terms.extend([new(t, len(ids)) for t in tokens])
+        self.freqs.extend(repeat(1.0, n))
+        self.docs.extend(repeat(docnum, n))
 
     def add_posting(self, btext: bytes, docnum: int, weight: float) -> None:
         t = btext if self.raw else btext.decode("utf-8")
@@ -81,6 +81,13 @@ def _sorted_postings(post: _Postings, blocklimit: int):
     tids, docs = tids[order], docs[order]
     freqs = np.frombuffer(post.freqs, dtype=np.float32)[order]
     del order
+    # one posting per (term, document): a term's tokens in one document summed
+    first = np.r_[True, (tids[1:] != tids[:-1]) | (docs[1:] != docs[:-1])]
+    if not first.all():
+        at_first = np.flatnonzero(first)
+        freqs = np.add.reduceat(freqs, at_first)
+        tids, docs = tids[at_first], docs[at_first]
+    del first
     n = len(docs)
     starts = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
     del tids

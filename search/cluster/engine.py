@@ -154,6 +154,9 @@ class ClusterEngine:
         self._stats: tuple[float, dict] | None = None
         self._snap: _Snapshot | None = None
 
+    def where(self) -> str:
+        return f"the cluster {self.address}"
+
     @property
     def conns(self) -> list[Connection]:
         """This thread's connections, one per node (a connection serves one query at a time)."""

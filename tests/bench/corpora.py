@@ -124,7 +124,10 @@ def variant(row: dict, i: int, copy: int) -> dict:
     out = dict(row)
     out["agency"] = agency
     if copy:
-        year = row["year"] - (copy % 12)
+        # agencies repeat every 60 copies and year shifts every 12: every 60 copies step
+        # back 12 more years, or copy c+60 would be copy c again (same text, agency and year:
+        # one report to gongkai's duplicate detection, which then indexed 60 copies of 100)
+        year = row["year"] - (copy % 12) - 12 * (copy // len(AGENCIES))
         kind = "关于政府工作报告的决议" if "决议" in row.get("title", "") else "政府工作报告"
         out["title"] = f"{agency}{year}年{kind}（第{copy + 1}辑）"
         out["year"] = year
