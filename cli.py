@@ -93,8 +93,16 @@ def _json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
 
 
+def say(message: str) -> None:
+    """One line on stderr, with nothing from data a terminal would obey (file names, reasons,
+    error texts: search/render/text.py's `printable`)."""
+    from search.render.text import printable
+
+    click.echo(printable(message), err=True)
+
+
 def fail(message: str, code: int = Exit.USAGE) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    say(f"error: {message}")
     sys.exit(code)
 
 
@@ -120,7 +128,10 @@ def _engine(index_dir: str, time_budget: float | None = None) -> SearchEngine:
     if address := _cluster():
         from search.cluster.engine import ClusterEngine
 
-        return ClusterEngine(address)
+        try:
+            return ClusterEngine(address, time_budget=time_budget)
+        except ValueError as e:  # a bad GONGKAI_TIME_BUDGET
+            fail(f"GONGKAI_TIME_BUDGET: {e}")
     _opened.append(index_dir)
     try:
         return Engine(index_dir, time_budget=time_budget)
@@ -288,6 +299,11 @@ class _Bar:
 )
 @click.option("--prune", is_flag=True, help="Remove reports whose source file no longer exists.")
 @click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read symlinks that point outside the folders given (skipped and named by default).",
+)
+@click.option(
     "--ocr-cache",
     type=click.Path(file_okay=False),
     default=None,
@@ -308,14 +324,16 @@ class _Bar:
     help="Seconds to wait for another ingest to release the index.",
 )
 @_json_option
-def ingest(paths, index_dir, max_mb, prune, ocr_cache, ocr_workers, lock_timeout, as_json):
+def ingest(
+    paths, index_dir, max_mb, prune, follow_symlinks, ocr_cache, ocr_workers, lock_timeout, as_json
+):
     from index.writer import ingest as run
 
     _opened.append(index_dir)
 
     def on_error(source: str, reason: str) -> None:
         bar.clear_line()
-        click.echo(f"{source}: {reason}", err=True)
+        say(f"{source}: {reason}")
 
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:  # before the index is created: a typo must not leave an empty index behind
@@ -337,6 +355,7 @@ def ingest(paths, index_dir, max_mb, prune, ocr_cache, ocr_workers, lock_timeout
             store=store,
             max_mb=max_mb,
             prune=prune,
+            follow_symlinks=follow_symlinks,
             lock_timeout=lock_timeout,
             on_error=on_error,
             progress=bar,
@@ -354,7 +373,7 @@ def ingest(paths, index_dir, max_mb, prune, ocr_cache, ocr_workers, lock_timeout
     finally:  # (a fault is one line, search/faults.py, after the bar)
         bar.close()
     for path, reason in stats.skipped:
-        click.echo(f"{path}: skipped, {reason}", err=True)
+        say(f"{path}: skipped, {reason}")
     summary = (
         f"ingested {stats.ingested}, unchanged {stats.unchanged}, skipped {len(stats.skipped)}, "
         f"failed {len(stats.failed)}"
@@ -387,10 +406,10 @@ def ingest(paths, index_dir, max_mb, prune, ocr_cache, ocr_workers, lock_timeout
             }
         )
     for source in stats.removed:
-        click.echo(f"removed {source}", err=True)
+        say(f"removed {source}")
     for source, original in stats.copies:
-        click.echo(f"{source}: a copy of {original} (listed as one report)", err=True)
-    click.echo(summary, err=True)
+        say(f"{source}: a copy of {original} (listed as one report)")
+    say(summary)
     sys.exit(Exit.PARTIAL if stats.failed else Exit.OK)
 
 
@@ -433,7 +452,7 @@ def reports(index_dir, as_json):
 
     _emit(res, as_json, text=reports_lines)
     if not as_json:
-        click.echo(f"{len(res.reports)} reports", err=True)
+        say(f"{len(res.reports)} reports")
 
 
 @main.command()
@@ -484,11 +503,11 @@ def serve(index_dir, host, port, cors_origins, time_budget):
     engine = _engine(index_dir, time_budget)
     _check_port(host, port)
     app = create_app(index_dir, cors_origins=origins, engine=engine)
-    budget = engine.time_budget  # (a cluster engine has none)
+    budget = engine.time_budget
     budget_note = f"time budget {budget:g} s; " if budget is not None else ""
-    address = getattr(engine, "address", None)  # a cluster engine: what it serves is the cluster
-    what = f"the cluster {address}" if address is not None else index_dir
-    click.echo(f"serving {what} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True)
+    click.echo(
+        f"serving {engine.where()} at http://{host}:{port}/ ({budget_note}Ctrl-C to stop)", err=True
+    )
     # SIGTERM/Ctrl-C: uvicorn stops accepting, gives requests in flight a second, and returns.
     uvicorn.run(
         app,
@@ -551,7 +570,7 @@ def _draw_png(draw, res, png_file: str) -> None:
     except OSError as e:
         fail(f"cannot write {png_file}: {e.strerror or e}")
     note = "" if info["font"] else " (no CJK font found: labels in ASCII)"
-    click.echo(f"chart → {png_file}{note}", err=True)
+    say(f"chart → {png_file}{note}")
 
 
 def _echo_csv(rows, columns) -> None:
@@ -758,7 +777,7 @@ def export(query, index_dir, agency, year, section, fmt, output, order, as_json)
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror or e}")
     where = "" if output == "-" else f" → {output}"
-    click.echo(f"exported {exp.total} passages from {exp.reports} reports{where}", err=True)
+    say(f"exported {exp.total} passages from {exp.reports} reports{where}")
 
 
 @main.command()
@@ -783,14 +802,14 @@ def batch(file, index_dir, agency, year, section, as_json):
     engine = _engine(index_dir)
     queries, errors = read_queries(file)
     for n, reason in errors:
-        click.echo(f"line {n}: {reason} (skipped)", err=True)
+        say(f"line {n}: {reason} (skipped)")
     res = _journal(run, engine, [q for _, q in queries], agency=agency, year=year, section=section)
     if as_json:
         _print_json({**res, "errors": [{"line": n, "error": r} for n, r in errors]})
     else:
         _echo_csv(batch_rows(res), BATCH_COLUMNS)
     if errors:
-        click.echo(f"{len(queries)} queries run, {len(errors)} lines skipped", err=True)
+        say(f"{len(queries)} queries run, {len(errors)} lines skipped")
         sys.exit(Exit.PARTIAL)
 
 
@@ -880,7 +899,8 @@ def diff(old_id, new_id, index_dir, as_json):
 @click.option("--all", "first", is_flag=True, help="Also list reports without an earlier one.")
 @click.option("--limit", type=click.IntRange(0, 10_000), help="Print only the first N rows.")
 @_json_option
-def reuse(query, index_dir, agency, year, sort, first, limit, as_json):
+@_csv_option
+def reuse(query, index_dir, agency, year, sort, first, limit, as_json, as_csv):
     """How much of each report repeats its agency's previous report, over the archive.
 
     Every report with an earlier report from the same agency, against the latest earlier
@@ -889,13 +909,14 @@ def reuse(query, index_dir, agency, year, sort, first, limit, as_json):
     QUERY, --agency and --year choose the reports listed (their predecessors may lie
     outside)."""
     from search.render.reuse_text import reuse_lines
+    from search.tools.reuse import COLUMNS, flat_rows
     from search.tools.reuse import reuse as run
 
     engine = _engine(index_dir)
     res = _journal(
         run, engine, query, agency=agency, year=year, sort=sort, first=first, limit=limit
     )
-    _emit(res, as_json, text=reuse_lines)
+    _emit(res, as_json, as_csv, text=reuse_lines, csv=lambda r: (flat_rows(r), COLUMNS))
 
 
 @main.command()
@@ -910,7 +931,9 @@ def cite(passage_id, index_dir, as_json):
     from search.tools.cite import cite as run
 
     res = _journal(run, _engine(index_dir), passage_id)
-    _emit(res, as_json, text=lambda r, _style: [r.citation])
+    from search.render.text import printable
+
+    _emit(res, as_json, text=lambda r, _style: [printable(r.citation)])
 
 
 @main.group()
@@ -1007,7 +1030,7 @@ def cluster_up(folder, n, name, port):
         pass
     finally:
         nodes.stop()
-    click.echo("stopped", err=True)
+    say("stopped")
 
 
 @cluster.command("status")
@@ -1025,6 +1048,7 @@ def cluster_status(address, as_json):
     Exit 5 when a node is down."""
     from index.cluster.admin import status
     from index.cluster.sphinxql import parse_address
+    from search.render.text import printable
 
     states = status(parse_address(address))
     if as_json:
@@ -1038,7 +1062,7 @@ def cluster_status(address, as_json):
                     f"{s.copies:,} copies  {mb:,.1f} MB"
                 )
             else:
-                click.echo(f"{s.node}  {s.shard}  DOWN  {s.error}")
+                click.echo(printable(f"{s.node}  {s.shard}  DOWN  {s.error}"))
     if not all(s.up for s in states):
         sys.exit(Exit.CLUSTER)
 

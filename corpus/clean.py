@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from corpus.chars import HAN
+from corpus.chars import CJK_PUNCT_RANGES, CJK_RANGES, HAN
 
 # Labels that gov CMSs print above an article. Longest first so 发布日期 wins over 日期.
 HEADER_LABELS = [
@@ -95,7 +95,7 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
 
 
-_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = f"{CJK_PUNCT_RANGES}{CJK_RANGES}"
 _SPACE = r"[ \t\r\n\u00a0\u2002-\u200b\u3000]"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}]){_SPACE}+(?=[{_CJK}])")
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}]){_SPACE}*\n{_SPACE}*(?=[{_CJK}])")

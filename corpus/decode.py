@@ -84,12 +84,33 @@ def _decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
 
-    # Neither clean UTF-8 nor clean GB18030: truncated or mixed bytes. Let charset-normalizer
-    # pick, then accept the text only if it still looks like Chinese prose.
+    # Neither clean UTF-8 nor clean GB18030: truncated or mixed bytes. Read it as each
+    # candidate and as charset-normalizer's guess; keep the reading with the fewest characters
+    # that stand for bytes it could not read (U+FFFD, and the private-use code points GB18030
+    # maps stray byte pairs to), and refuse it when they pass a small share: a few broken
+    # bytes in a long report are kept, a garbled file is named, never indexed as garbage.
     best = from_bytes(data[:200_000]).best()
-    enc = best.encoding if best else "gb18030"
-    text = data.decode(enc, errors="replace")
-    bad = text.count("\ufffd")
-    if bad > max(8, len(text) // 50) or (_cjk_share(text) < 0.05 and bad):
-        raise DecodeError(f"undecodable bytes (not UTF-8 or GB18030; best guess {enc})")
+    guesses = [*candidates[1:], best.encoding if best else "gb18030"]
+    readings = []
+    for enc in dict.fromkeys(guesses):
+        try:
+            text = data.decode(enc, errors="replace")
+        except LookupError:
+            continue
+        readings.append((_unreadable(text), -_cjk_share(text[:20_000]), enc, text))
+    bad, neg_cjk, enc, text = min(readings)
+    if bad > max(8, len(text) * UNDECODABLE_SHARE) or (-neg_cjk < 0.05 and bad):
+        raise DecodeError(
+            f"undecodable bytes ({bad:,} of {len(text):,} characters unreadable even as {enc}; "
+            "not UTF-8 or GB18030 throughout): save it again as UTF-8"
+        )
     return text, enc
+
+
+# Characters past which a file that is not clean UTF-8 or GB18030 is refused (a share of all).
+UNDECODABLE_SHARE = 0.005
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _unreadable(text: str) -> int:
+    return text.count("\ufffd") + len(_PRIVATE_USE.findall(text))

@@ -113,11 +113,26 @@ def sidecar_owner(path: str) -> str | None:
     return None
 
 
-def discover(paths: list[str]) -> Iterator[Found]:
+def discover(paths: list[str], outside: bool = False) -> Iterator[Found]:
     """Yield every file under `paths` in a stable order. Directories are walked following
-    symlinks, but each real directory is entered once, so loops end."""
+    symlinks, but each real directory is entered once, so loops end. A symlink met on the way
+    whose target lies outside every folder given is skipped and named (`outside`: read it):
+    a crawler's archive must not lead ingest to /etc/passwd."""
     seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[str] = set()
+    roots = [os.path.realpath(t) for t in paths]
+
+    def escapes(p: str) -> Found | None:
+        if outside or not os.path.islink(p):
+            return None
+        real = os.path.realpath(p)
+        if any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
+            return None
+        return Found(
+            p,
+            "skip",
+            f"symlink to {shown(real)}, outside the folders given (--follow-symlinks reads it)",
+        )
 
     def walk(top: str) -> Iterator[Found]:
         try:
@@ -138,6 +153,10 @@ def discover(paths: list[str]) -> Iterator[Found]:
             if entry.name.startswith("."):
                 continue
             p = entry.path
+            away = escapes(p)
+            if away is not None:
+                yield away
+                continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:

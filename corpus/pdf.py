@@ -28,6 +28,9 @@ _CJK = f"{CJK_PUNCT_RANGES}{CJK_RANGES}“”‘’《》（）【】、，。�
 _SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
 MIN_TEXT_CHARS = 20  # fewer than this on every page: an image-only (scanned) PDF
 TABLE_PATHS = 8  # a page with this many path objects (ruling lines) may hold a table
+# More pages than any annual report has (the longest real ones run to ~80): a file claiming this
+# many is a page-reference bomb or not a report, and would take minutes to walk.
+MAX_PAGES = 2000
 
 
 class PdfError(ValueError):
@@ -288,6 +291,8 @@ def _layout(pdf: pdfium.PdfDocument, data: bytes) -> PdfLayout:
     n = len(pdf)
     if n == 0:
         raise PdfError("damaged or truncated PDF (no pages)")
+    if n > MAX_PAGES:
+        raise PdfError(f"too many pages ({n:,} > {MAX_PAGES:,}); not a report")
     pages: list[list[_Line]] = []
     heights: dict[int, float] = {}
     ruled: list[int] = []

@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from corpus.clean import clean_lines, header_fields, nfkc
 from corpus.dates import parse_date
@@ -43,13 +44,40 @@ class NotReport(IngestError):
 
 
 @dataclass
+class NeedsOcr:
+    """A parsed document with pages to read through OCR before it is a report: parsing (in a
+    worker, under its deadline) hands this back, and `Unit.complete` reads the pages where the
+    OCR reader lives, under OCR's own per-page limits."""
+
+    doc: ParsedDoc
+    data: bytes
+    ext_kind: str
+    build: Callable[[ParsedDoc], Report]
+
+
+@dataclass
 class Unit:
     key: str  # where the source is read from: absolute path, plus #line for JSONL, #URI for WARC
     source: str  # what users see and citations name: the name relative to the folder given
     # to ingest (Found.name), plus :line for JSONL, #URI for WARC
     content_hash: str
-    parse: Callable[[], Report]
+    # picklable (a partial of a module-level function): it may run in a worker process
+    # (index/parsepool.py); a report, or NeedsOcr for `complete`
+    parse: Callable[[], Report | NeedsOcr]
     offset: int = 0  # bytes of the file read once this unit is done (progress in big JSONL files)
+    kind: str = "text"  # what the bytes were taken for: "pdf", "docx", "html", …
+    ocr: OcrReader | None = None  # reads scanned pages in `complete` (None: one made for it)
+
+    def complete(self, parsed: Report | NeedsOcr) -> Report:
+        """What `parse` gave, as a report: scanned pages read through OCR first."""
+        if isinstance(parsed, NeedsOcr):
+            kind = _sniffed(parsed.data, parsed.ext_kind)
+            return parsed.build(_read_scans(parsed.doc, parsed.data, kind, self.ocr))
+        return parsed
+
+    def report(self) -> Report:
+        """Parse (here, unbounded) and complete."""
+        return self.complete(self.parse())
 
 
 @dataclass
@@ -105,20 +133,26 @@ def _decode_or_raise(data: bytes) -> str:
     return text
 
 
-def parse_document(data: bytes, ext_kind: str, ocr: OcrReader | None = None) -> ParsedDoc:
-    """Any supported file's bytes to a ParsedDoc, by what the bytes are (not the extension).
-    Pages without a text layer (scans, images) are read through OCR by `ocr` (a reader without
-    a cache when None)."""
+def _sniffed(data: bytes, ext_kind: str) -> str:
     try:
-        kind = sniff(data, ext_kind)
+        return sniff(data, ext_kind)
     except NotAReport as e:
         raise IngestError(str(e)) from None
+
+
+def parse_document(
+    data: bytes, ext_kind: str, ocr: OcrReader | None = None, *, defer_ocr: bool = False
+) -> ParsedDoc:
+    """Any supported file's bytes to a ParsedDoc, by what the bytes are (not the extension).
+    Pages without a text layer (scans, images) are read through OCR by `ocr` (a reader without
+    a cache when None), or left for the caller (`defer_ocr`: see `scans_pending`)."""
+    kind = _sniffed(data, ext_kind)
     if kind in ("pdf", "image"):
         try:
             doc = parse_pdf(data) if kind == "pdf" else image_doc(data)
         except (PdfError, ValueError) as e:
             raise IngestError(str(e)) from None
-        return _read_scans(doc, data, kind, ocr)
+        return doc if defer_ocr else _read_scans(doc, data, kind, ocr)
     try:
         if kind == "docx":
             return parse_docx(data)
@@ -134,6 +168,11 @@ def parse_document(data: bytes, ext_kind: str, ocr: OcrReader | None = None) -> 
     if not text.strip():
         raise IngestError("empty file")
     return _html_doc(text) if kind == "html" else parse_text(text)
+
+
+def scans_pending(doc: ParsedDoc) -> bool:
+    """Whether `doc` has pages without a text layer still to read through OCR."""
+    return isinstance(doc.layout, PdfLayout) and bool(doc.layout.scanned)
 
 
 def _read_scans(doc: ParsedDoc, data: bytes, kind: str, ocr: OcrReader | None) -> ParsedDoc:
@@ -325,14 +364,22 @@ def _file_units(
         return
     hints, side = _sidecar(found.path)
     h = _hash(data + (b"\0sidecar\0" + side if side else b""))
+    parse = partial(_parse_file, data, found.kind, key, found.shown_name, h, hints)
+    yield Unit(key, found.shown_name, h, parse, kind=found.kind, ocr=ocr)
 
-    def parse() -> Report:
-        doc = parse_document(data, found.kind, ocr)
-        return build_report(
-            doc, found.kind, key, found.shown_name, h, hints, {k: "sidecar" for k in hints}
-        )
 
-    yield Unit(key, found.shown_name, h, parse)
+def _parse_file(
+    data: bytes, kind: str, key: str, source: str, h: str, hints: dict[str, str]
+) -> Report | NeedsOcr:
+    doc = parse_document(data, kind, defer_ocr=True)
+    build = partial(_build_file, kind, key, source, h, hints)
+    return NeedsOcr(doc, data, kind, build) if scans_pending(doc) else build(doc)
+
+
+def _build_file(
+    kind: str, key: str, source: str, h: str, hints: dict[str, str], doc: ParsedDoc
+) -> Report:
+    return build_report(doc, kind, key, source, h, hints, {k: "sidecar" for k in hints})
 
 
 def _open(found: Found):
@@ -385,15 +432,26 @@ def _warc_unit(found: Found, base: str, rec, ocr: OcrReader | None = None) -> Un
         "pdf" if "pdf" in rec.content_type else "html" if "html" in rec.content_type else "text"
     )
 
-    def parse() -> Report:
-        if not rec.payload.strip():
-            raise NotReport("empty response")
-        doc = parse_document(rec.payload, ext_kind, ocr)
-        if _is_list_page(doc):
-            raise NotReport("a list or navigation page, not a report")
-        return build_report(doc, ext_kind, key, source, h, hints, {k: "warc" for k in hints})
+    parse = partial(_parse_record, rec.payload, ext_kind, key, source, h, hints)
+    return Unit(key, source, h, parse, offset=rec.offset, kind=ext_kind, ocr=ocr)
 
-    return Unit(key, source, h, parse, offset=rec.offset)
+
+def _parse_record(
+    payload: bytes, ext_kind: str, key: str, source: str, h: str, hints: dict[str, str]
+) -> Report | NeedsOcr:
+    if not payload.strip():
+        raise NotReport("empty response")
+    doc = parse_document(payload, ext_kind, defer_ocr=True)
+    build = partial(_build_record, ext_kind, key, source, h, hints)
+    return NeedsOcr(doc, payload, ext_kind, build) if scans_pending(doc) else build(doc)
+
+
+def _build_record(
+    ext_kind: str, key: str, source: str, h: str, hints: dict[str, str], doc: ParsedDoc
+) -> Report:
+    if _is_list_page(doc):
+        raise NotReport("a list or navigation page, not a report")
+    return build_report(doc, ext_kind, key, source, h, hints, {k: "warc" for k in hints})
 
 
 def _is_list_page(doc: ParsedDoc) -> bool:
@@ -467,9 +525,11 @@ def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | Unit
     hints = _fields(obj)
     key = f"{base}#{lineno}"
     h = _hash(raw.rstrip(b"\r\n"))
-    return Unit(
-        key, source, h, lambda: build_report(parse_text(content), "text", key, source, h, hints)
-    )
+    return Unit(key, source, h, partial(_parse_line, content, key, source, h, hints))
+
+
+def _parse_line(content: str, key: str, source: str, h: str, hints: dict[str, str]) -> Report:
+    return build_report(parse_text(content), "text", key, source, h, hints)
 
 
 def read_units(
@@ -501,7 +561,7 @@ def read_reports(
         if isinstance(unit, UnitSkip):
             continue
         try:
-            out.append(unit.parse())
+            out.append(unit.report())
         except NotReport:
             continue
     return out

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from corpus.chars import HAN_CHAR
 from corpus.model import Grid
 from corpus.stats import MAX_TABLE_ROWS, Value, norm, parse_value
 from corpus.tables import text_grids
@@ -233,7 +234,7 @@ def _read_grid(grid: Grid) -> _Table | None:
             elif printed not in labels:
                 labels.append(printed)
         label = "".join(labels)
-        if not label or not figures or not re.search(r"[\u4e00-\u9fff]", label):
+        if not label or not figures or not HAN_CHAR.search(label):
             continue
         if cols is not None:
             by_pos = dict(figures)
@@ -314,7 +315,7 @@ def _read_flat(lines: list[str]) -> _Table | None:
         end = m.start("nums") + len(nums)
         if _NEXT_NUMBER.match(body[end:]) and len(nums.replace(" ", "")) > 1:
             carry, nums = nums[-1], nums[:-1].rstrip()
-        if not re.search(r"[\u4e00-\u9fff]", label):
+        if not HAN_CHAR.search(label):
             break
         row = table.add(label.strip(), m.group("unit") or "")
         _set_flat(row, nums, has_cum)

@@ -17,6 +17,30 @@ class WordError(ValueError):
     """A Word file that cannot be read; the message is the reason."""
 
 
+# A .docx is a zip: what its parts declare they expand to (zipfile never reads past a part's
+# declared size) is checked before any part is inflated, so a zip bomb is named, not inflated.
+MAX_DOCX_EXPANDED_MB = 200
+MAX_DOCX_RATIO = 200  # expanded / compressed over the whole package; real reports stay under 20
+
+
+def _check_package(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as e:
+        raise WordError(f"damaged .docx ({type(e).__name__})") from None
+    expanded = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if expanded > MAX_DOCX_EXPANDED_MB * 1_000_000:
+        raise WordError(
+            f"DOCX expands past {MAX_DOCX_EXPANDED_MB} MB ({expanded / 1e6:,.0f} MB); not read"
+        )
+    if expanded > 10_000_000 and expanded > MAX_DOCX_RATIO * max(packed, 1):
+        raise WordError(
+            f"DOCX expands {expanded / max(packed, 1):,.0f} times its size (a zip bomb?); not read"
+        )
+
+
 def _cell_text(cell) -> str:
     return " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
 
@@ -27,6 +51,7 @@ def parse_docx(data: bytes) -> ParsedDoc:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _check_package(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:

@@ -4,6 +4,8 @@ metadata, so pyproject.toml is its only spelling). corpus/ keeps its reading lim
 
 from __future__ import annotations
 
+import os
+
 
 def __getattr__(name: str) -> str:
     """`VERSION`, read from the package metadata when first asked for: importing
@@ -33,6 +35,10 @@ BATCH_BYTES = 24_000_000  # … or this much text (UTF-8 bytes, estimated); boun
 SMALL_SEGMENT = 1000  # documents: segments under this are merged away at the end of an ingest
 BLOCK_LIMIT = 512  # postings per block in the codec
 BLOCK_COMPRESSION = 1  # zlib level of posting blocks
+# Parsing runs in worker processes (index/parsepool.py), each source bounded:
+PARSE_WORKERS = os.cpu_count() or 1  # files parsed at once (results applied in file order)
+PARSE_MEMORY_MB = 1024  # address space a worker may add while parsing one source
+PARSE_SECONDS = 60.0  # a source still parsing after this is stopped and named
 # OCR text of scanned pages is cached in this folder inside the index (`ingest --ocr-cache`
 # puts it elsewhere, e.g. to keep it when the index is deleted and rebuilt).
 OCR_CACHE_DIR = "ocr-cache"
@@ -46,6 +52,8 @@ MAX_QUERY_CHARS = 500
 MAX_FILTER_CHARS = 200
 MAX_LIMIT = 100  # hits per page
 MAX_OFFSET = 10_000
+EXPORTS_AT_ONCE = 2  # exports the server streams at once; more wait for a turn …
+EXPORT_WAIT = 30.0  # … this many seconds at most, then get a 503 `busy`
 
 # -- query cost (search/limits.py applies them; measured in docs/benchmarks.md, "Query cost") ------
 MAX_TERMS = 64  # distinct words and phrases (after Chinese runs are split into words)

@@ -44,10 +44,37 @@ def write_fault(e: OSError, path: str) -> IndexFault:
             f"ingest again ({kept})"
         )
     if e.errno == errno.EROFS:
-        return IndexFault(f"the index at {path} is on a read-only file system ({kept})")
+        return IndexFault(
+            f"the index at {path} is on a read-only file system: remount it read-write or give "
+            f"--index a writable folder ({kept})"
+        )
     if e.errno in (errno.EACCES, errno.EPERM):
-        return IndexFault(f"no permission to write the index at {path} ({kept})")
-    return IndexFault(f"cannot write the index at {path}: {e.strerror or e} ({kept})")
+        return IndexFault(
+            f"no permission to write the index at {path}: run as its owner or give --index "
+            f"a folder you can write ({kept})"
+        )
+    return IndexFault(
+        f"cannot write the index at {path}: {e.strerror or e}: check the disk and run ingest "
+        f"again ({kept})"
+    )
+
+
+def sweep_temp(path: str) -> None:
+    """Remove the writer's temporary files (`NAME.tmp`: Whoosh's sorting pool) that a run
+    which failed (a full disk) or was killed left behind: kept, they can keep the disk full.
+    Only when no writer holds the index's write lock."""
+    import shutil
+
+    from whoosh.filedb.filestore import FileStorage
+
+    if not os.path.isdir(os.path.join(path, INDEX_NAME + ".tmp")):
+        return
+    lock = FileStorage(path).lock(INDEX_NAME + "_WRITELOCK")  # a live writer holds it
+    if lock.acquire(blocking=False):
+        try:
+            shutil.rmtree(os.path.join(path, INDEX_NAME + ".tmp"), ignore_errors=True)
+        finally:
+            lock.release()
 
 
 def damage(path: str) -> str | None:

@@ -28,9 +28,17 @@ from corpus.reader import (
 )
 from index import sentences
 from index.backend import Known, PassageStore
+from index.parsepool import Outcome, ParseLimit, ParsePool
 from index.schema import ALIAS, PASSAGE, REPLACED, REPORT
-from index.settings import BATCH_BYTES, BATCH_REPORTS, OCR_CACHE_DIR
-from index.store import INDEX_NAME, IndexBusy, open_or_create, write_fault
+from index.settings import (
+    BATCH_BYTES,
+    BATCH_REPORTS,
+    OCR_CACHE_DIR,
+    PARSE_MEMORY_MB,
+    PARSE_SECONDS,
+    PARSE_WORKERS,
+)
+from index.store import INDEX_NAME, IndexBusy, open_or_create, sweep_temp, write_fault
 from index.whoosh_ext.writers import merge_small_segments, open_writer, small_segments
 
 
@@ -104,6 +112,13 @@ def _report_problem(report: Report) -> str | None:
     return None
 
 
+def busy(waited: float) -> str:
+    return (
+        f"the index is locked by another ingest (waited {waited:g}s): let it finish, or give "
+        "--lock-timeout more seconds"
+    )
+
+
 class IngestLock:
     """The ingest lock: held for a whole run, from before it creates the index or reads which
     sources it holds until its last commit, so a second ingest waits and then finds them
@@ -116,7 +131,7 @@ class IngestLock:
         deadline = time.monotonic() + timeout
         while not self.lock.acquire(blocking=False):
             if time.monotonic() >= deadline:
-                raise IndexBusy(f"the index is locked by another ingest (waited {timeout:g}s)")
+                raise IndexBusy(busy(timeout))
             time.sleep(0.05)
 
     def release(self) -> None:
@@ -253,9 +268,7 @@ class WhooshStore:
             try:
                 self.w = open_writer(self.ix, self.lock_timeout, self.procs)
             except LockError:
-                raise IndexBusy(
-                    f"the index is locked by another ingest (waited {self.lock_timeout:g}s)"
-                ) from None
+                raise IndexBusy(busy(self.lock_timeout)) from None
         return self.w
 
     def delete_report(self, report_id: str) -> None:
@@ -331,6 +344,10 @@ def ingest(
     ocr_cache: str | None = None,
     ocr_workers: int = 0,
     on_ocr_page: Callable[[int, int], None] | None = None,
+    workers: int = PARSE_WORKERS,
+    parse_memory_mb: float = PARSE_MEMORY_MB,
+    parse_seconds: float = PARSE_SECONDS,
+    follow_symlinks: bool = False,
 ) -> IngestStats:
     """Ingest `paths` into the index at `index_dir`. Bad files are reported through `on_error`
     and counted; they never stop the run. `on_commit` is called before each commit and before
@@ -342,7 +359,13 @@ def ingest(
     Pages without a text layer are read through OCR (corpus/ocr.py) by `ocr_workers` worker
     processes (0: one per core), each page's text cached in `ocr_cache` — by default the
     index's own folder (OCR_CACHE_DIR inside it), so a re-ingest reads no page twice;
-    `on_ocr_page(pages done, pages)` follows the pages of the file being read."""
+    `on_ocr_page(pages done, pages)` follows the pages of the file being read.
+
+    Sources are parsed by `workers` processes (0: in this one), each bounded by
+    `parse_memory_mb` and `parse_seconds` (index/parsepool.py); results apply in file order,
+    and OCR reads a parsed document's scanned pages here afterwards (outside that deadline,
+    under its own per-page one). Symlinks leading outside `paths` are skipped unless
+    `follow_symlinks`."""
     t0 = time.perf_counter()
     if ocr_cache is None and store is None:
         ocr_cache = os.path.join(index_dir, OCR_CACHE_DIR)
@@ -355,17 +378,45 @@ def ingest(
         progress=progress,
         on_commit=on_commit,
         ocr=OcrReader(cache_dir=ocr_cache, workers=ocr_workers, on_page=on_ocr_page),
+        pool=ParsePool(workers, parse_memory_mb, parse_seconds),
+        follow_symlinks=follow_symlinks,
     )
-    if store is not None:
-        return _ingest(store, run)
-    try:
-        lock = IngestLock(index_dir, lock_timeout)
+    with run.pool:
+        if store is not None:
+            return _ingest(store, run)
         try:
-            return _ingest(WhooshStore(open_or_create(index_dir), lock_timeout), run)
-        finally:
-            lock.release()
-    except OSError as e:  # sources' read errors are caught per source: this is the index
-        raise write_fault(e, index_dir) from None
+            lock = IngestLock(index_dir, lock_timeout)
+            try:
+                sweep_temp(index_dir)  # what a failed or killed run left
+                return _ingest(WhooshStore(open_or_create(index_dir), lock_timeout), run)
+            except BaseException:
+                sweep_temp(index_dir)
+                raise
+            finally:
+                lock.release()
+        except OSError as e:  # sources' read errors are caught per source: this is the index
+            raise write_fault(e, index_dir) from None
+
+
+_WHAT = {"pdf": "PDF", "docx": "DOCX", "doc": "Word file", "rtf": "RTF file", "html": "page"}
+
+
+def _events(found: list, max_bytes: int, ocr: OcrReader) -> Iterable[tuple[int, object, object]]:
+    """(file number, Found, what came of it) in order: each Unit, UnitError, UnitSkip or
+    reading fault (an Exception) of the file, then (i, f, None) when the file is done."""
+    for i, f in enumerate(found, 1):
+        if f.kind not in ("skip", "error"):
+            units = read_units(f, max_bytes, ocr)
+            while True:
+                try:
+                    unit = next(units, None)
+                except Exception as e:  # any reading fault is this file's failure
+                    yield i, f, e
+                    break
+                if unit is None:
+                    break
+                yield i, f, unit
+        yield i, f, None
 
 
 @dataclass
@@ -380,6 +431,8 @@ class _Run:
     progress: Callable[[int, int, int, int], None] | None
     on_commit: Callable[[], None] | None
     ocr: OcrReader
+    pool: ParsePool  # parses sources, each bounded (index/parsepool.py)
+    follow_symlinks: bool
 
 
 def _ingest(batch: PassageStore, run: _Run) -> IngestStats:
@@ -395,12 +448,13 @@ def _ingest(batch: PassageStore, run: _Run) -> IngestStats:
 def _ingest_files(batch: PassageStore, run: _Run) -> IngestStats:
     paths, max_mb, prune, ocr = run.paths, run.max_mb, run.prune, run.ocr
     on_error, progress, on_commit = run.on_error, run.progress, run.on_commit
+    pool = run.pool
     stats = IngestStats()
     known = batch.existing()  # read under the lock
     seen_keys: set[str] = set()
     max_bytes = int(max_mb * 1_000_000)
 
-    found = list(discover(paths))
+    found = list(discover(paths, outside=run.follow_symlinks))
     total_files = len(found)
     total_bytes = sum(f.size for f in found)
     batch.on_commit = on_commit
@@ -418,47 +472,55 @@ def _ingest_files(batch: PassageStore, run: _Run) -> IngestStats:
 
     try:
         stats.repaired = batch.repair()
-        for i, f in enumerate(found, 1):
-            if f.kind == "skip":
-                stats.skipped.append((f.shown, f.reason))
-            elif f.kind == "error":
-                fail(f.path, f.reason)
-            else:
-                file_failed = False
-                file_keys: set[str] = set()
-                units = read_units(f, max_bytes, ocr)
-                while True:
-                    try:
-                        unit = next(units, None)
-                    except Exception as e:  # any reading fault is this file's failure
-                        fail(f.path, _reason(e))
-                        file_failed = True
-                        break
-                    if unit is None:
-                        break
-                    if isinstance(unit, UnitError):
-                        fail(unit.source, unit.reason)
-                        file_failed = True
-                        continue
-                    if isinstance(unit, UnitSkip):
-                        stats.skipped.append((unit.source, unit.reason))
-                        continue
-                    seen_keys.add(unit.key)
-                    file_keys.add(unit.key)
-                    _one(unit, known, batch, stats, fail, orphans)
-                    if progress and unit.offset:  # a big JSONL file moves the bar line by line
-                        progress(i - 1, stats.bytes + unit.offset, total_files, total_bytes)
-                if f.kind in ("jsonl", "warc") and not file_failed:
+
+        def job(event):
+            unit = event[2]
+            if not isinstance(unit, Unit):
+                return None
+            old = known.sources.get(unit.key)
+            if old and old[1] == unit.content_hash:
+                return None  # unchanged: decided again (and parsed if need be) when applied
+            return unit.parse, _WHAT.get(unit.kind, "file")
+
+        def parse(unit: Unit) -> Outcome:
+            return pool.run(unit.parse, _WHAT.get(unit.kind, "file"))
+
+        file_failed = False
+        file_keys: set[str] = set()
+        for (i, f, item), outcome in pool.map(_events(found, max_bytes, ocr), job):
+            if item is None:  # the file is done
+                if f.kind == "skip":
+                    stats.skipped.append((f.shown, f.reason))
+                elif f.kind == "error":
+                    fail(f.path, f.reason)
+                elif f.kind in ("jsonl", "warc") and not file_failed:
                     # Lines (records) gone from a JSONL (WARC) file take their reports with them.
                     prefix = os.path.abspath(f.path) + "#"
                     for key, (_rid, _h, _src) in list(known.sources.items()):
                         if key.startswith(prefix) and key not in file_keys:
                             forget(key)
                             stats.removed.append(key)
-            stats.files = i
-            stats.bytes += f.size
-            if progress:
-                progress(i, stats.bytes, total_files, total_bytes)
+                file_failed = False
+                file_keys = set()
+                stats.files = i
+                stats.bytes += f.size
+                if progress:
+                    progress(i, stats.bytes, total_files, total_bytes)
+            elif isinstance(item, Exception):
+                fail(f.path, _reason(item))
+                file_failed = True
+            elif isinstance(item, UnitError):
+                fail(item.source, item.reason)
+                file_failed = True
+            elif isinstance(item, UnitSkip):
+                stats.skipped.append((item.source, item.reason))
+            else:
+                assert isinstance(item, Unit)
+                seen_keys.add(item.key)
+                file_keys.add(item.key)
+                _one(item, known, batch, stats, fail, orphans, outcome, parse)
+                if progress and item.offset:  # a big JSONL file moves the bar line by line
+                    progress(i - 1, stats.bytes + item.offset, total_files, total_bytes)
         if prune:
             for key, (_rid, _h, source) in list(known.sources.items()):
                 path = key.split("#", 1)[0]
@@ -470,7 +532,7 @@ def _ingest_files(batch: PassageStore, run: _Run) -> IngestStats:
             f = by_path.get(key.split("#", 1)[0])
             for unit in read_units(f, max_bytes, ocr) if f else ():
                 if isinstance(unit, Unit) and unit.key == key and key not in known.sources:
-                    _one(unit, known, batch, stats, fail, orphans)
+                    _one(unit, known, batch, stats, fail, orphans, None, parse)
         batch.commit()
         batch.tidy()
     except BaseException:
@@ -498,16 +560,32 @@ def _forget(key: str, known: Known, batch: PassageStore) -> set[str]:
     return set()
 
 
-def _one(unit: Unit, known: Known, batch: PassageStore, stats: IngestStats, fail, orphans) -> None:
-    """Parse and add one source; a copy of a report already known becomes an alias of it.
-    Keys of copies whose report changed or went are added to `orphans`. Ids the source's
-    old version had and its new one has not go to the replaced-id table."""
+def _one(
+    unit: Unit,
+    known: Known,
+    batch: PassageStore,
+    stats: IngestStats,
+    fail,
+    orphans,
+    outcome: Outcome | None,
+    parse: Callable[[Unit], Outcome],
+) -> None:
+    """Add one source, parsed already (`outcome`) or now (`parse`), its scanned pages read
+    through OCR here; a copy of a report already known becomes an alias of it. Keys of copies
+    whose report changed or went are added to `orphans`. Ids the source's old version had and
+    its new one has not go to the replaced-id table."""
     old = known.sources.get(unit.key)
     if old and old[1] == unit.content_hash:
         stats.unchanged += 1
         return
+    if outcome is None:
+        outcome = parse(unit)
     try:
-        report = unit.parse()
+        if isinstance(outcome.error, Exception):
+            raise outcome.error
+        if outcome.error is not None:  # SystemExit and kin from a library, in a worker
+            raise RuntimeError(f"{type(outcome.error).__name__}: {outcome.error}")
+        report = unit.complete(outcome.value)  # OCR of the pages that need it
     except NotReport as e:
         stats.skipped.append((unit.source, str(e)))
         return
@@ -584,9 +662,9 @@ def _record(
         known.replaced.add(old_id)
 
 
-def _reason(e: Exception) -> str:
+def _reason(e: BaseException) -> str:
     """One line saying why a source could not be read or parsed."""
-    if isinstance(e, IngestError):
+    if isinstance(e, (IngestError, ParseLimit)):
         return str(e)
     if isinstance(e, RecursionError):
         return "document too deeply nested to parse"

@@ -166,6 +166,10 @@ class SearchEngine(Protocol):
     @property
     def time_budget(self) -> float | None: ...
 
+    def where(self) -> str:
+        """What the engine serves, as a person reads it: the index folder, or the cluster."""
+        ...
+
     # -- what the CLI and the API answer --------------------------------------------------------
     def search(
         self,

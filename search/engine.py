@@ -176,6 +176,9 @@ class Engine:
         self._open: set = set()  # every thread's searcher, for close()
         self._open_lock = threading.Lock()
 
+    def where(self) -> str:
+        return self.index_dir
+
     # -- searcher lifecycle -------------------------------------------------------------------
     def searcher(self):
         """(this thread's searcher, its generation's columns). Inside `pinned()` both stay

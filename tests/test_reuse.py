@@ -93,14 +93,12 @@ def test_diff_shares_on_real_reports(real, agency, y0, y1):
 
 
 def test_pingtan_2013_repeats_2011(real):
-    """The by-hand figure of the issue: 42% verbatim, another 22% the same but for figures."""
+    """The by-hand figures of the issue (42% verbatim, another 22% the same but for figures),
+    within a percentage point: the text the reader keeps moves them a little."""
     ix, by = real
     d = cli_json("diff", *_pair(by, *PAIRS[0]), "--index", ix)
-    assert round(d["reuse"]["verbatim"], 2) == 0.42
-    assert (
-        round(d["reuse"]["same_but_figures"], 2) == 0.21
-        or round(d["reuse"]["same_but_figures"], 2) == 0.22
-    )
+    assert abs(d["reuse"]["verbatim"] - 0.42) <= 0.01
+    assert abs(d["reuse"]["same_but_figures"] - 0.22) <= 0.01
     assert d["near"] > 0  # near-copies found, counted apart
 
 
@@ -312,3 +310,19 @@ def test_odd_reports_end_within_seconds(tmp_path):
     v, f = rule_shares(old, new)
     assert d["reuse"] == {"verbatim": round(v, 4), "same_but_figures": round(f, 4)}
     assert d["counts"]["sentences"]["near"] >= 1  # the reworded meeting sentence
+
+
+def test_reuse_csv_is_the_json(real):
+    import csv
+    import io
+
+    ix, _by = real
+    res = cli_json("reuse", "--all", "--index", ix)
+    p = run_cli("reuse", "--all", "--csv", "--index", ix)
+    assert p.returncode == 0
+    rows = list(csv.DictReader(io.StringIO(p.stdout.lstrip("\ufeff"))))
+    assert [r["report_id"] for r in rows] == [r["report_id"] for r in res["rows"]]
+    for got, want in zip(rows, res["rows"], strict=True):
+        assert got["previous_report_id"] == (want["previous_report_id"] or "")
+        assert got["verbatim"] == (str(want["reuse"]["verbatim"]) if want["reuse"] else "")
+        assert got["other_share"] == str(want["other_agency"]["share"])

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLES, need_realdata, run_cli
+from conftest import ROOT, SAMPLES, SEEDS, need_realdata, run_cli
 
 from search import limits
 
@@ -379,3 +379,22 @@ def test_unreadable_table_of_contents_is_damage(samples_index, tmp_path):
     p = run_cli("search", "公开", "--index", ix)
     assert p.returncode == 6
     assert "table of contents cannot be read" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_full_disk_leaves_no_temporary_files_and_the_next_small_ingest_works(tmpfs):
+    """After a full disk the writer's own leftovers (IX/gongkai.tmp) kept it full: every
+    later ingest, however small, failed until the folder was found and deleted by hand."""
+    need_realdata()
+    from conftest import REALDATA
+
+    ix = tmpfs / "ix"
+    assert (
+        run_cli("ingest", str(SAMPLES / "gongkai-demo.jsonl"), "--index", str(ix)).returncode == 0
+    )
+    p = run_cli("ingest", str(REALDATA), "--index", str(ix))
+    assert p.returncode == 6, p.stderr
+    assert not list(ix.glob("*.tmp")), list(ix.glob("*.tmp/*"))
+    small = tmpfs.parent / "small.txt"
+    shutil.copy(SEEDS[0], small)
+    p = run_cli("ingest", str(small), "--index", str(ix))
+    assert p.returncode == 0, p.stderr

@@ -68,11 +68,17 @@ def parse_address(spec: str) -> Address:
 class Connection:
     """One node's SphinxQL connection (reconnected after a fault); errors name the node.
     A distributed query whose agents did not all answer raises instead of returning the
-    partial result Sphinx gives with a warning."""
+    partial result Sphinx gives with a warning.
 
-    def __init__(self, node: Node, timeout: float = 10.0):
+    `timeout` bounds connecting; `io_timeout` every read and write (default: 60 s, for a
+    writer's big batches; the search engine passes its time budget, so a frozen node costs
+    a request seconds, not minutes). A read-only statement that finds its connection lost
+    (the node restarted since the last query) is sent once more over a new connection."""
+
+    def __init__(self, node: Node, timeout: float = 10.0, io_timeout: float | None = None):
         self.node = node
         self.timeout = timeout
+        self.io_timeout = max(timeout, 60.0) if io_timeout is None else io_timeout
         self._conn = None
         self._lock = threading.Lock()
 
@@ -86,37 +92,58 @@ class Connection:
                 autocommit=True,
                 charset="utf8",
                 connect_timeout=self.timeout,
-                read_timeout=max(self.timeout, 60.0),
-                write_timeout=max(self.timeout, 60.0),
+                read_timeout=self.io_timeout,
+                write_timeout=self.io_timeout,
             )
         except pymysql.err.MySQLError as e:
             raise ClusterError(
-                f"search node {self.node} is down or unreachable ({_why(e)})"
+                f"search node {self.node} is down or unreachable ({self._timed(_why(e))})"
             ) from None
+
+    def _timed(self, why: str) -> str:
+        if "timed out" in why:
+            return f"no answer within {self.io_timeout:g} s: frozen or overloaded?"
+        return why
 
     def run(self, statements: list[tuple[str, tuple]]) -> list[list[tuple]]:
         """Execute statements in order on this node; the rows of each."""
+        with self._lock:
+            reused = self._conn is not None
+            try:
+                return self._run_locked(statements)
+            except _Lost as e:
+                if not (reused and all(_READ.match(sql) for sql, _a in statements)):
+                    raise ClusterError(f"search node {self.node} failed ({e})") from None
+            try:  # the node restarted since this connection was made: once more, afresh
+                return self._run_locked(statements)
+            except _Lost as e:
+                raise ClusterError(f"search node {self.node} failed ({e})") from None
+
+    def _run_locked(self, statements: list[tuple[str, tuple]]) -> list[list[tuple]]:
         import pymysql
 
-        with self._lock:
-            if self._conn is None:
-                self._conn = self._connect()
-            try:
-                out = []
-                with self._conn.cursor() as cur:
-                    for sql, args in statements:
-                        cur.execute(sql, args or None)
-                        out.append(list(cur.fetchall()))
-                        if cur.warning_count:
-                            cur.execute("SHOW WARNINGS")
-                            warnings = "; ".join(str(w[-1]) for w in cur.fetchall())
-                            raise ClusterError(f"search node {self.node}: {warnings}")
-                return out
-            except pymysql.err.OperationalError as e:
-                self.close_locked()
-                raise ClusterError(f"search node {self.node} failed ({_why(e)})") from None
-            except pymysql.err.MySQLError as e:
-                raise ClusterError(f"search node {self.node} refused a query ({_why(e)})") from None
+        if self._conn is None:
+            self._conn = self._connect()
+        try:
+            out = []
+            with self._conn.cursor() as cur:
+                for sql, args in statements:
+                    cur.execute(sql, args or None)
+                    out.append(list(cur.fetchall()))
+                    if cur.warning_count:
+                        cur.execute("SHOW WARNINGS")
+                        warnings = "; ".join(str(w[-1]) for w in cur.fetchall())
+                        raise ClusterError(f"search node {self.node}: {warnings}")
+            return out
+        except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as e:
+            self.close_locked()
+            why = _why(e)
+            code = e.args[0] if e.args else None
+            if code in (2006, 2013, 0) and "timed out" not in why:
+                raise _Lost(why) from None
+            raise ClusterError(f"search node {self.node} failed ({self._timed(why)})") from None
+        except pymysql.err.MySQLError as e:
+            raise ClusterError(f"search node {self.node} refused a query ({_why(e)})") from None
 
     def query(self, sql: str, *args) -> list[tuple]:
         return self.run([(sql, args)])[0]
@@ -136,6 +163,13 @@ class Connection:
     def close(self) -> None:
         with self._lock:
             self.close_locked()
+
+
+class _Lost(Exception):
+    """The connection went (the node closed it: restarted, or its connection timed out)."""
+
+
+_READ = re.compile(r"\s*(SELECT|SHOW|CALL|DESCRIBE)\b", re.I)
 
 
 def _why(e: Exception) -> str:

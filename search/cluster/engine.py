@@ -38,6 +38,7 @@ from index import sentences
 from index.analysis import analyse
 from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key, word_token
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
+from search import limits
 from search import query as ql
 from search.backend import (
     REPORT_ID,
@@ -67,7 +68,7 @@ EXACT_RANK = int(os.environ.get("GONGKAI_CLUSTER_EXACT_RANK", "2000"))
 STATS_TTL = 5.0  # seconds the corpus statistics (agencies, years, sizes) are reused
 PAGE = 50_000  # rows per paged SELECT of ids and columns
 PRINTS_PAGE = 500  # report rows per paged SELECT of sentence fingerprints (~5 KB each)
-FETCH = 1000  # stored passages fetched at once
+FETCH = int(os.environ.get("GONGKAI_CLUSTER_FETCH", "1000"))  # stored passages fetched at once
 FACTORS = 4096  # passages whose ranking factors are asked for at once (searchd's IN limit)
 CACHE = 100_000  # stored passages a searcher keeps (about 1 KB each)
 _HIT_COLS = (
@@ -138,10 +139,13 @@ class ClusterEngine:
     answers, to the hit and the tie."""
 
     parallel = True  # each thread talks over connections of its own, inside `pinned()`
-    time_budget: float | None = None  # searchd bounds its own queries
+    time_budget: float | None = None  # bounds every read from a node (see __init__)
 
-    def __init__(self, address: str | Address):
+    def __init__(self, address: str | Address, *, time_budget: float | None = None):
         self.address = parse_address(address) if isinstance(address, str) else address
+        # every read from a node ends within the time budget: a frozen node is an error in
+        # seconds (search/limits.py; GONGKAI_TIME_BUDGET), not a wait of minutes
+        self.time_budget = limits.time_budget(time_budget)
         self.index_dir = str(self.address)
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()
@@ -150,12 +154,19 @@ class ClusterEngine:
         self._stats: tuple[float, dict] | None = None
         self._snap: _Snapshot | None = None
 
+    def where(self) -> str:
+        return f"the cluster {self.address}"
+
     @property
     def conns(self) -> list[Connection]:
         """This thread's connections, one per node (a connection serves one query at a time)."""
         conns = getattr(self._local, "conns", None)
         if conns is None:
-            conns = self._local.conns = [Connection(n) for n in self.address.nodes]
+            b = self.time_budget
+            conns = self._local.conns = [
+                Connection(n, timeout=min(b, 10.0) if b else 10.0, io_timeout=b or None)
+                for n in self.address.nodes
+            ]
             with self._lock:
                 self._all_conns += conns
         return conns

@@ -3,7 +3,7 @@ lines returned, `style` is click.style applied after wrapping)."""
 
 from __future__ import annotations
 
-from search.render.text import fit, segments_marked, wrap
+from search.render.text import fit, for_terminal, segments_marked, wrap
 from search.results import agency_label, year_label
 
 
@@ -43,6 +43,7 @@ def _figure(v) -> str:
     return f"{v:,}" if isinstance(v, int) else f"{v:,.2f}"
 
 
+@for_terminal
 def diff_lines(res, style=_plain, max_lines: int = 4) -> list[str]:
     old, new, reuse, counts = res["old"], res["new"], res["reuse"], res["counts"]
     out = [
@@ -105,6 +106,7 @@ def diff_lines(res, style=_plain, max_lines: int = 4) -> list[str]:
     return out
 
 
+@for_terminal
 def reuse_lines(res, style=_plain) -> list[str]:
     rows = res["rows"]
     out = [

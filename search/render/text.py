@@ -4,6 +4,8 @@ wrapping so escape codes never split. Widths count CJK characters as two columns
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 import textwrap
 import unicodedata
@@ -20,6 +22,58 @@ if TYPE_CHECKING:
     from search.tools.trend import TrendResult
 
 NEAR_COPY = 0.6  # similarity from which `similar` calls a passage a near copy
+
+
+# Characters a terminal obeys rather than shows: C0 controls (ESC starts a sequence that can
+# retitle the terminal or rewrite the screen; a newline in a file name forges an output line),
+# DEL, C1 controls (a lone 0x9B is CSI) and the bidi overrides that reorder what is shown. Each
+# becomes one visible character (␛, ␊, …; U+FFFD for the rest), so highlight offsets still fit.
+_SHOWN = {
+    **{c: 0x2400 + c for c in range(0x20)},
+    0x09: 0x20,
+    0x7F: 0x2421,
+    **{c: 0xFFFD for c in range(0x80, 0xA0)},
+    **{c: 0xFFFD for c in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+}
+
+
+def printable(s: str) -> str:
+    """`s` with nothing a terminal would obey: every printer of text (these renderers, the
+    CLI's stderr lines) passes what it prints from data through here. JSON stays exact."""
+    return s.translate(_SHOWN)
+
+
+# In results drawn as text, line breaks and tabs are spacing (wrap treats them so): spaces.
+_SHOWN_IN_TEXT = {**_SHOWN, 0x0A: 0x20, 0x0D: 0x20}
+
+
+def printable_data(obj):
+    """Every string inside `obj` (dicts, lists, tuples, dataclasses) made `printable`, its line
+    breaks and tabs made spaces."""
+    if isinstance(obj, str):
+        return obj.translate(_SHOWN_IN_TEXT)
+    if isinstance(obj, dict):
+        return {k: printable_data(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [printable_data(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(printable_data(v) for v in obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        fields = [f for f in dataclasses.fields(obj) if f.init]
+        return dataclasses.replace(
+            obj, **{f.name: printable_data(getattr(obj, f.name)) for f in fields}
+        )
+    return obj
+
+
+def for_terminal(render):
+    """A renderer that sees its results with every string `printable`."""
+
+    @functools.wraps(render)
+    def wrapper(res, *args, **kwargs):
+        return render(printable_data(res), *args, **kwargs)
+
+    return wrapper
 
 
 def _plain(s: str, **_) -> str:
@@ -126,6 +180,7 @@ def _facet_line(name: str, items, style, n: int = 8) -> str:
     return f"  {style(name, bold=True)}: {shown}{more}"
 
 
+@for_terminal
 def search_lines(res: SearchResult, style=_plain) -> list[str]:
     total, reports, hits = res.total, res.reports, res.hits
     q = res.query or "(filters only)"
@@ -161,6 +216,7 @@ def search_lines(res: SearchResult, style=_plain) -> list[str]:
     return out
 
 
+@for_terminal
 def reports_lines(res: ReportList, style=_plain, agency_width: int = 28) -> list[str]:
     """One line per report, the agency column padded to one display width (a Chinese
     character takes two columns), so the titles line up."""
@@ -173,6 +229,7 @@ def reports_lines(res: ReportList, style=_plain, agency_width: int = 28) -> list
     ]
 
 
+@for_terminal
 def show_lines(res: ReportDetail, style=_plain) -> list[str]:
     r = res.report
     facts = (r["agency"], r["year"], r["published"], r["source"], r["url"])
@@ -187,6 +244,7 @@ def show_lines(res: ReportDetail, style=_plain) -> list[str]:
 
 
 # -- compare ------------------------------------------------------------------------------------
+@for_terminal
 def compare_lines(res: CompareResult, style=_plain) -> list[str]:
     by = res.by
     q = res.query or "(filters only)"
@@ -235,6 +293,7 @@ def bar(fraction: float, width: int) -> str:
     return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
 
 
+@for_terminal
 def trend_lines(
     res: TrendResult, style=_plain, bar_width: int = 24, share_width: int = 20
 ) -> list[str]:
@@ -333,6 +392,7 @@ def trend_lines(
 
 
 # -- kwic ---------------------------------------------------------------------------------------
+@for_terminal
 def kwic_lines(res: KwicResult, style=_plain) -> list[str]:
     """Left contexts right-aligned so the matches line up, then agency · year · passage id;
     with several terms, each term's concordance in turn under its own heading."""
@@ -384,6 +444,7 @@ def segments_marked(segments) -> tuple[str, list[tuple[int, int]]]:
     return "".join(chunk for _, chunk in segments), marked
 
 
+@for_terminal
 def similar_lines(res: SimilarResult, style=_plain, max_lines: int = 6) -> list[str]:
     src = res.passage
     out = [
@@ -471,6 +532,7 @@ def _n_reports(n: int) -> str:
     return f"{n} report{'s' if n != 1 else ''}"
 
 
+@for_terminal
 def stats_lines(res: StatsResult, style=_plain) -> list[str]:
     """The ranked table of `stats`: a line per agency (year) with its figure, the change on
     the year before and the rate; then the coverage, the missing figures and, marked, every

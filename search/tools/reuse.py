@@ -29,6 +29,23 @@ from search.tools.diff import Missing, Share, report, share
 from search.tools.stats import select
 
 SORTS = REUSE_SORTS
+COLUMNS = [
+    "rank",
+    "report_id",
+    "agency",
+    "year",
+    "title",
+    "previous_report_id",
+    "previous_year",
+    "verbatim",
+    "same_but_figures",
+    "sentences",
+    "chars",
+    "other_agency",
+    "other_report_id",
+    "other_year",
+    "other_share",
+]
 MAX_LIMIT = 10_000
 
 
@@ -272,3 +289,24 @@ def reuse(
     for i, row in enumerate(rows, 1):
         row.rank = i
     return ReuseResult(text, agency, year, sort, len(chosen), pairs, rows)
+
+
+def flat_rows(res: ReuseResult) -> list[dict]:
+    """The rows as flat records (COLUMNS), for CSV: shares and the other agency spread out."""
+    out = []
+    for r in res.rows:
+        o = r.other_agency
+        out.append(
+            {
+                **{k: getattr(r, k) for k in COLUMNS[:7]},
+                "verbatim": r.reuse.verbatim if r.reuse else None,
+                "same_but_figures": r.reuse.same_but_figures if r.reuse else None,
+                "sentences": r.sentences,
+                "chars": r.chars,
+                "other_agency": o.agency if o else None,
+                "other_report_id": o.report_id if o else None,
+                "other_year": o.year if o else None,
+                "other_share": o.share if o else None,
+            }
+        )
+    return out

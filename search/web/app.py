@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
@@ -51,6 +51,66 @@ def check_origin(origin: str) -> str:
     except ValueError:
         raise ValueError(f"--cors-origin {origin!r} has a bad port") from None
     return origin
+
+
+class _HeadDone(Exception):
+    """A HEAD response's headers are out: the body is not wanted."""
+
+
+class _Edge:
+    """What every response gets, as plain ASGI (not @app.middleware("http"): Starlette's
+    BaseHTTPMiddleware re-streams a body through a queue and ends it cleanly when the app fails
+    mid-stream, so a truncated export would look whole — see search/web/formats.py):
+
+    - X-Content-Type-Options: nosniff;
+    - HEAD wherever GET is: the GET route answers, its headers are sent and its body is not;
+    - redirects relative (`Location: /path?query`), never built from the request's Host
+      header (Starlette's trailing-slash redirect copies it), so a forged Host cannot send a
+      user elsewhere or poison a cache."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+        done = False
+
+        async def edge_send(message):
+            nonlocal done
+            if done:
+                raise _HeadDone
+            if message["type"] == "http.response.start":
+                headers = []
+                for k, v in message.get("headers", []):
+                    if k.lower() == b"location" and 300 <= message["status"] < 400:
+                        u = urlsplit(v.decode("latin-1"))
+                        v = (u.path or "/").encode("latin-1") + (
+                            b"?" + u.query.encode("latin-1") if u.query else b""
+                        )
+                    headers.append((k, v))
+                if not any(k.lower() == b"x-content-type-options" for k, _v in headers):
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            elif head and message["type"] == "http.response.body":
+                done = True
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, edge_send)
+        except Exception as e:  # the app stopped by _HeadDone (a task group wraps it) is done
+            if not (done and _head_done(e)):
+                raise
+
+
+def _head_done(e: BaseException) -> bool:
+    if isinstance(e, BaseExceptionGroup):
+        return all(_head_done(x) for x in e.exceptions)
+    return isinstance(e, _HeadDone)
 
 
 def create_app(
@@ -94,11 +154,7 @@ def create_app(
             max_age=600,
         )
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+    app.add_middleware(_Edge)
 
     errors.install(app, pages.not_found_page, index_dir)
     for router in (api.router, tools.router, stats.router, reuse.router, pages.router):

@@ -5,6 +5,7 @@ route makes before asking: search/web/stats.py.)"""
 
 from __future__ import annotations
 
+import json
 import ntpath
 import posixpath
 import re
@@ -88,9 +89,11 @@ def rows(
     fmt: str, items: Iterable[Mapping], columns: list[str], name: str, **headers: str
 ) -> StreamingResponse:
     """`items` as a CSV or JSON Lines download named `name`, written a chunk at a time (each
-    row's source files named as `public` says)."""
+    row's source files named as `public` says). A fault mid-stream (a search node lost) ends
+    the download with a last line saying it is incomplete, then breaks the connection without
+    the chunked stream's clean end, so no client takes what it got for the whole."""
     return StreamingResponse(
-        rows_as(fmt, _public_rows(items), columns),
+        _chunked(fmt, rows_as(fmt, _public_rows(items), columns)),
         media_type=MEDIA[fmt],
         headers={
             **API_HEADERS,
@@ -98,6 +101,33 @@ def rows(
             **headers,
         },
     )
+
+
+CHUNK = 64 * 1024  # characters of rows sent at once: a worker thread's turn, then others'
+
+
+def _chunked(fmt: str, parts: Iterator[str]) -> Iterator[str]:
+    buf: list[str] = []
+    size = 0
+    try:
+        for part in parts:
+            buf.append(part)
+            size += len(part)
+            if size >= CHUNK:
+                yield "".join(buf)
+                buf, size = [], 0
+    except Exception as e:
+        why = " ".join(str(e).split()) or type(e).__name__
+        note = f"export stopped before its end ({why}); this file is incomplete"
+        buf.append(
+            json.dumps({"error": note, "code": "export_incomplete"}, ensure_ascii=False) + "\n"
+            if fmt == "jsonl"
+            else f"# {note}\r\n"
+        )
+        yield "".join(buf)
+        raise
+    if buf:
+        yield "".join(buf)
 
 
 def _public_rows(items: Iterable[Mapping]) -> Iterator[Mapping]:

@@ -35,6 +35,7 @@ ERRORS_ZH: dict[str, str] = {
     # the tools (search/tools)
     "no_term": "请输入要查看语境的词语或短语，如：依申请公开。",
     "kwic_exclusion": "语境视图只列出出现之处；“{word}”是排除条件，请在检索中使用。",
+    "kwic_too_much": "一次要的语境太多：这个宽度下最多 {limit} 处，请减少条数或语境宽度。",
     "index_busy": "索引正在更新，请稍后再试。",
     "no_previous": "这份报告的机构在索引中没有更早年份的报告，无法与上一年度比较。",
     # the web face (search/web)

@@ -1,14 +1,14 @@
 """diff and reuse over HTTP, the same JSON as `diff --json` and `reuse --json`:
 
     GET /api/diff?old=&new=                       = diff OLD NEW (old omitted: NEW's predecessor)
-    GET /api/reuse?q=&agency=&year=&sort=&all=&limit=   = reuse
+    GET /api/reuse?q=&agency=&year=&sort=&all=&limit=&format=json|csv   = reuse
 
 An unknown report is a 404 (code no_report), a report without an earlier one of its agency
 when `old` is omitted a 404 too (code no_previous)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -17,7 +17,7 @@ from search.tools import diff as diff_mod
 from search.tools import reuse as reuse_mod
 from search.web.api import check_report_id
 from search.web.engines import Engines
-from search.web.formats import as_json
+from search.web.formats import as_json, respond, responses, rows
 from search.web.params import FilterOptions, Q
 
 router = APIRouter(prefix="/api", tags=["journalist tools"])
@@ -45,6 +45,7 @@ def api_diff(engines: Engines, new: ReportId, old: ReportId | None = None):
     "/reuse",
     summary="How much of each report repeats its agency's previous one (= reuse)",
     response_model=reuse_mod.ReuseResult,
+    responses=responses("csv"),
 )
 def api_reuse(
     engines: Engines,
@@ -53,7 +54,10 @@ def api_reuse(
     sort: ReuseSort = "reuse",
     all: Annotated[bool, Query(description="Also reports without an earlier one")] = False,
     limit: Annotated[int | None, Query(ge=0, le=reuse_mod.MAX_LIMIT)] = None,
+    format: Literal["json", "csv"] = "json",
 ):
     chosen = {"agency": options.agency, "year": options.year}  # reports have no section
     res = engines.call(reuse_mod.reuse, q, **chosen, sort=sort, first=all, limit=limit)
-    return as_json(res)
+    return respond(
+        format, res, csv=lambda r: rows("csv", reuse_mod.flat_rows(r), reuse_mod.COLUMNS, "reuse")
+    )

@@ -16,11 +16,13 @@ requests need and does not see the index change under it."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from index.settings import EXPORT_WAIT, EXPORTS_AT_ONCE
 from search.choices import By, ExportOrder, KwicSort
 from search.render.chart import trend_png_bytes
 from search.tools import compare as compare_mod
@@ -31,10 +33,13 @@ from search.tools import trend as trend_mod
 from search.tools.cite import CitedHit, cite
 from search.tools.common import own_searcher
 from search.web.engines import Engines
+from search.web.errors import WebError
 from search.web.formats import as_json, png, respond, responses, rows
 from search.web.params import FilterOptions, Q
 
 MAX_KWIC = 20_000  # occurrences per kwic response
+# Exports streamed at once: each holds a searcher and a worker thread while its client reads.
+_EXPORTS = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
 router = APIRouter(prefix="/api", tags=["journalist tools"])
 
 
@@ -122,6 +127,7 @@ def api_kwic(
     limit: Annotated[int, Query(ge=1, le=MAX_KWIC)] = 1000,
     format: Literal["json", "csv"] = "json",
 ):
+    kwic_mod.check_request(limit, width)
     text = q if q is not None else term or ""
     res = engines.call(kwic_mod.kwic, text, width=width, sort=sort, limit=limit, **options.kwargs())
     return respond(
@@ -141,6 +147,20 @@ def api_export(
     format: Literal["csv", "jsonl"] = "csv",
     order: ExportOrder = "relevance",
 ):
+    if not _EXPORTS.acquire(timeout=EXPORT_WAIT):
+        raise WebError(
+            503,
+            f"{EXPORTS_AT_ONCE} exports are being streamed already; try again in a few seconds",
+            code="busy",
+        )
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if not released:
+            released = True
+            _EXPORTS.release()
+
     def start(engine):
         own = own_searcher(engine)
         try:
@@ -150,13 +170,18 @@ def api_export(
             raise
         return exp, own
 
-    exp, own = engines.call(start)
+    try:
+        exp, own = engines.call(start)
+    except BaseException:
+        release()
+        raise
 
     def body() -> Iterator[dict]:
         try:
             yield from exp.rows()
         finally:
             own.close()
+            release()
 
     columns = export_mod.COLUMNS_BY_FORMAT[format]
     return rows(format, body(), columns, "export", **{"X-Total-Count": str(exp.total)})
