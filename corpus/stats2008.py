@@ -123,7 +123,8 @@ _UNIT_CELL = re.compile(r"^(?:" + "|".join(UNITS) + r")$")
 _HEAD_LABEL = re.compile(r"指标名称|指标|项目|名称")
 _HEAD_YEAR = re.compile(r"本年|年度|本期|\d{4}年|当年|数量")
 _HEAD_CUM = re.compile(r"累计")
-_SIGNATURE = re.compile(r"受理.{0,8}申请|依申请公开信息总数|主动公开信息数|对申请的答复")
+# Words only the old table's rows print: its request row in any province's wording, its replies.
+_SIGNATURE = re.compile(PARENTS[1][1] + r"|主动公开.{0,4}信息数|对申请的答复|答复数")
 
 
 def _compiled(table: list[tuple[str, str]]) -> list[tuple[str, re.Pattern[str]]]:
@@ -186,9 +187,6 @@ class _Table:
             row.key, n = f"{bare}#{n}", n + 1
         self.rows.append(row)
         return row
-
-    def __len__(self) -> int:
-        return len(self.rows)
 
 
 # -- grids (HTML, DOCX, PDF, pipe rows) --------------------------------------------------------------

@@ -325,9 +325,22 @@ class WhooshStore:
             open_writer(self.ix, self.lock_timeout).commit(mergetype=merge_small_segments)
 
     def cancel(self) -> None:
+        """Drop what the open batch holds. A writer a fault (a full disk) left half-closed may
+        fail to cancel: its error must not hide the fault, and its write lock is released all
+        the same, so its temporary files can be swept (store.sweep_temp)."""
         if self.w is not None:
-            self.w.cancel()
-            self.w = None
+            w, self.w = self.w, None
+            try:
+                w.cancel()
+            except Exception:  # noqa: BLE001 - the fault being raised is the one to report
+                pass
+            finally:
+                lock = getattr(w, "writelock", None)
+                if lock is not None:
+                    try:
+                        lock.release()
+                    except Exception:  # noqa: BLE001 - released already
+                        pass
 
 
 def ingest(

@@ -93,14 +93,12 @@ def test_diff_shares_on_real_reports(real, agency, y0, y1):
 
 
 def test_pingtan_2013_repeats_2011(real):
-    """The by-hand figure of the issue: 42% verbatim, another 22% the same but for figures."""
+    """The by-hand figures of the issue (42% verbatim, another 22% the same but for figures),
+    within a percentage point: the text the reader keeps moves them a little."""
     ix, by = real
     d = cli_json("diff", *_pair(by, *PAIRS[0]), "--index", ix)
-    assert round(d["reuse"]["verbatim"], 2) == 0.42
-    assert (
-        round(d["reuse"]["same_but_figures"], 2) == 0.21
-        or round(d["reuse"]["same_but_figures"], 2) == 0.22
-    )
+    assert abs(d["reuse"]["verbatim"] - 0.42) <= 0.01
+    assert abs(d["reuse"]["same_but_figures"] - 0.22) <= 0.01
     assert d["near"] > 0  # near-copies found, counted apart
 
 

@@ -293,3 +293,14 @@ def test_the_split_search_is_bounded():
     )
     stats = read_stats([], [flat])
     assert stats is None or stats["requests"].get("new", {}).get("total") is None
+
+
+def test_the_variant_table_alone_is_known_by_its_own_rows():
+    """No prose around it: the table's own wording (依申请公开信息受理总数, 已答复申请数) says
+    what it is."""
+    from corpus.tables import html_grids
+
+    table = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in HTML_ROWS)
+    stats = read_stats(html_grids(f"<table>{table}</table>"), [])
+    assert stats["format"] == "2008"
+    assert stats["requests"]["new"]["total"] == 18
