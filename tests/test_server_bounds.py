@@ -99,3 +99,58 @@ def test_redirects_are_relative_and_ignore_the_host_header(server):
     r, _ = _request(server, "GET", "/api/reports/?x=1", {"Host": "evil.example"})
     assert r.status in (301, 302, 307, 308)
     assert r.getheader("location") == "/api/reports?x=1"
+
+
+def _serve(index: str):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "cli.py"), "serve", "--index", index, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/reports", timeout=5).read()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError("the server did not start")
+
+
+def test_exports_take_turns_and_searches_get_in(real_index):
+    """Two exports of a common word, read slowly by their clients, hold both export slots
+    (EXPORTS_AT_ONCE): a third export waits for a turn instead of piling onto the CPU, a search
+    is answered meanwhile, and the third starts as soon as one of the two is dropped."""
+    from index.settings import EXPORTS_AT_ONCE
+
+    need_realdata()
+    assert EXPORTS_AT_ONCE == 2
+    proc, port = _serve(real_index)
+    path = "/api/export?format=jsonl&q=" + quote("发展")
+    held = []
+    try:
+        for _ in range(EXPORTS_AT_ONCE):  # tens of MB each: the sockets fill and the server waits
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path)
+            r = conn.getresponse()
+            assert r.status == 200
+            assert r.read(4096)
+            held.append(conn)
+        third = socket.create_connection(("127.0.0.1", port), timeout=3)
+        third.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        with pytest.raises(TimeoutError):  # no answer while both slots are taken
+            third.recv(1)
+        t0 = time.monotonic()
+        r, body = _request(port, "GET", "/api/search?q=" + quote("改革开放"))
+        assert r.status == 200 and json.loads(body)["total"] > 0
+        assert time.monotonic() - t0 < 10  # a search is not queued behind the exports
+        held.pop(0).close()  # one client goes away: its slot is freed
+        third.settimeout(20)
+        assert third.recv(12).startswith(b"HTTP/1.1 200")
+        third.close()
+    finally:
+        for conn in held:
+            conn.close()
+        proc.terminate()
+        proc.wait(10)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+import anyio
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from search.render import rows_as
@@ -92,7 +93,7 @@ def rows(
     row's source files named as `public` says). A fault mid-stream (a search node lost) ends
     the download with a last line saying it is incomplete, then breaks the connection without
     the chunked stream's clean end, so no client takes what it got for the whole."""
-    return StreamingResponse(
+    return ClosingStream(
         _chunked(fmt, rows_as(fmt, _public_rows(items), columns)),
         media_type=MEDIA[fmt],
         headers={
@@ -101,6 +102,24 @@ def rows(
             **headers,
         },
     )
+
+
+class ClosingStream(StreamingResponse):
+    """A streamed download that closes its rows' generator the moment the response ends — a
+    client gone mid-download included — so what the rows hold (an export's turn, its own
+    searcher) is freed at once, not whenever the garbage collector finds the generator."""
+
+    def __init__(self, content: Iterator[str], **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self._rows = content
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            close = getattr(self._rows, "close", None)
+            if close is not None:  # the worker thread that ran the generator has returned
+                await anyio.to_thread.run_sync(close)
 
 
 CHUNK = 64 * 1024  # characters of rows sent at once: a worker thread's turn, then others'
