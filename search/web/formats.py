@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from index.settings import STREAM_CHUNK as CHUNK
 from search.render import rows_as
 from search.results import plain
 from search.web.errors import API_HEADERS, WebError
@@ -101,9 +102,6 @@ def rows(
             **headers,
         },
     )
-
-
-CHUNK = 64 * 1024  # characters of rows sent at once: a worker thread's turn, then others'
 
 
 def _chunked(fmt: str, parts: Iterator[str]) -> Iterator[str]:
