@@ -67,6 +67,8 @@ class Unit:
     offset: int = 0  # bytes of the file read once this unit is done (progress in big JSONL files)
     kind: str = "text"  # what the bytes were taken for: "pdf", "docx", "html", …
     ocr: OcrReader | None = None  # reads scanned pages in `complete` (None: one made for it)
+    # the path as the operator gave it (plus :line, #URI): what failures and skips name
+    given: str = ""
 
     def complete(self, parsed: Report | NeedsOcr) -> Report:
         """What `parse` gave, as a report: scanned pages read through OCR first."""
@@ -365,7 +367,7 @@ def _file_units(
     hints, side = _sidecar(found.path)
     h = _hash(data + (b"\0sidecar\0" + side if side else b""))
     parse = partial(_parse_file, data, found.kind, key, found.shown_name, h, hints)
-    yield Unit(key, found.shown_name, h, parse, kind=found.kind, ocr=ocr)
+    yield Unit(key, found.shown_name, h, parse, kind=found.kind, ocr=ocr, given=found.shown)
 
 
 def _parse_file(
@@ -433,7 +435,8 @@ def _warc_unit(found: Found, base: str, rec, ocr: OcrReader | None = None) -> Un
     )
 
     parse = partial(_parse_record, rec.payload, ext_kind, key, source, h, hints)
-    return Unit(key, source, h, parse, offset=rec.offset, kind=ext_kind, ocr=ocr)
+    given = f"{found.shown}#{rec.uri}"
+    return Unit(key, source, h, parse, offset=rec.offset, kind=ext_kind, ocr=ocr, given=given)
 
 
 def _parse_record(
@@ -525,7 +528,8 @@ def _jsonl_unit(found: Found, base: str, lineno: int, raw: bytes) -> Unit | Unit
     hints = _fields(obj)
     key = f"{base}#{lineno}"
     h = _hash(raw.rstrip(b"\r\n"))
-    return Unit(key, source, h, partial(_parse_line, content, key, source, h, hints))
+    parse = partial(_parse_line, content, key, source, h, hints)
+    return Unit(key, source, h, parse, given=f"{found.shown}:{lineno}")
 
 
 def _parse_line(content: str, key: str, source: str, h: str, hints: dict[str, str]) -> Report:

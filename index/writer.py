@@ -601,17 +601,17 @@ def _one(
             raise RuntimeError(f"{type(outcome.error).__name__}: {outcome.error}")
         report = unit.complete(outcome.value)  # OCR of the pages that need it
     except NotReport as e:
-        stats.skipped.append((unit.source, str(e)))
+        stats.skipped.append((unit.given or unit.source, str(e)))
         return
     except Exception as e:  # any fault reading, decoding or parsing one source is its failure
-        fail(unit.source, _reason(e))
+        fail(unit.given or unit.source, _reason(e))
         return
     problem = _report_problem(report)
     if problem:
-        fail(unit.source, problem)
+        fail(unit.given or unit.source, problem)
         return
     for missing in report.problems:  # pages that could not be read: named, the rest kept
-        fail(unit.source, missing)
+        fail(unit.given or unit.source, missing)
     same = known.by_print.get(report.fingerprint)
     own = old is not None and known.primary.get(old[0]) == unit.key
     before: tuple[str, list[tuple[str, str]]] | None = None  # the old version, to map its ids
