@@ -397,7 +397,7 @@ def test_the_sample_corpus(samples_index):
     assert len(res["unread"]) == cov["without_tables"]
     text = run_cli("stats", "--index", samples_index).stdout
     assert (
-        f"{cov['matched']} reports selected: {cov['with_tables']} with readable standard tables"
+        f"{cov['matched']} reports selected: {cov['with_tables']} with readable statistics tables"
         in text
     )
 

@@ -102,7 +102,7 @@ def diff_lines(res, style=_plain, max_lines: int = 4) -> list[str]:
                 + (style(sign, fg="yellow") if change else sign)
             )
     else:
-        out += ["", style("Figures: neither report has readable standard tables.", dim=True)]
+        out += ["", style("Figures: neither report has readable statistics tables.", dim=True)]
     return out
 
 

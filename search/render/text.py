@@ -545,7 +545,7 @@ def stats_lines(res: StatsResult, style=_plain) -> list[str]:
     scope = scope or "all reports"
     out = [style(what, bold=True) + f" — by {by}, {scope}"]
     out.append(
-        f"{cov['matched']} reports selected: {cov['with_tables']} with readable standard tables, "
+        f"{cov['matched']} reports selected: {cov['with_tables']} with readable statistics tables, "
         f"{cov['without_tables']} without"
     )
     if cov["missing"]:
@@ -557,7 +557,7 @@ def stats_lines(res: StatsResult, style=_plain) -> list[str]:
             )
         )
     if not rows:
-        out.append("No reports with readable standard tables among them.")
+        out.append("No reports with readable statistics tables among them.")
     else:
         labels = [r["label"] for r in rows]
         label_w = min(max(cols(x) for x in labels), 30)

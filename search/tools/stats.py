@@ -331,7 +331,7 @@ def stats(
     """{"query", "agency", "year", "by", "metric", "metric_label", "rate", "rate_label", "sort",
     "coverage", "years", "rows", "checks", "unread", "formats", "format_notes"}.
 
-    `coverage`: the reports selected (`matched`), those with readable standard tables
+    `coverage`: the reports selected (`matched`), those with readable statistics tables
     (`with_tables`), those without (`without_tables`, listed in `unread`) and those whose tables
     lack the metric (`missing`). `rows` are ranked by `sort` (value, rate, change: largest
     first, None last; name: agencies by name, years ascending — the default by year):
