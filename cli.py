@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from corpus.discover import read_types
+from index import settings
 from search.choices import (
     BY,
     COMPARE_ORDERS,
@@ -292,7 +293,7 @@ class _Bar:
 @_index_option
 @click.option(
     "--max-mb",
-    default=16.0,
+    default=float(settings.SETTINGS["MAX_MB"].default),
     show_default=True,
     type=click.FloatRange(min=0.001),
     help="Files (and JSONL lines) larger than this are refused as too large.",
@@ -318,7 +319,7 @@ class _Bar:
 )
 @click.option(
     "--lock-timeout",
-    default=30.0,
+    default=settings.LOCK_TIMEOUT,
     show_default=True,
     type=click.FloatRange(min=0),
     help="Seconds to wait for another ingest to release the index.",
@@ -420,7 +421,7 @@ def ingest(
 @click.argument("query", required=False, default="")
 @_index_option
 @_filter_options
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 100))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(0, settings.MAX_LIMIT))
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0))
 @click.option("--per-report", type=click.IntRange(min=1), help="At most N passages per report.")
 @_json_option
@@ -488,7 +489,7 @@ def show(report_id, index_dir, as_json):
     "--time-budget",
     type=click.FloatRange(min=0),
     help="Seconds a query may run before it is stopped with a 503 (0: no limit). "
-    "Default 5, or GONGKAI_TIME_BUDGET.",
+    f"Default {settings.TIME_BUDGET:g}, or GONGKAI_TIME_BUDGET.",
 )
 def serve(index_dir, host, port, cors_origins, time_budget):
     """Serve the search page, the JSON API (/api/…, /docs) and the widget (/widget.js)."""

@@ -31,14 +31,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corpus.limits import MAX_IMAGE_SIDE, OCR_DPI, OCR_PAGE_SECONDS, OCR_WORKERS
 from corpus.model import ParsedDoc
 from corpus.pdf import Line, PdfLayout, assemble, cells_grid
 
 # -- tunables --------------------------------------------------------------------------------
-OCR_DPI = 200  # scanned PDF pages are rendered at this resolution for OCR
-OCR_WORKERS = max(1, os.cpu_count() or 1)  # page worker processes (GONGKAI_OCR_WORKERS)
-OCR_PAGE_SECONDS = 300.0  # a page still being read after this is named unreadable
-MAX_IMAGE_SIDE = 4000  # pixels: larger images are scaled down before OCR
 OCR_VERSION = "1"  # bump when the page reading changes, so cached OCR text is read again
 INSTALL_HINT = "install OCR with `pip install rapidocr-onnxruntime` (or `make demo`)"
 IMAGE_KINDS = ("png", "jpeg", "tiff")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
+from corpus.limits import MAX_CHARS, MERGE_BELOW
 from corpus.model import Passage
 from corpus.sections import RE_L2, SectionTracker, cn_to_int, match_heading
 
-MAX_CHARS = 400
-MERGE_BELOW = 120  # a passage shorter than this takes the next line too
 _SENT = re.compile(r"(?<=[。！？；!?;])")
 _RUN_IN_L2 = re.compile(r"(?<=。)\s*(?=[（(][一二三四五六七八九十]+[）)])")
 

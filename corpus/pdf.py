@@ -17,6 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from corpus.chars import CJK_PUNCT_RANGES, CJK_RANGES
+from corpus.limits import MAX_PAGES
 from corpus.model import Grid, ParsedDoc
 
 # A page number or page counter alone on a line: "- 3 -", "— 3 —", "-3-", "第3页 共6页", "3/6", "3".
@@ -28,9 +29,6 @@ _CJK = f"{CJK_PUNCT_RANGES}{CJK_RANGES}“”‘’《》（）【】、，。�
 _SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
 MIN_TEXT_CHARS = 20  # fewer than this on every page: an image-only (scanned) PDF
 TABLE_PATHS = 8  # a page with this many path objects (ruling lines) may hold a table
-# More pages than any annual report has (the longest real ones run to ~80): a file claiming this
-# many is a page-reference bomb or not a report, and would take minutes to walk.
-MAX_PAGES = 2000
 
 
 class PdfError(ValueError):

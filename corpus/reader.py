@@ -18,6 +18,7 @@ from corpus.discover import SIDECAR_EXT, Found, shown
 from corpus.html import parse_html
 from corpus.identity import assign
 from corpus.identity import report_id as identity
+from corpus.limits import MAX_MB as DEFAULT_MAX_MB
 from corpus.metadata import extract, looks_like_title
 from corpus.model import ParsedDoc, Report
 from corpus.ocr import INSTALL_HINT, OcrReader, engine_id, image_doc, mark_passages
@@ -32,7 +33,6 @@ from corpus.word import WordError, parse_doc, parse_docx, parse_rtf
 
 # Bump when extraction changes, so re-ingest refreshes reports parsed by older code.
 PIPELINE_VERSION = "4"
-DEFAULT_MAX_MB = 16
 
 
 class IngestError(Exception):

@@ -20,12 +20,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from corpus.limits import MAX_TABLE_ROWS
 from corpus.tables import Grid, split_run, text_grids
 
 Value = int | float | None
-# The statistics tables run to a few dozen rows; a grid of thousands (a page's list of
-# documents) is not one of them and is not read row by row.
-MAX_TABLE_ROWS = 400
 
 # -- the fixed schema ----------------------------------------------------------------------------
 

@@ -11,12 +11,8 @@ from collections.abc import Iterator
 import lxml.html
 from lxml import etree
 
+from corpus.limits import MAX_COLS, MAX_SPAN_ROWS
 from corpus.model import Grid
-
-# Spans beyond these are not layout but noise (or hostile): they are clamped, so one cell
-# cannot blow a grid up to millions of cells.
-MAX_COLS = 64
-MAX_SPAN_ROWS = 200
 
 _TABLE_TAG = re.compile(r"<table", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")

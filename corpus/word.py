@@ -10,17 +10,12 @@ import shutil
 import subprocess
 import zipfile
 
+from corpus.limits import MAX_DOCX_EXPANDED_MB, MAX_DOCX_RATIO
 from corpus.model import Grid, ParsedDoc
 
 
 class WordError(ValueError):
     """A Word file that cannot be read; the message is the reason."""
-
-
-# A .docx is a zip: what its parts declare they expand to (zipfile never reads past a part's
-# declared size) is checked before any part is inflated, so a zip bomb is named, not inflated.
-MAX_DOCX_EXPANDED_MB = 200
-MAX_DOCX_RATIO = 200  # expanded / compressed over the whole package; real reports stay under 20
 
 
 def _check_package(data: bytes) -> None:

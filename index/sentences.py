@@ -19,7 +19,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-MIN_CHARS = 8
+from index.settings import MIN_SENTENCE_CHARS as MIN_CHARS
+
 _SPLIT = re.compile(r"[。！？；\r\n]")
 _NOT_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")

@@ -33,6 +33,7 @@ from index.schema import ALIAS, PASSAGE, REPLACED, REPORT
 from index.settings import (
     BATCH_BYTES,
     BATCH_REPORTS,
+    LOCK_TIMEOUT,
     OCR_CACHE_DIR,
     PARSE_MEMORY_MB,
     PARSE_SECONDS,
@@ -349,7 +350,7 @@ def ingest(
     *,
     max_mb: float = DEFAULT_MAX_MB,
     prune: bool = False,
-    lock_timeout: float = 30.0,
+    lock_timeout: float = LOCK_TIMEOUT,
     on_error: Callable[[str, str], None] | None = None,
     progress: Callable[[int, int, int, int], None] | None = None,
     store: PassageStore | None = None,

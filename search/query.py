@@ -23,7 +23,7 @@ from corpus.sections import SECTIONS
 from index import segment
 from index.analysis import grams_of
 from index.normalize import normalize
-from index.settings import MAX_QUERY_CHARS
+from index.settings import MAX_QUERY_CHARS, RANK_GRAMS
 
 FILTER_FIELDS = ("agency", "year", "section")
 
@@ -346,9 +346,6 @@ class Plan:
     highlights: tuple[str, ...]  # normalized strings to mark, in query order
     filters: tuple[Filter, ...]  # the top-level filters (options and the query's own)
     terms: tuple[str, ...]  # the query's words and phrases as written (not excluded ones)
-
-
-RANK_GRAMS = 3  # a piece scores through at most this many of its bigrams, the rarest
 
 
 def pieces(word: Word) -> list[str]:

@@ -409,12 +409,44 @@ def test_pages_use_no_external_assets(client):
 
     modules = [f"/static/{name}" for name in ASSETS if name != "widget.js"]
     assert {"/static/app.js", "/static/dom.js", "/static/views/kwic.js"} <= set(modules)
-    for path in ["/", "/static/app.css", "/static/app.js", "/static/report.js", *modules]:
+    for path in [
+        "/",
+        "/static/page.css",
+        "/static/views/stats.css",
+        "/static/app.js",
+        "/static/report.js",
+        *modules,
+    ]:
         r = client.get(path)
         assert r.status_code == 200, path
         text = r.text.replace("http://www.w3.org/2000/svg", "")
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text), path
         assert "@import" not in text and "@font-face" not in text
+
+
+def test_page_links_every_stylesheet_in_cascade_order(client):
+    from search.web.pages import STATIC_DIR, STYLES
+
+    on_disk = sorted(str(p.relative_to(STATIC_DIR)) for p in STATIC_DIR.rglob("*.css"))
+    assert sorted(STYLES) == on_disk  # no stylesheet left unlinked
+    for path in ["/", "/diff"]:
+        linked = re.findall(
+            r'<link rel="stylesheet" href="/static/([\w/.]+)">', client.get(path).text
+        )
+        assert linked == STYLES, path
+
+
+def test_widget_is_a_loader_of_modules_served_as_they_are(client):
+    from search.web.pages import STATIC_DIR
+
+    js = client.get("/widget.js").text
+    assert js == (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
+    assert 'import(new URL("./static/embed.js"' in js
+    for name in ("embed.js", "dom.js", "labels.js"):  # what the widget imports, from any page
+        r = client.get(f"/static/{name}", headers={"Origin": OTHER})
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*", name
+    r = client.get("/static/app.js", headers={"Origin": OTHER})  # the page's own: not shared
+    assert "access-control-allow-origin" not in r.headers
 
 
 def test_cors_for_configured_origin_only(client):

@@ -84,7 +84,8 @@ def test_kwic_stops_at_the_time_budget(real_index):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/api/reports", f"/api/search?q={quote('公开')}", "/static/app.css", "/widget.js"]
+    "path",
+    ["/", "/api/reports", f"/api/search?q={quote('公开')}", "/static/page.css", "/widget.js"],
 )
 def test_head_wherever_get_is(server, path):
     got, body = _request(server, "GET", path)

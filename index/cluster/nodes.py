@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from index.cluster.config import NodeSpec, node_config
 from index.cluster.sphinxql import ClusterError
-
-SEARCHD = os.environ.get("GONGKAI_SEARCHD", "searchd")
+from index.settings import SEARCHD
 
 
 def searchd_path() -> str | None:

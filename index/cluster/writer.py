@@ -37,13 +37,10 @@ from index.cluster.documents import (
 )
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
 from index.cluster.workers import Workers, available
-
-PAGE = 5000  # rows per paged SELECT
-MAX_STATEMENT = 4_000_000  # characters of SQL per REPLACE (searchd's max_packet_size is 32M)
-TXN_CHARS = 4_000_000  # characters of SQL per shard transaction (whole reports: a big one is more)
-TXN_REPORTS = 500  # … or this many reports
-QUEUED = 2  # transactions waiting per shard while one is sent: bounds the memory ingest takes
-AHEAD = 4  # reports the workers may analyse ahead of the transactions (keeps the bar honest)
+from index.settings import ANALYSE_AHEAD as AHEAD
+from index.settings import CLUSTER_WRITE_PAGE as PAGE
+from index.settings import MAX_STATEMENT, TXN_CHARS, TXN_REPORTS
+from index.settings import TXN_QUEUED as QUEUED
 
 _TEXT = frozenset(FIELDS) | frozenset(STRINGS)
 _TOKENS = frozenset(FIELDS)  # tokens of 0-9, a-z and spaces only (documents.py): no escaping

@@ -24,7 +24,6 @@ requests in parallel as it does over a local index."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections import Counter
@@ -38,6 +37,10 @@ from index import sentences
 from index.analysis import analyse
 from index.cluster.documents import ALIAS, PASSAGE, REPORT, doc_id, report_key, word_token
 from index.cluster.sphinxql import Address, ClusterError, Connection, parse_address
+from index.settings import CLUSTER_CACHE as CACHE
+from index.settings import CLUSTER_FETCH as FETCH
+from index.settings import CLUSTER_PAGE as PAGE
+from index.settings import EXACT_RANK, FACTORS, MAX_GROUPS, PRINTS_PAGE, STATS_TTL
 from search import limits
 from search import query as ql
 from search.backend import (
@@ -63,14 +66,6 @@ from search.results import (
     search_result,
 )
 
-MAX_GROUPS = int(os.environ.get("GONGKAI_CLUSTER_MAX_GROUPS", "100000"))
-EXACT_RANK = int(os.environ.get("GONGKAI_CLUSTER_EXACT_RANK", "2000"))
-STATS_TTL = 5.0  # seconds the corpus statistics (agencies, years, sizes) are reused
-PAGE = 50_000  # rows per paged SELECT of ids and columns
-PRINTS_PAGE = 500  # report rows per paged SELECT of sentence fingerprints (~5 KB each)
-FETCH = int(os.environ.get("GONGKAI_CLUSTER_FETCH", "1000"))  # stored passages fetched at once
-FACTORS = 4096  # passages whose ranking factors are asked for at once (searchd's IN limit)
-CACHE = 100_000  # stored passages a searcher keeps (about 1 KB each)
 _HIT_COLS = (
     "id, report_id, passage_id, title, agency, year, published, section, heading, text, "
     "source, url, ord"

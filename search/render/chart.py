@@ -10,13 +10,13 @@ import subprocess
 import threading
 from typing import TYPE_CHECKING, Any
 
+from index.settings import MAX_PNG_AGENCIES
 from search.results import agency_label, year_label
 
 if TYPE_CHECKING:
     from search.tools.stats import StatsResult
     from search.tools.trend import TrendResult
 
-MAX_PNG_AGENCIES = 30
 _PLOT_LOCK = threading.Lock()  # rcParams are global: one chart at a time
 # where fontconfig is absent (Windows, macOS without it): fonts matplotlib may know by name
 KNOWN_CJK_FONTS = (

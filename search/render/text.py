@@ -11,6 +11,7 @@ import textwrap
 import unicodedata
 from typing import TYPE_CHECKING
 
+from index.settings import NEAR_COPY
 from search.results import agency_label, year_label
 
 if TYPE_CHECKING:
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from search.tools.similar import SimilarResult
     from search.tools.stats import StatsResult
     from search.tools.trend import TrendResult
-
-NEAR_COPY = 0.6  # similarity from which `similar` calls a passage a near copy
 
 
 # Characters a terminal obeys rather than shows: C0 controls (ESC starts a sequence that can

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.settings import MIN_ID_PREFIX
 from search import query as ql
 from search.backend import REPORT_ID, Columns, NotFound, SearchEngine, Searcher, missing
 from search.choices import BY, By  # noqa: F401 - (re-exported for the tools)
 
 QueryError = ql.QueryError
 PASSAGE_ID = REPORT_ID  # passage ids are written as report ids are
-MIN_ID_PREFIX = 6  # a passage id may be shortened to a unique prefix of this many characters
 
 
 @dataclass

@@ -20,20 +20,16 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from index import sentences as sent
+from index.settings import DIFF_MIN_SAME as MIN_SAME
+from index.settings import DIFF_NEAR as NEAR
+from index.settings import DIFF_NEAR_GRAMS as _NEAR_GRAMS
+from index.settings import EXACT_DIFF_CHARS, NEAR_CANDIDATES, NEAR_MAX_CHARS
 from search.backend import NotFound, SearchEngine
 from search.results import Record
 from search.tools.stats import METRICS, figure, metric_label
 
 STATUSES = ("verbatim", "same_but_figures", "changed", "new")
 SENTENCE_STATUSES = ("verbatim", "same_but_figures", "near", "new")
-NEAR = 0.8  # similarity (difflib ratio, figures masked) from which a sentence is a near-copy
-_NEAR_GRAMS = 0.3  # share of its character pairs a candidate must share before it is compared
-MIN_SAME = 2  # an unchanged run shorter than this is shown as part of the change around it
-# Bounds on the character-level comparisons, so a hostile or odd report (one sentence of
-# 100,000 characters, thousands of look-alike sentences) cannot hold a request for minutes:
-NEAR_MAX_CHARS = 1000  # longer sentences are not compared for near-copies
-NEAR_CANDIDATES = 20  # OLD sentences compared per NEW sentence (those sharing most pairs)
-EXACT_DIFF_CHARS = 4000  # longer passage pairs are compared with difflib's junk heuristic
 
 
 @dataclass(slots=True)

@@ -16,6 +16,8 @@ from typing import Any
 
 from index.analysis import grams_of
 from index.normalize import normalize, normalize_with_offsets
+from index.settings import KWIC_MAX_WIDTH as MAX_WIDTH
+from index.settings import MAX_CONTEXT_CHARS
 from search import limits
 from search import query as ql
 from search.backend import SearchEngine
@@ -44,10 +46,6 @@ COLUMNS = [
     "url",
     "citation",
 ]
-MAX_WIDTH = 200
-# What one request may ask of the server: occurrences × (2 × width + 1) context characters.
-# 20,000 occurrences of 200 characters a side took 8 s and 400 MB each; this is ~1/8 of that.
-MAX_CONTEXT_CHARS = 1_000_000
 
 
 def check_request(limit: int, width: int) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.sentences import PRINT
+from index.settings import REUSE_MAX_LIMIT as MAX_LIMIT
 from search.backend import SearchEngine
 from search.choices import REUSE_SORTS
 from search.query import QueryError
@@ -46,7 +47,6 @@ COLUMNS = [
     "other_year",
     "other_share",
 ]
-MAX_LIMIT = 10_000
 
 
 @dataclass(slots=True)

@@ -14,14 +14,14 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from index.normalize import normalize_with_offsets
+from index.settings import MIN_SHARED
+from index.settings import SIMILAR_TERMS as NUM_TERMS
 from search.backend import SearchEngine
 from search.query import QueryError
 from search.results import Record
 from search.tools.cite import CitedHit, hit
 from search.tools.common import filters_of, passage
 
-NUM_TERMS = 24  # key terms of the source passage to ask for
-MIN_SHARED = 4  # shortest run of characters reported as shared wording
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")  # punctuation and spaces at the ends of a run
 COLUMNS = [
     "rank",

@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from index.settings import STREAM_CHUNK as CHUNK
 from search.render import rows_as
 from search.results import plain
 from search.web.errors import API_HEADERS, WebError
@@ -120,9 +121,6 @@ class ClosingStream(StreamingResponse):
             close = getattr(self._rows, "close", None)
             if close is not None:  # the worker thread that ran the generator has returned
                 await anyio.to_thread.run_sync(close)
-
-
-CHUNK = 64 * 1024  # characters of rows sent at once: a worker thread's turn, then others'
 
 
 def _chunked(fmt: str, parts: Iterator[str]) -> Iterator[str]:

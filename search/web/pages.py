@@ -37,7 +37,29 @@ STATIC_DIR = HERE / "static"
 JS = "text/javascript; charset=utf-8"
 MEDIA = {".css": "text/css; charset=utf-8", ".js": JS, ".svg": "image/svg+xml"}
 # The page's modules (static/*.js, static/views/*.js) import each other by relative URL.
-SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js", "yoy.js"]
+SCRIPTS = ["app.js", "dom.js", "api.js", "state.js", "report.js", "yoy.js", "embed.js"]
+# What a host page's widget imports (widget.js → embed.js → dom.js, labels.js): readable from
+# any origin, as a <script src> is, so the widget shows itself (and its error) on a page whose
+# origin --cors-origin does not allow; the API's answers stay limited to the allowed ones.
+# The page's styles, each beside the component it styles, in cascade order (base.html links them
+# in this order; narrow.css overrides the components before it on narrow screens).
+STYLES = [
+    "page.css",
+    "views/facets.css",
+    "views/results.css",
+    "views/empty.css",
+    "views/intro.css",
+    "report.css",
+    "views/tabs.css",
+    "views/actions.css",
+    "views/compare.css",
+    "views/trend.css",
+    "views/kwic.css",
+    "narrow.css",
+    "views/stats.css",
+    "yoy.css",
+]
+WIDGET_MODULES = frozenset({"embed.js", "dom.js", "labels.js"})
 VIEWS = [
     "results",
     "facets",
@@ -81,7 +103,7 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-TEMPLATES.globals.update(max_query=MAX_QUERY_CHARS)
+TEMPLATES.globals.update(max_query=MAX_QUERY_CHARS, styles=STYLES)
 
 
 # -- assets -----------------------------------------------------------------------------------
@@ -100,37 +122,13 @@ def labels_module() -> str:
     )
 
 
-_IMPORT = re.compile(r'^import \{[^}]*\} from "\./([\w.]+)";\n', re.M)
-_EXPORT = re.compile(r"^export (?=const|function|async function|class|let)", re.M)
-
-
-def bundle(entry: str, sources: dict[str, str]) -> str:
-    """`entry` and the modules it imports (once each, dependencies first) as one classic
-    script: what a host page loads with <script src=".../widget.js"> (modules are not
-    available there: the script must find itself through document.currentScript)."""
-    seen: list[str] = []
-
-    def visit(name: str) -> None:
-        if name in seen:
-            return
-        for dep in _IMPORT.findall(sources[name]):
-            visit(dep)
-        seen.append(name)
-
-    visit(entry)
-    body = "\n".join(_EXPORT.sub("", _IMPORT.sub("", sources[n])) for n in seen)
-    return f'(() => {{\n"use strict";\n{body}\n}})();\n'
-
-
 def load_assets() -> dict[str, tuple[bytes, str]]:
-    """URL name → (bytes, media type): the only files the app serves."""
-    names = ["app.css", "favicon.svg", *SCRIPTS, *(f"views/{v}.js" for v in VIEWS)]
+    """URL name → (bytes, media type): the only files the app serves, each as it is on disk
+    (labels.js is written from the tables it holds)."""
+    names = [*STYLES, "favicon.svg", "widget.js", *SCRIPTS, *(f"views/{v}.js" for v in VIEWS)]
     texts = {n: (STATIC_DIR / n).read_text(encoding="utf-8") for n in names}
     texts["labels.js"] = labels_module()
-    assets = {n: (t.encode(), MEDIA[Path(n).suffix]) for n, t in texts.items()}
-    widget = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
-    assets["widget.js"] = (bundle("widget.js", {**texts, "widget.js": widget}).encode(), JS)
-    return assets
+    return {n: (t.encode(), MEDIA[Path(n).suffix]) for n, t in texts.items()}
 
 
 # -- the report view ----------------------------------------------------------------------------
@@ -363,7 +361,13 @@ def asset(name: str):
     if name not in ASSETS or name == "widget.js":
         raise WebError(404, "not found")
     data, media = ASSETS[name]
-    return Response(data, media_type=media, headers={"Cache-Control": "no-cache"})
+    headers = {"Cache-Control": "no-cache"}
+    if name in WIDGET_MODULES:
+        headers |= {
+            "Access-Control-Allow-Origin": "*",
+            "Cross-Origin-Resource-Policy": "cross-origin",
+        }
+    return Response(data, media_type=media, headers=headers)
 
 
 @router.get("/widget.js")

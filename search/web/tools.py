@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from index.settings import EXPORT_WAIT, EXPORTS_AT_ONCE
+from index.settings import EXPORT_WAIT, EXPORTS_AT_ONCE, MAX_KWIC
 from search.choices import By, ExportOrder, KwicSort
 from search.render.chart import trend_png_bytes
 from search.tools import compare as compare_mod
@@ -37,7 +37,6 @@ from search.web.errors import WebError
 from search.web.formats import as_json, png, respond, responses, rows
 from search.web.params import FilterOptions, Q
 
-MAX_KWIC = 20_000  # occurrences per kwic response
 # Exports streamed at once: each holds a searcher and a worker thread while its client reads.
 _EXPORTS = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
 router = APIRouter(prefix="/api", tags=["journalist tools"])

@@ -1,5 +1,5 @@
-/* Safe DOM building, shared by the search page's modules and the widget (the server bundles it
- * into widget.js). Values from the index are only ever inserted as text nodes; marks are built
+/* Safe DOM building, shared by the search page's modules and the widget (embed.js
+ * imports it from a host page, by absolute URL). Values from the index are only ever inserted as text nodes; marks are built
  * from the API's `spans` (character ranges of the query's terms), never parsed out of HTML. */
 import { ERRORS, LABELS } from "./labels.js";
 
