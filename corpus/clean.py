@@ -55,6 +55,11 @@ _LABEL_ALT = "|".join(sorted(map(re.escape, HEADER_LABELS), key=len, reverse=Tru
 _LABEL_RE = re.compile(rf"(?:^|(?<=\s)|(?<=[】\]|｜]))({_LABEL_ALT})\s*[:：]")
 # A metadata block printed without colons (索引号 XXX 发布机构 YYY 发布日期 …): its labels are
 # known by position, so a line starting with one and holding two or more is read as fields.
+# A date label run onto the value before it with no space between (a PDF's text loses the gap
+# in 来源：XX办公室 时间：2025-03-10): a field boundary too, known by the date that follows it.
+_DATE_LABEL_RE = re.compile(
+    r"(?<=[^\s:：])((?:发布|成文|印发|录入)?(?:时间|日期))\s*[:：](?=\s*\d{4})"
+)
 _META_LABELS = (
     "索引号|发布机构|发文机关|发文字号|文号|成文日期|发布日期|主题分类|信息来源|公开方式|有效性"
 )
@@ -149,6 +154,12 @@ def parse_header(line: str) -> dict[str, str] | None:
             return None
     if not matches or line[: matches[0].start()].strip():
         return None
+    run_on = [
+        d
+        for d in _DATE_LABEL_RE.finditer(line, matches[0].end())
+        if not any(d.start() < m.end() and m.start() < d.end() for m in matches)
+    ]
+    matches = sorted(matches + run_on, key=lambda m: m.start())
     fields: dict[str, str] = {}
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)

@@ -108,12 +108,19 @@ _HINT_ORIGIN = {
 }
 
 
+def site_title(title: str) -> str:
+    """A page title as a CMS writes it — 报告名_栏目_站点, 报告名 | 站点, 报告名 - 站点 — cut
+    to its first part, the report's own name. A web page's <title>, and the title a browser
+    writes into a PDF it prints that page to."""
+    return re.split(r"[_|｜]| - | — ", title)[0].strip()
+
+
 def _html_doc(text: str) -> ParsedDoc:
     doc = parse_html(text)
     body_lines, header = clean_lines(doc.body_lines)
     page_header = header_fields(doc.page_lines)
     hints = {k: v for k, v in doc.meta.items() if k in ("title", "published", "source", "url")}
-    page_title = re.split(r"[_|｜]| - | — ", doc.page_title)[0].strip()
+    page_title = site_title(doc.page_title)
     return ParsedDoc(
         lines=body_lines,
         tables=html_grids(text),  # the whole page's data tables, merged cells repeated
@@ -249,8 +256,8 @@ def build_report(
     if not body:
         raise IngestError("no text left after cleaning")
     title = meta.title
-    if not title and doc.weak_title and len(doc.weak_title) >= 4:
-        title = doc.weak_title
+    if not title and len(site_title(doc.weak_title)) >= 4:
+        title = site_title(doc.weak_title)
         meta.provenance["title"] = "pdf-info" if kind == "pdf" else "document-properties"
     if not title:
         title = (

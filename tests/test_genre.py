@@ -273,3 +273,51 @@ def test_an_old_tables_rows_printed_as_lines_are_not_headings(tmp_path):
     ]
     assert r.stats["format"] == "2008"
     assert r.stats["requests"]["new"]["total"] == 21
+
+
+def test_a_web_page_printed_to_pdf_keeps_its_title_and_source(tmp_path):
+    """A portal page printed to PDF by a browser (a common shape in downloaded archives): the
+    PDF's own title is the page's <title>, 报告名_栏目_站点, and the 来源 line runs into 时间
+    where the text layer lost the space between them. The title is the report's name alone and
+    the agency is the 来源 field alone."""
+    from formats_fixtures import CJK_FONT, has_cjk_font
+
+    from corpus.clean import parse_header
+
+    assert parse_header("来源：榆社县人民政府办公室时间：2020-01-15 10:00") == {
+        "来源": "榆社县人民政府办公室",
+        "时间": "2020-01-15 10:00",
+    }
+    assert parse_header("发布机构：县发改局发布日期：2019-01-30") == {
+        "发布机构": "县发改局",
+        "发布日期": "2019-01-30",
+    }
+    assert parse_header("标题：时间：也是一个标题") == {"标题": "时间：也是一个标题"}  # no date
+    if not has_cjk_font():
+        pytest.skip("no CJK font to draw the PDF (fonts-wqy-microhei)")
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("cjk", fname=CJK_FONT)
+    pdf.set_font("cjk", size=11)
+    pdf.set_title("榆社县2019年政府信息公开工作年度报告_政府信息公开年报_榆社县人民政府")
+    pdf.add_page()
+    pdf.cell(0, 8, "首页 > 政务公开 > 政府信息公开年报", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0, 8, "来源：榆社县人民政府办公室时间：2020-01-15 10:00", new_x="LMARGIN", new_y="NEXT"
+    )
+    for text in (
+        "根据《中华人民共和国政府信息公开条例》规定，现公布本县2019年政府信息公开工作年度报告。",
+        "一、总体情况",
+        "2019年，我县认真贯彻落实政府信息公开工作要求，主动公开政府信息1234条。",
+        "二、主动公开政府信息情况",
+        "全年通过政府网站公开规范性文件12件，政策解读材料30篇。",
+    ):
+        pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "page.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    (r,) = read_reports(str(path))
+    assert r.title == "榆社县2019年政府信息公开工作年度报告"
+    assert r.agency == "榆社县人民政府办公室"
+    assert r.published == "2020-01-15"
+    assert r.year == 2019
