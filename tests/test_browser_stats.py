@@ -124,7 +124,7 @@ def test_the_agency_by_year_table_links_every_figure_to_its_report(page, server)
     )
     cov = res["coverage"]
     expect(page.locator("#stats-note")).to_contain_text(
-        f"共 {cov['matched']} 份报告，其中 {cov['with_tables']} 份有可读的标准表格"
+        f"共 {cov['matched']} 份报告，其中 {cov['with_tables']} 份有可读的统计表"
     )
     expect(page.locator("#stats-note")).to_contain_text(f"{cov['missing']} 份未给出此项")
     # the chart over the years: a bar per year with a figure

@@ -139,7 +139,7 @@ function figureTable(res) {
       ),
     );
   if (!res.figures.length) {
-    return el("p", { class: "view-note", text: "两份报告都没有可读的标准表格数据。" });
+    return el("p", { class: "view-note", text: "两份报告都没有可读的统计表数据。" });
   }
   return el(
     "div",

@@ -106,7 +106,7 @@ function reportLink(cell, text, title) {
 
 function coverageNote(res) {
   const c = res.coverage;
-  let t = `共 ${c.matched} 份报告，其中 ${c.with_tables} 份有可读的标准表格，${c.without_tables} 份没有`;
+  let t = `共 ${c.matched} 份报告，其中 ${c.with_tables} 份有可读的统计表（标准表格或 2008 年版统计表），${c.without_tables} 份没有`;
   if (c.missing) t += `；${c.missing} 份未给出此项（为空，不计入合计，也不当作 0）`;
   return t + "。";
 }
@@ -260,6 +260,6 @@ export function renderStats(box, s, data, choose) {
   rerender();
   const un = agencies.unread.length;
   box.querySelector("#stats-unread").textContent = un
-    ? `没有可读标准表格的报告（${un} 份）：` + agencies.unread.slice(0, 8).map((u) => `${u.agency || NO_AGENCY} ${u.year || NO_YEAR}`).join("、") + (un > 8 ? " 等" : "")
+    ? `没有可读统计表的报告（${un} 份）：` + agencies.unread.slice(0, 8).map((u) => `${u.agency || NO_AGENCY} ${u.year || NO_YEAR}`).join("、") + (un > 8 ? " 等" : "")
     : "";
 }
