@@ -24,29 +24,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(samples_index):
+def _serve(index: str):
     port = _free_port()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "cli.py"),
-            "serve",
-            "--index",
-            samples_index,
-            "--port",
-            str(port),
-        ],
+        [sys.executable, str(ROOT / "cli.py"), "serve", "--index", index, "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/reports", timeout=5).read()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError("the server did not start")
+
+
+@pytest.fixture(scope="module")
+def server(samples_index):
+    proc, port = _serve(samples_index)
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/reports", timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.1)
         yield port
     finally:
         proc.terminate()
@@ -103,23 +101,6 @@ def test_redirects_are_relative_and_ignore_the_host_header(server):
     r, _ = _request(server, "GET", "/api/reports/?x=1", {"Host": "evil.example"})
     assert r.status in (301, 302, 307, 308)
     assert r.getheader("location") == "/api/reports?x=1"
-
-
-def _serve(index: str):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "serve", "--index", index, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/reports", timeout=5).read()
-            return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.terminate()
-    raise RuntimeError("the server did not start")
 
 
 def test_exports_take_turns_and_searches_get_in(real_index):
